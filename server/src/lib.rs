@@ -1,0 +1,4 @@
+//! A QStash-compatible local server.
+//!
+//! # Layout
+//! (filled in as modules land)

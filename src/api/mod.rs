@@ -1,0 +1,1 @@
+//! Pure request building for every QStash endpoint.

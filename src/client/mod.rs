@@ -1,0 +1,1 @@
+//! The Rust Client API for Rust code compiled to wasm.

@@ -1,0 +1,1 @@
+//! Wire types shared with the local server.

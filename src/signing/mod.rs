@@ -1,0 +1,1 @@
+//! Pure JWT signing and verification of `Upstash-Signature`.

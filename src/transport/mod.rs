@@ -1,0 +1,1 @@
+//! Sends `ApiRequest`s through the platform `fetch`.

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test suite of the project and prints one summary. Each suite script starts and stops
+# the servers it needs. Exits non-zero if any suite failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+results=()
+failed=0
+run() {
+  local name=$1; shift
+  local start=$SECONDS
+  echo "=== $name: $*"
+  if "$@"; then
+    results+=("PASS  $name ($((SECONDS - start))s)")
+  else
+    results+=("FAIL  $name ($((SECONDS - start))s)")
+    failed=$((failed + 1))
+  fi
+}
+
+run "rustfmt" cargo fmt --all -- --check
+run "clippy" cargo clippy --workspace --all-targets -- -D warnings
+run "cargo test" cargo test --workspace
+run "build package" bash scripts/build-pkg.sh
+export SKIP_BUILD=1
+for suite in test-runtimes test-differential test-server-sdk test-client; do
+  if [ -f "scripts/$suite.sh" ]; then
+    run "$suite" bash "scripts/$suite.sh"
+  fi
+done
+
+echo
+echo "=== summary"
+printf '%s\n' "${results[@]}"
+passed=$(( ${#results[@]} - failed ))
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

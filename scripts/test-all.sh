@@ -24,7 +24,7 @@ run "clippy" cargo clippy --workspace --all-targets -- -D warnings
 run "cargo test" cargo test --workspace
 run "build package" bash scripts/build-pkg.sh
 export SKIP_BUILD=1
-for suite in test-runtimes test-differential test-server-sdk test-client; do
+for suite in test-runtimes test-differential test-server-sdk test-client test-www; do
   if [ -f "scripts/$suite.sh" ]; then
     run "$suite" bash "scripts/$suite.sh"
   fi

@@ -1,0 +1,148 @@
+// Differential wire test: the official `@upstash/qstash` Client vs ours, call by call.
+//
+//   node tests/wire/run.mjs [path-to-our-package-dir]
+//
+// Our package defaults to $QSTASH_WASM_PKG (scripts/test-client.sh points it at the installed
+// tarball). For each case in cases.mjs both clients talk to the same local recording server; we
+// compare every request (method, path, query, headers with names lowercased and telemetry headers
+// ignored, body) and the returned value or thrown error (class, name, message, status, fields).
+// Every mismatch is printed; the exit code is 1 if there was any.
+import { isDeepStrictEqual, inspect } from "node:util";
+import { pathToFileURL } from "node:url";
+import { resolve } from "node:path";
+import { startRecordingServer } from "./server.mjs";
+import { cases } from "./cases.mjs";
+
+const oursDir = process.argv[2] ?? process.env.QSTASH_WASM_PKG;
+if (!oursDir) {
+  console.error("usage: node tests/wire/run.mjs <our package dir>  (or set QSTASH_WASM_PKG)");
+  process.exit(2);
+}
+// Anything the clients would read from the environment must not leak into the comparison.
+for (const k of Object.keys(process.env)) {
+  if (/QSTASH|UPSTASH|^VERCEL$|^AWS_REGION$/.test(k)) delete process.env[k];
+}
+
+const official = await import("@upstash/qstash");
+const ours = await import(pathToFileURL(resolve(oursDir, await entryOf(oursDir))).href);
+
+async function entryOf(dir) {
+  const { readFile } = await import("node:fs/promises");
+  const pkg = JSON.parse(await readFile(resolve(dir, "package.json"), "utf8"));
+  const dot = pkg.exports?.["."] ?? pkg.exports;
+  const pick = typeof dot === "string" ? dot : dot?.node ?? dot?.import ?? dot?.default;
+  return pick ?? pkg.module ?? pkg.main ?? "index.js";
+}
+
+const IGNORED_HEADERS = new Set(["host", "connection", "content-length"]);
+const isTelemetry = (name) => name.toLowerCase().startsWith("upstash-telemetry-");
+
+/** Normalises one recorded request into something two clients must agree on exactly. */
+function normaliseRequest(rec) {
+  let boundary = null;
+  const headers = [];
+  for (const [name, value] of rec.headers) {
+    if (IGNORED_HEADERS.has(name) || isTelemetry(name)) continue;
+    let v = value;
+    // multipart boundaries are random per request (fetch picks them): compare the shape only.
+    const m = /^multipart\/form-data; boundary=(.+)$/.exec(v);
+    if (m) { boundary = m[1]; v = "multipart/form-data; boundary=<B>"; }
+    headers.push([name, v]);
+  }
+  headers.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
+  let body = rec.body;
+  if (boundary) body = body.split(boundary).join("<B>");
+  // Batch items carry the telemetry headers inside the JSON body.
+  if (rec.path.endsWith("/v2/batch")) {
+    try {
+      const items = JSON.parse(body);
+      for (const item of items) {
+        for (const k of Object.keys(item.headers ?? {})) if (isTelemetry(k)) delete item.headers[k];
+      }
+      body = JSON.stringify(items);
+    } catch { /* compare raw */ }
+  }
+  return { method: rec.method, path: rec.path, query: rec.search, headers, body };
+}
+
+/** A comparable picture of a thrown value. */
+function describeError(err, lib) {
+  if (!(err instanceof Error)) return { thrown: inspect(err) };
+  const fields = {};
+  for (const k of Object.keys(err)) fields[k] = err[k];
+  return {
+    class: err.constructor?.name,
+    name: err.name,
+    message: err.message,
+    status: err.status,
+    fields,
+    instanceofQstashError: lib.QstashError ? err instanceof lib.QstashError : "n/a",
+  };
+}
+
+async function runOne(lib, server, c) {
+  const { baseUrlSuffix = "", ...config } = c.config ?? {};
+  server.state.records.length = 0;
+  const client = new lib.Client({ baseUrl: server.url + baseUrlSuffix, token: "test-token", ...config });
+  let outcome;
+  // Both SDKs log failed requests with console.error; keep the report readable.
+  const saved = [console.error, console.warn];
+  console.error = console.warn = () => {};
+  try {
+    if (c.respond) server.state.next = c.respond;
+    const value = await c.run(client, lib);
+    outcome = { ok: true, value };
+  } catch (err) {
+    outcome = { ok: false, error: describeError(err, lib) };
+  } finally {
+    [console.error, console.warn] = saved;
+    server.state.next = null;
+  }
+  return { requests: server.state.records.map(normaliseRequest), outcome };
+}
+
+function diff(label, a, b, out) {
+  if (!isDeepStrictEqual(a, b)) {
+    out.push(`  ${label}:\n    official: ${inspect(a, { depth: 6, breakLength: 160 })}\n    ours:     ${inspect(b, { depth: 6, breakLength: 160 })}`);
+  }
+}
+
+const server = await startRecordingServer();
+let mismatches = 0;
+const failed = [];
+for (const c of cases) {
+  const want = await runOne(official, server, c);
+  const got = await runOne(ours, server, c);
+  const out = [];
+  if (want.requests.length !== got.requests.length) {
+    out.push(`  request count: official ${want.requests.length}, ours ${got.requests.length}`);
+  }
+  const n = Math.min(want.requests.length, got.requests.length);
+  for (let i = 0; i < n; i++) {
+    const w = want.requests[i];
+    const g = got.requests[i];
+    for (const k of ["method", "path", "query", "headers", "body"]) diff(`request[${i}].${k}`, w[k], g[k], out);
+  }
+  if (want.outcome.ok !== got.outcome.ok) {
+    out.push(`  outcome: official ${want.outcome.ok ? "resolved" : "threw"}, ours ${got.outcome.ok ? "resolved" : "threw"}`);
+    diff("outcome", want.outcome, got.outcome, out);
+  } else if (want.outcome.ok) {
+    diff("result", want.outcome.value, got.outcome.value, out);
+  } else {
+    diff("error", want.outcome.error, got.outcome.error, out);
+  }
+  if (out.length) {
+    mismatches += out.length;
+    failed.push(c.name);
+    console.log(`FAIL ${c.name}\n${out.join("\n")}`);
+  } else {
+    console.log(`ok   ${c.name}`);
+  }
+}
+await server.close();
+
+console.log(`\nwire: ${cases.length} cases, ${cases.length - failed.length} identical, ${failed.length} with ${mismatches} mismatches`);
+if (failed.length) {
+  console.log(`mismatching cases:\n  - ${failed.join("\n  - ")}`);
+  process.exit(1);
+}

@@ -2,3 +2,5 @@
 //!
 //! # Layout
 //! (filled in as modules land)
+
+pub mod parse;

@@ -1,0 +1,87 @@
+//! JavaScript number formatting, reproduced exactly.
+//!
+//! The official SDK builds header and query values with `Number.prototype.toString()`
+//! (`${n}s`, `parallelism.toString()`, query numbers) and `toFixed(0)` (delay, notBefore,
+//! retries). Rust's float formatting differs (no exponent form, ties-to-even in `{:.0}`), so
+//! these two functions follow ECMA-262 §6.1.6.1.20 `Number::toString` and §21.1.3.3 `toFixed`.
+
+/// `String(x)` for a JS number: shortest round-trip digits, exponent form outside
+/// `[1e-7, 1e21)`, `-0` → `"0"`.
+///
+/// ```
+/// use qstash_wasm::api::js_number_to_string;
+/// assert_eq!(js_number_to_string(1.5), "1.5");
+/// assert_eq!(js_number_to_string(1e21), "1e+21");
+/// assert_eq!(js_number_to_string(1e-7), "1e-7");
+/// assert_eq!(js_number_to_string(-0.0), "0");
+/// assert_eq!(js_number_to_string(100.0), "100");
+/// ```
+pub fn js_number_to_string(x: f64) -> String {
+    if x.is_nan() {
+        return "NaN".into();
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { "Infinity" } else { "-Infinity" }.into();
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    // `{:e}` gives the shortest digits that round-trip (the same digit string ECMA-262 asks
+    // for), as `d.ddddeN`.
+    let sci = format!("{:e}", x.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let k = digits.len() as i32;
+    let n = exp + 1; // position of the decimal point relative to the digits
+    let body = if k <= n && n <= 21 {
+        let mut s = digits.clone();
+        s.extend(std::iter::repeat_n('0', (n - k) as usize));
+        s
+    } else if 0 < n && n <= 21 {
+        format!("{}.{}", &digits[..n as usize], &digits[n as usize..])
+    } else if -6 < n && n <= 0 {
+        format!("0.{}{}", "0".repeat((-n) as usize), digits)
+    } else {
+        let e = n - 1;
+        let esign = if e < 0 { '-' } else { '+' };
+        if k == 1 {
+            format!("{digits}e{esign}{}", e.abs())
+        } else {
+            format!("{}.{}e{esign}{}", &digits[..1], &digits[1..], e.abs())
+        }
+    };
+    format!("{sign}{body}")
+}
+
+/// `x.toFixed(0)` for a JS number: ties round away from zero, `(-0.4).toFixed(0)` is `"-0"`,
+/// and `|x| >= 1e21` falls back to [`js_number_to_string`].
+///
+/// ```
+/// use qstash_wasm::api::js_to_fixed0;
+/// assert_eq!(js_to_fixed0(2.5), "3");
+/// assert_eq!(js_to_fixed0(-2.5), "-3");
+/// assert_eq!(js_to_fixed0(-0.4), "-0");
+/// assert_eq!(js_to_fixed0(1e20), "100000000000000000000");
+/// ```
+pub fn js_to_fixed0(x: f64) -> String {
+    if !x.is_finite() || x.abs() >= 1e21 {
+        return js_number_to_string(x);
+    }
+    // Spec: "If x < 0, let s be "-" and x be -x" — so -0 has no sign but -0.4 does.
+    let sign = if x < 0.0 { "-" } else { "" };
+    // `f64::round` rounds half away from zero on the exact binary value, which is the
+    // spec's "if there are two such n, pick the larger n" applied to |x|. The result is an
+    // integer below 1e21, which `{:.0}` prints exactly.
+    format!("{sign}{:.0}", x.abs().round())
+}
+
+/// `JSON.stringify(x)` for a number: like [`js_number_to_string`] but non-finite → `null`.
+pub fn js_json_number(x: f64) -> String {
+    if x.is_finite() {
+        js_number_to_string(x)
+    } else {
+        "null".into()
+    }
+}

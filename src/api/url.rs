@@ -1,0 +1,210 @@
+//! Request URL building with WHATWG URL semantics, without a URL crate.
+//!
+//! The official SDK does `new URL([base, ...path].join("/"))` and then
+//! `url.searchParams.append/set(...)`. Path segments are joined raw (destinations keep their
+//! `:` and `/`), and the URL parser then percent-encodes only what the path, query and
+//! fragment encode sets require, resolves `.`/`..` segments, and — once a search param is
+//! added — re-serializes the whole query as `application/x-www-form-urlencoded`. We do the
+//! same steps here; the `url` crate would pull IDNA tables into the wasm for no gain since the
+//! base URL's host is used verbatim.
+
+/// `application/x-www-form-urlencoded` byte serializer (what `URLSearchParams` emits):
+/// alphanumerics and `*-._` stay, space becomes `+`, everything else is `%XX` (upper-case).
+///
+/// ```
+/// use qstash_wasm::api::form_urlencode;
+/// assert_eq!(form_urlencode("https://a.com"), "https%3A%2F%2Fa.com");
+/// assert_eq!(form_urlencode("a b~"), "a+b%7E");
+/// ```
+pub fn form_urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' && i + 2 < bytes.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `application/x-www-form-urlencoded` parser (what `URLSearchParams` does with an existing
+/// query string).
+fn form_parse(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (
+                percent_decode(&k.replace('+', " ")),
+                percent_decode(&v.replace('+', " ")),
+            )
+        })
+        .collect()
+}
+
+#[derive(Clone, Copy)]
+enum EncodeSet {
+    Path,
+    Query,
+    Fragment,
+}
+
+fn encode_set(s: &str, set: EncodeSet, out: &mut String) {
+    for ch in s.chars() {
+        let c = ch as u32;
+        let enc = !(0x20..=0x7e).contains(&c)
+            || match set {
+                EncodeSet::Path => {
+                    matches!(ch, ' ' | '"' | '#' | '<' | '>' | '?' | '`' | '{' | '}')
+                }
+                // Special schemes (http/https) also encode `'` in the query.
+                EncodeSet::Query => matches!(ch, ' ' | '"' | '#' | '<' | '>' | '\''),
+                EncodeSet::Fragment => matches!(ch, ' ' | '"' | '<' | '>' | '`'),
+            };
+        if enc {
+            let mut buf = [0u8; 4];
+            for b in ch.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(ch);
+        }
+    }
+}
+
+fn is_single_dot(seg: &str) -> bool {
+    seg == "." || seg.eq_ignore_ascii_case("%2e")
+}
+
+fn is_double_dot(seg: &str) -> bool {
+    matches!(
+        seg.to_ascii_lowercase().as_str(),
+        ".." | ".%2e" | "%2e." | "%2e%2e"
+    )
+}
+
+/// Normalizes a path (starting with `/`) like the WHATWG path state: dot segments resolved,
+/// bytes outside the path encode set percent-encoded.
+fn normalize_path(path: &str, out: &mut String) {
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let mut kept: Vec<String> = Vec::with_capacity(segs.len());
+    let last = segs.len().saturating_sub(1);
+    for (i, seg) in segs.iter().enumerate() {
+        if is_double_dot(seg) {
+            kept.pop();
+            if i == last {
+                kept.push(String::new());
+            }
+        } else if is_single_dot(seg) {
+            if i == last {
+                kept.push(String::new());
+            }
+        } else {
+            let mut s = String::new();
+            encode_set(seg, EncodeSet::Path, &mut s);
+            kept.push(s);
+        }
+    }
+    out.push('/');
+    out.push_str(&kept.join("/"));
+}
+
+/// Builds the final request URL the way the official `HttpClient.processRequest` does.
+///
+/// `base` must already be stripped of its trailing slash. `query` pairs are appended with
+/// `URLSearchParams` encoding; repeated keys are kept.
+///
+/// ```
+/// use qstash_wasm::api::build_url;
+/// let u = build_url("http://localhost:8080", &["v2".into(), "publish".into(), "https://example.com/".into()], &[]);
+/// assert_eq!(u, "http://localhost:8080/v2/publish/https://example.com/");
+/// let u = build_url("https://q.io", &["v2".into(), "events".into()], &[("label".into(), "a".into()), ("label".into(), "b".into())]);
+/// assert_eq!(u, "https://q.io/v2/events?label=a&label=b");
+/// ```
+pub fn build_url(base: &str, path: &[String], query: &[(String, String)]) -> String {
+    let mut joined = String::from(base);
+    for seg in path {
+        joined.push('/');
+        joined.push_str(seg);
+    }
+    // The URL parser drops ASCII tabs and newlines anywhere and trims C0/space at the ends.
+    let joined: String = joined
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let joined = joined.trim_matches(|c: char| (c as u32) <= 0x20);
+
+    let (before_fragment, fragment) = match joined.split_once('#') {
+        Some((a, f)) => (a, Some(f)),
+        None => (joined, None),
+    };
+    let (before_query, existing_query) = match before_fragment.split_once('?') {
+        Some((a, q)) => (a, Some(q)),
+        None => (before_fragment, None),
+    };
+
+    // scheme://authority then the path. Special schemes treat `\` like `/`.
+    let mut out = String::with_capacity(joined.len() + 16);
+    let (origin, path) = match before_query.find("://") {
+        Some(i) => {
+            let after = &before_query[i + 3..];
+            let after_fixed = after.replace('\\', "/");
+            match after_fixed.find('/') {
+                Some(j) => (
+                    format!("{}{}", &before_query[..i + 3], &after_fixed[..j]),
+                    after_fixed[j..].to_string(),
+                ),
+                None => (before_query.to_string(), "/".to_string()),
+            }
+        }
+        None => (String::new(), before_query.to_string()),
+    };
+    out.push_str(&origin);
+    normalize_path(&path, &mut out);
+
+    if query.is_empty() {
+        if let Some(q) = existing_query {
+            out.push('?');
+            encode_set(q, EncodeSet::Query, &mut out);
+        }
+    } else {
+        // Appending a search param re-serializes the whole list, existing pairs included.
+        let mut pairs = existing_query.map(form_parse).unwrap_or_default();
+        pairs.extend(query.iter().cloned());
+        out.push('?');
+        let encoded: Vec<String> = pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", form_urlencode(k), form_urlencode(v)))
+            .collect();
+        out.push_str(&encoded.join("&"));
+    }
+    if let Some(f) = fragment {
+        out.push('#');
+        encode_set(f, EncodeSet::Fragment, &mut out);
+    }
+    out
+}

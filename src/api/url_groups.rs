@@ -100,8 +100,10 @@ impl<'de> Deserialize<'de> for Endpoint {
                             e.url_first = e.name.is_none();
                             e.url = map.next_value()?;
                         }
-                        other => {
-                            return Err(serde::de::Error::unknown_field(other, &["name", "url"]))
+                        // Ignored rather than rejected: this type also reads server
+                        // responses, which may grow fields.
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }

@@ -1,1 +1,654 @@
-//! js::client
+//! The JS `Client`: `@upstash/qstash`'s `Client` over the platform `fetch`.
+//!
+//! [`Http`] is the one place that sends (the official `HttpClient`): it adds the base URL and
+//! `Authorization`, encodes the query, retries network failures with the configured backoff
+//! and turns error responses into the official error classes. Bodies that are not plain
+//! strings (`Blob`, `FormData`, `ReadableStream`, bytes…) are handed to `fetch` untouched.
+//! Successful bodies are parsed by `Response.json()` in JS — no copy through wasm memory — and
+//! the official's small reshapes (`urlGroup = topicName`, …) are applied on the JS object.
+
+use std::future::Future;
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use crate::api::{
+    build_url, classify_response, resolve_credentials, CredentialConfig, Env, HeaderMap,
+};
+use crate::error::{ErrorKind, RateLimit};
+
+use super::options::{self, defined, get, has, set, text, truthy};
+use super::resources::{
+    FlowControlApi, Messages, Queue, Schedules, SigningKeysApi, UrlGroups, DLQ,
+};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch, catch)]
+    fn global_fetch(url: &str, init: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_namespace = console, js_name = warn)]
+    fn console_warn(message: &str);
+    #[wasm_bindgen(js_name = ReadableStream)]
+    type JsReadableStream;
+}
+
+/// A `QstashError` (status optional), built by the package's error classes.
+pub(crate) fn qstash_error(message: &str, status: Option<u16>) -> JsValue {
+    super::errors::qstash_error(message, status)
+}
+
+/// A JS `TypeError`.
+pub(crate) fn type_error(message: &str) -> JsValue {
+    js_sys::TypeError::new(message).into()
+}
+
+/// Core [`crate::Error`] → the JS value the official SDK would throw.
+pub(crate) fn js_err(err: crate::Error) -> JsValue {
+    let message = err.to_string();
+    match err.into_kind() {
+        ErrorKind::Api { status, .. } => qstash_error(&message, Some(status)),
+        ErrorKind::RateLimited(rl) => match rl {
+            RateLimit::Burst {
+                limit,
+                remaining,
+                reset,
+            } => super::errors::ratelimit_error(false, limit, remaining, reset),
+            RateLimit::Daily {
+                limit,
+                remaining,
+                reset,
+            } => super::errors::ratelimit_error(true, limit, remaining, reset),
+            RateLimit::Chat {
+                limit_requests,
+                limit_tokens,
+                remaining_requests,
+                remaining_tokens,
+                reset_requests,
+                reset_tokens,
+            } => super::errors::chat_ratelimit_error([
+                limit_requests,
+                limit_tokens,
+                remaining_requests,
+                remaining_tokens,
+                reset_requests,
+                reset_tokens,
+            ]),
+        },
+        ErrorKind::EmptyArray { key } => super::errors::empty_array_error(&key),
+        ErrorKind::InvalidInput(_) => qstash_error(&message, None),
+        ErrorKind::Type(_) => type_error(&message),
+        ErrorKind::Decode(_) => js_sys::SyntaxError::new(&message).into(),
+        _ => js_sys::Error::new(&message).into(),
+    }
+}
+
+/// Wraps an async block into the `Promise` a JS method returns; every failure is a rejection
+/// (the official methods are all `async`, so they never throw synchronously).
+pub(crate) fn promise<F>(fut: F) -> Promise
+where
+    F: Future<Output = Result<JsValue, JsValue>> + 'static,
+{
+    future_to_promise(fut)
+}
+
+/// `globalThis.process?.env ?? {}` as an [`Env`].
+pub(crate) struct JsEnv(JsValue);
+
+impl JsEnv {
+    /// Reads the current environment object (never cached: tests edit `process.env`).
+    pub(crate) fn current() -> Self {
+        let process = get(&js_sys::global(), "process");
+        JsEnv(get(&process, "env"))
+    }
+}
+
+impl Env for JsEnv {
+    fn var(&self, key: &str) -> Option<String> {
+        get(&self.0, key).as_string()
+    }
+}
+
+/// A request body: none, a Rust string, or a JS value passed to `fetch` unchanged.
+pub(crate) enum Body {
+    /// No body.
+    None,
+    /// A string built here (JSON).
+    Text(String),
+    /// The caller's body (string, bytes, Blob, FormData, URLSearchParams, ReadableStream).
+    Js(JsValue),
+}
+
+/// One request, as data (the official `UpstashRequest`).
+pub(crate) struct Req {
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path segments, joined raw (destinations keep their `://`).
+    pub path: Vec<String>,
+    /// Encoded query pairs.
+    pub query: Vec<(String, String)>,
+    /// Headers (names lower-case).
+    pub headers: HeaderMap,
+    /// Body.
+    pub body: Body,
+}
+
+impl Req {
+    /// A bodiless request with no headers.
+    pub(crate) fn new(method: &'static str, path: &[&str]) -> Self {
+        Req {
+            method,
+            path: path.iter().map(|s| s.to_string()).collect(),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            body: Body::None,
+        }
+    }
+
+    /// Appends a path segment.
+    pub(crate) fn seg(mut self, s: impl Into<String>) -> Self {
+        self.path.push(s.into());
+        self
+    }
+
+    /// A JSON body with `Content-Type: application/json`.
+    pub(crate) fn json(mut self, body: String) -> Self {
+        // A constant, valid header: cannot fail.
+        let _ = self.headers.set("Content-Type", "application/json");
+        self.body = Body::Text(body);
+        self
+    }
+}
+
+/// The shared sender (official `HttpClient`).
+pub(crate) struct Http {
+    /// Base URL without trailing slash.
+    pub base_url: String,
+    /// The token (for `api` providers that reuse it).
+    pub token: String,
+    /// `Bearer <token>`.
+    authorization: String,
+    /// Extra attempts after the first (0 for `retry: false`).
+    attempts: u32,
+    /// A user backoff function; `None` = `Math.exp(n) * 50`.
+    backoff: Option<Function>,
+    /// `prefixHeaders(new Headers(config.headers))`.
+    global_headers: HeaderMap,
+    /// Non-empty telemetry headers, appended on publish-family requests.
+    telemetry: Vec<(&'static str, String)>,
+}
+
+impl Http {
+    /// `wrapWithGlobalHeaders(headers, global, telemetry)`.
+    pub(crate) fn wrap_global(&self, headers: HeaderMap) -> Result<HeaderMap, JsValue> {
+        let mut out = self.global_headers.clone();
+        for (k, v) in headers.iter() {
+            out.set(k, v).map_err(js_err)?;
+        }
+        for (k, v) in &self.telemetry {
+            out.append(k, v).map_err(js_err)?;
+        }
+        Ok(out)
+    }
+
+    fn backoff_ms(&self, retry: u32) -> f64 {
+        match &self.backoff {
+            Some(f) => f
+                .call1(&JsValue::UNDEFINED, &JsValue::from(retry))
+                .ok()
+                .and_then(|v| v.as_f64())
+                .unwrap_or(0.0),
+            None => (retry as f64).exp() * 50.0,
+        }
+    }
+
+    /// Sends `req`, retrying network failures; error statuses become the official errors.
+    pub(crate) async fn send(&self, req: Req) -> Result<web_sys::Response, JsValue> {
+        let url = build_url(&self.base_url, &req.path, &req.query);
+        let init = Object::new();
+        set(&init, "method", &JsValue::from_str(req.method));
+        let headers = Object::new();
+        for (k, v) in req.headers.iter() {
+            set(&headers, k, &JsValue::from_str(v));
+        }
+        if !req.headers.has("authorization") {
+            set(
+                &headers,
+                "authorization",
+                &JsValue::from_str(&self.authorization),
+            );
+        }
+        set(&init, "headers", &headers);
+        match &req.body {
+            Body::None => {}
+            Body::Text(s) => set(&init, "body", &JsValue::from_str(s)),
+            Body::Js(v) => {
+                set(&init, "body", v);
+                // Node's fetch refuses a stream body without `duplex: "half"`; other runtimes
+                // ignore the field. Without it a stream body could never be sent.
+                if v.is_instance_of::<JsReadableStream>() {
+                    set(&init, "duplex", &JsValue::from_str("half"));
+                }
+            }
+        }
+        let mut last_error = JsValue::UNDEFINED;
+        let mut response = None;
+        for index in 0..=self.attempts {
+            let attempt = match global_fetch(&url, &init) {
+                Ok(p) => JsFuture::from(p).await,
+                Err(e) => Err(e),
+            };
+            match attempt {
+                Ok(r) => {
+                    response = Some(r);
+                    break;
+                }
+                Err(e) => {
+                    last_error = e;
+                    if index < self.attempts {
+                        sleep(self.backoff_ms(index)).await;
+                    }
+                }
+            }
+        }
+        let Some(response) = response else {
+            if last_error.is_undefined() {
+                return Err(js_sys::Error::new("Exhausted all retries").into());
+            }
+            return Err(last_error);
+        };
+        let response: web_sys::Response = response.unchecked_into();
+        let status = response.status();
+        if !(200..300).contains(&status) {
+            // The body of a 429 is not part of the official error; skip reading it.
+            let body = if status == 429 {
+                String::new()
+            } else {
+                JsFuture::from(response.text()?)
+                    .await?
+                    .as_string()
+                    .unwrap_or_default()
+            };
+            let headers = response.headers();
+            classify_response(status, |name| headers.get(name).ok().flatten(), &body)
+                .map_err(js_err)?;
+        }
+        Ok(response)
+    }
+
+    /// Sends and parses the JSON body (`response.json()`).
+    pub(crate) async fn json(&self, req: Req) -> Result<JsValue, JsValue> {
+        let response = self.send(req).await?;
+        JsFuture::from(response.json()?).await
+    }
+
+    /// Sends and ignores the body (`parseResponseAsJson: false`).
+    pub(crate) async fn void(&self, req: Req) -> Result<JsValue, JsValue> {
+        self.send(req).await?;
+        Ok(JsValue::UNDEFINED)
+    }
+}
+
+/// Resolves after `ms` milliseconds (`setTimeout`).
+async fn sleep(ms: f64) {
+    let p = Promise::new(&mut |resolve, _| {
+        set_timeout(&resolve, ms);
+    });
+    let _ = JsFuture::from(p).await;
+}
+
+fn telemetry_headers(env: &JsEnv) -> Vec<(&'static str, String)> {
+    let global = js_sys::global();
+    let caches = get(&global, "caches");
+    let platform = if caches.is_object() && has(&caches, "default") {
+        "cloudflare"
+    } else if env.var("VERCEL").is_some_and(|v| !v.is_empty()) {
+        "vercel"
+    } else if env.var("AWS_REGION").is_some_and(|v| !v.is_empty()) {
+        "aws"
+    } else {
+        ""
+    };
+    let process = get(&global, "process");
+    let bun = get(&get(&process, "versions"), "bun");
+    let runtime = if truthy(&bun) {
+        format!("bun@{}", text(&bun))
+    } else if get(&global, "EdgeRuntime").is_string() {
+        "edge-light".to_string()
+    } else if let Some(v) = get(&process, "version").as_string() {
+        format!("node@{v}")
+    } else {
+        String::new()
+    };
+    let mut out = vec![(
+        "Upstash-Telemetry-Sdk",
+        format!("qstash-wasm@{}", env!("CARGO_PKG_VERSION")),
+    )];
+    if !platform.is_empty() {
+        out.push(("Upstash-Telemetry-Platform", platform.to_string()));
+    }
+    if !runtime.is_empty() {
+        out.push(("Upstash-Telemetry-Runtime", runtime));
+    }
+    out
+}
+
+/// The QStash client. See `client.d.ts` for the documented JS API.
+#[wasm_bindgen(skip_typescript)]
+pub struct Client {
+    http: Rc<Http>,
+}
+
+#[wasm_bindgen]
+impl Client {
+    /// `new Client(config?)`: credentials from config, region or `QSTASH_URL`/`QSTASH_TOKEN`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<Client, JsValue> {
+        let env = JsEnv::current();
+        let opt_string = |k: &str| get(&config, k).as_string();
+        let dev_mode = get(&config, "devMode").as_bool();
+        let creds = resolve_credentials(
+            &CredentialConfig {
+                base_url: opt_string("baseUrl"),
+                token: opt_string("token"),
+                dev_mode,
+            },
+            &env,
+        )
+        .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
+        for w in &creds.warnings {
+            console_warn(w);
+        }
+        let disable = env
+            .var("UPSTASH_DISABLE_TELEMETRY")
+            .is_some_and(|v| !v.is_empty());
+        let enable = !disable && get(&config, "enableTelemetry").as_bool().unwrap_or(true);
+        let retry = get(&config, "retry");
+        let (attempts, backoff) = if retry.as_bool() == Some(false) {
+            (0, None)
+        } else {
+            let retries = get(&retry, "retries")
+                .as_f64()
+                .map(|n| n.max(0.0) as u32)
+                .unwrap_or(5);
+            let backoff = get(&retry, "backoff").dyn_into::<Function>().ok();
+            (retries, backoff)
+        };
+        let global_headers = options::prefixed_headers(&get(&config, "headers"))?;
+        Ok(Client {
+            http: Rc::new(Http {
+                authorization: format!("Bearer {}", creds.token),
+                base_url: creds.base_url,
+                token: creds.token,
+                attempts,
+                backoff,
+                global_headers,
+                telemetry: if enable {
+                    telemetry_headers(&env)
+                } else {
+                    Vec::new()
+                },
+            }),
+        })
+    }
+
+    /// URL groups.
+    #[wasm_bindgen(getter, js_name = urlGroups)]
+    pub fn url_groups(&self) -> UrlGroups {
+        UrlGroups::new(self.http.clone())
+    }
+
+    /// Deprecated alias of `urlGroups`.
+    #[wasm_bindgen(getter)]
+    pub fn topics(&self) -> UrlGroups {
+        UrlGroups::new(self.http.clone())
+    }
+
+    /// The dead-letter queue.
+    #[wasm_bindgen(getter)]
+    pub fn dlq(&self) -> DLQ {
+        DLQ::new(self.http.clone())
+    }
+
+    /// Messages.
+    #[wasm_bindgen(getter)]
+    pub fn messages(&self) -> Messages {
+        Messages::new(self.http.clone())
+    }
+
+    /// Schedules.
+    #[wasm_bindgen(getter)]
+    pub fn schedules(&self) -> Schedules {
+        Schedules::new(self.http.clone())
+    }
+
+    /// Flow control.
+    #[wasm_bindgen(getter, js_name = flowControl)]
+    pub fn flow_control(&self) -> FlowControlApi {
+        FlowControlApi::new(self.http.clone())
+    }
+
+    /// Signing keys (extension).
+    #[wasm_bindgen(getter)]
+    pub fn keys(&self) -> SigningKeysApi {
+        SigningKeysApi::new(self.http.clone())
+    }
+
+    /// `client.queue({ queueName })`.
+    pub fn queue(&self, request: JsValue) -> Queue {
+        Queue::new(self.http.clone(), get(&request, "queueName").as_string())
+    }
+
+    /// `client.publish(request)`.
+    pub fn publish(&self, request: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move { publish_to(&http, &request, &["v2", "publish"]).await })
+    }
+
+    /// `client.publishJSON(request)`.
+    #[wasm_bindgen(js_name = publishJSON)]
+    pub fn publish_json(&self, request: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let req = json_request(&http, &request)?;
+            publish_to(&http, &req, &["v2", "publish"]).await
+        })
+    }
+
+    /// `client.batch(requests)`.
+    pub fn batch(&self, requests: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move { batch(&http, &requests).await })
+    }
+
+    /// `client.batchJSON(requests)`.
+    #[wasm_bindgen(js_name = batchJSON)]
+    pub fn batch_json(&self, requests: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let out = Array::new();
+            for message in iter_array(&requests)? {
+                if has(&message, "body") {
+                    // The official mutates the caller's object in place; so do we.
+                    let body = json_stringify(&get(&message, "body"))?;
+                    set(&message, "body", &body);
+                }
+                let headers = options::headers_from_init(&get(&message, "headers"))?;
+                let (processed, mut headers) =
+                    options::process_api(&message, headers, &http.token)?;
+                headers
+                    .set("Content-Type", "application/json")
+                    .map_err(js_err)?;
+                let copy: JsValue = if processed == message {
+                    Object::assign(&Object::new(), message.unchecked_ref()).into()
+                } else {
+                    processed
+                };
+                set(&copy, "headers", &header_pairs(&headers));
+                out.push(&copy);
+            }
+            batch(&http, &out).await
+        })
+    }
+
+    /// `client.logs(request?)`.
+    pub fn logs(&self, request: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move { logs(&http, &request).await })
+    }
+
+    /// Deprecated alias of `logs`.
+    pub fn events(&self, request: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move { logs(&http, &request).await })
+    }
+}
+
+/// A `HeaderMap` as an array of `[name, value]` pairs (a valid `HeadersInit`).
+pub(crate) fn header_pairs(h: &HeaderMap) -> JsValue {
+    let arr = Array::new();
+    for (k, v) in h.iter() {
+        arr.push(&Array::of2(&JsValue::from_str(k), &JsValue::from_str(v)));
+    }
+    arr.into()
+}
+
+/// `JSON.stringify(value)` (undefined stays undefined).
+pub(crate) fn json_stringify(value: &JsValue) -> Result<JsValue, JsValue> {
+    if value.is_undefined() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    let s = js_sys::JSON::stringify(value)?;
+    Ok(s.into())
+}
+
+/// Iterates a JS array (anything else is a `TypeError`, like `for…of` on a non-iterable).
+pub(crate) fn iter_array(v: &JsValue) -> Result<Vec<JsValue>, JsValue> {
+    if !Array::is_array(v) {
+        return Err(type_error(&format!("{} is not iterable", text(v))));
+    }
+    Ok(v.unchecked_ref::<Array>().iter().collect())
+}
+
+/// The `publishJSON`/`enqueueJSON` transformation: prefix headers, JSON content type,
+/// `processApi`, `body = JSON.stringify(body)`. Returns a new request object.
+pub(crate) fn json_request(http: &Http, request: &JsValue) -> Result<JsValue, JsValue> {
+    let mut headers = options::prefixed_headers(&get(request, "headers"))?;
+    headers
+        .set("Content-Type", "application/json")
+        .map_err(js_err)?;
+    let (processed, headers) = options::process_api(request, headers, &http.token)?;
+    let copy: JsValue = Object::assign(&Object::new(), processed.unchecked_ref()).into();
+    set(&copy, "headers", &header_pairs(&headers));
+    set(&copy, "body", &json_stringify(&get(&processed, "body"))?);
+    Ok(copy)
+}
+
+/// `publish`/`enqueue`: `POST <prefix>/<destination>` with the publish headers.
+pub(crate) async fn publish_to(
+    http: &Http,
+    request: &JsValue,
+    prefix: &[&str],
+) -> Result<JsValue, JsValue> {
+    let headers = http.wrap_global(options::publish_headers(request)?)?;
+    let destination = options::request_path(request, request)?;
+    let body = get(request, "body");
+    let mut req = Req::new("POST", prefix).seg(destination);
+    req.headers = headers;
+    req.body = if defined(&body) {
+        Body::Js(body)
+    } else {
+        Body::None
+    };
+    http.json(req).await
+}
+
+async fn batch(http: &Http, requests: &JsValue) -> Result<JsValue, JsValue> {
+    let messages = Array::new();
+    for message in iter_array(requests)? {
+        let headers = http.wrap_global(options::publish_headers(&message)?)?;
+        let item = Object::new();
+        set(
+            &item,
+            "destination",
+            &JsValue::from_str(&options::request_path(&message, &message)?),
+        );
+        let h = Object::new();
+        for (k, v) in headers.iter() {
+            set(&h, k, &JsValue::from_str(v));
+        }
+        set(&item, "headers", &h);
+        set(&item, "body", &get(&message, "body"));
+        let queue = get(&message, "queueName");
+        if truthy(&queue) {
+            set(&item, "queue", &queue);
+        }
+        messages.push(&item);
+    }
+    let body = js_sys::JSON::stringify(&messages)?;
+    let req = Req::new("POST", &["v2", "batch"]).json(String::from(body));
+    let response = http.json(req).await?;
+    if Array::is_array(&response) {
+        Ok(response)
+    } else {
+        Ok(Array::of1(&response).into())
+    }
+}
+
+/// `urlGroup = topicName` on each entry of `list`.
+fn rename_url_group_each(list: &JsValue) {
+    if let Some(arr) = list.dyn_ref::<Array>() {
+        for entry in arr.iter() {
+            let group = get(&entry, "topicName");
+            set(&entry, "urlGroup", &group);
+        }
+    }
+}
+
+async fn logs(http: &Http, request: &JsValue) -> Result<JsValue, JsValue> {
+    let request = if request.is_undefined() {
+        Object::new().into()
+    } else {
+        request.clone()
+    };
+    let query = options::list_query(&request, "messageIds").encode()?;
+    let mut req = Req::new("GET", &["v2", "events"]);
+    req.query = query;
+    let payload = http.json(req).await?;
+    let events = get(&payload, "events");
+    let logs: Array = match events.dyn_ref::<Array>() {
+        Some(a) => a.map(&mut |e, _, _| {
+            let copy: JsValue = Object::assign(&Object::new(), e.unchecked_ref()).into();
+            copy
+        }),
+        None => {
+            return Err(type_error(
+                "Cannot read properties of undefined (reading 'map')",
+            ))
+        }
+    };
+    rename_url_group_each(&logs);
+    let out = Object::new();
+    set(&out, "cursor", &get(&payload, "cursor"));
+    set(&out, "logs", &logs);
+    set(&out, "events", &logs);
+    Ok(out.into())
+}
+
+/// Shallow copy with `urlGroup = topicName` and `ratePerSecond = rate` (when `rate` is a key),
+/// as `messages.get` and `dlq.listMessages` return.
+pub(crate) fn reshape_message(m: &JsValue) -> JsValue {
+    let copy: JsValue = Object::assign(&Object::new(), m.unchecked_ref()).into();
+    set(&copy, "urlGroup", &get(m, "topicName"));
+    let rate = if has(m, "rate") {
+        get(m, "rate")
+    } else {
+        JsValue::UNDEFINED
+    };
+    set(&copy, "ratePerSecond", &rate);
+    copy
+}

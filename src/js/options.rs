@@ -1,1 +1,853 @@
-//! js::options
+//! JS option objects → request parts, with the official SDK's exact JavaScript semantics.
+//!
+//! The options arrive as arbitrary JS values (`Headers` instances, `Date`s, `Blob` bodies,
+//! provider class instances), and the official SDK decides with `!== undefined`, truthiness,
+//! `typeof` and `in`. So this module reads them field by field with `Reflect` and formats
+//! numbers with JavaScript's own `toString`/`toFixed` rather than deserializing a Rust struct:
+//! that is the only way to give byte-identical headers for every input the official accepts.
+//! Everything that is not JS-specific (header-map rules, prefixing, URL building) is the pure
+//! core's (`crate::api`).
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::api::{prefix_headers, HeaderMap};
+
+use super::client::{js_err, qstash_error, type_error};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `Headers` constructor: parses any `HeadersInit` exactly as fetch would.
+    #[wasm_bindgen(js_name = Headers)]
+    type JsHeaders;
+    #[wasm_bindgen(constructor, js_class = "Headers", catch)]
+    fn new(init: &JsValue) -> Result<JsHeaders, JsValue>;
+
+    /// `String(value)`.
+    #[wasm_bindgen(js_name = String)]
+    pub(crate) fn js_string(value: &JsValue) -> String;
+}
+
+/// `obj[key]`, or `undefined` when `obj` is not an object.
+pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
+    if !obj.is_object() && !obj.is_function() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `key in obj`.
+pub(crate) fn has(obj: &JsValue, key: &str) -> bool {
+    obj.is_object() && Reflect::has(obj, &JsValue::from_str(key)).unwrap_or(false)
+}
+
+/// `obj[key] = value` on an object we created (cannot fail: plain extensible objects).
+pub(crate) fn set(obj: &JsValue, key: &str, value: &JsValue) {
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+/// JS truthiness.
+pub(crate) fn truthy(v: &JsValue) -> bool {
+    v.is_truthy()
+}
+
+/// `x !== undefined`.
+pub(crate) fn defined(v: &JsValue) -> bool {
+    !v.is_undefined()
+}
+
+/// `${x}` for an option value (numbers via JS `Number#toString`).
+pub(crate) fn text(v: &JsValue) -> String {
+    match v.as_string() {
+        Some(s) => s,
+        None => js_string(v),
+    }
+}
+
+/// `x.toFixed(0)` (the official uses it for delay, notBefore and retries).
+fn to_fixed0(v: &JsValue) -> Result<String, JsValue> {
+    match v.as_f64() {
+        Some(x) => Ok(js_sys::Number::from(x).to_fixed(0)?.into()),
+        None => Err(type_error(&format!(
+            "{}.toFixed is not a function",
+            text(v)
+        ))),
+    }
+}
+
+/// `new Headers(init)` → a core [`HeaderMap`] (names lower-case, values trimmed).
+pub(crate) fn headers_from_init(init: &JsValue) -> Result<HeaderMap, JsValue> {
+    let mut map = HeaderMap::new();
+    if init.is_undefined() || init.is_null() {
+        return Ok(map);
+    }
+    let parsed = JsHeaders::new(init)?;
+    // Headers iterate as [name, value] pairs, already combined, lower-cased and sorted.
+    let iter = js_sys::try_iter(&parsed)?.ok_or_else(|| type_error("Headers is not iterable"))?;
+    for entry in iter {
+        let entry: Array = entry?.unchecked_into();
+        let name = entry.get(0).as_string().unwrap_or_default();
+        let value = entry.get(1).as_string().unwrap_or_default();
+        map.append(&name, &value).map_err(js_err)?;
+    }
+    Ok(map)
+}
+
+/// `prefixHeaders(new Headers(init))`.
+pub(crate) fn prefixed_headers(init: &JsValue) -> Result<HeaderMap, JsValue> {
+    Ok(prefix_headers(headers_from_init(init)?))
+}
+
+fn set_header(h: &mut HeaderMap, name: &str, value: &str) -> Result<(), JsValue> {
+    h.set(name, value).map_err(js_err)
+}
+
+/// `delay`/`timeout` style values: a string verbatim, a number with an `s` suffix.
+fn duration(v: &JsValue, rounded: bool) -> Result<String, JsValue> {
+    if let Some(s) = v.as_string() {
+        return Ok(s);
+    }
+    Ok(format!(
+        "{}s",
+        if rounded { to_fixed0(v)? } else { text(v) }
+    ))
+}
+
+/// The `Upstash-Flow-Control-*`, `Upstash-Label` and `Upstash-Redact-Fields` headers, shared
+/// by publish and schedule create.
+fn common_tail(req: &JsValue, h: &mut HeaderMap) -> Result<(), JsValue> {
+    let fc = get(req, "flowControl");
+    let key = get(&fc, "key");
+    if truthy(&key) {
+        let parallelism = get(&fc, "parallelism");
+        let mut rate = get(&fc, "rate");
+        if rate.is_undefined() || rate.is_null() {
+            rate = get(&fc, "ratePerSecond");
+        }
+        let period = get(&fc, "period");
+        let mut parts: Vec<String> = Vec::with_capacity(3);
+        // `x?.toString()` then truthiness: "0" is a non-empty string, so 0 is kept.
+        if !(parallelism.is_undefined() || parallelism.is_null()) {
+            let p = text(&parallelism);
+            if !p.is_empty() {
+                parts.push(format!("parallelism={p}"));
+            }
+        }
+        if !(rate.is_undefined() || rate.is_null()) {
+            let r = text(&rate);
+            if !r.is_empty() {
+                parts.push(format!("rate={r}"));
+            }
+        }
+        let period = if period.as_f64().is_some() {
+            Some(format!("{}s", text(&period)))
+        } else if truthy(&period) {
+            Some(text(&period))
+        } else {
+            None
+        };
+        if let Some(p) = period {
+            parts.push(format!("period={p}"));
+        }
+        if parts.is_empty() {
+            return Err(qstash_error(
+                "Provide at least one of parallelism or ratePerSecond for flowControl",
+                None,
+            ));
+        }
+        set_header(h, "Upstash-Flow-Control-Key", &text(&key))?;
+        set_header(h, "Upstash-Flow-Control-Value", &parts.join(", "))?;
+    }
+    let label = get(req, "label");
+    if defined(&label) {
+        let value = if Array::is_array(&label) {
+            let arr: Array = label.unchecked_into();
+            arr.iter().map(|x| text(&x)).collect::<Vec<_>>().join(",")
+        } else {
+            text(&label)
+        };
+        set_header(h, "Upstash-Label", &value)?;
+    }
+    let redact = get(req, "redact");
+    if defined(&redact) {
+        let mut parts: Vec<String> = Vec::new();
+        if truthy(&get(&redact, "body")) {
+            parts.push("body".into());
+        }
+        let header = get(&redact, "header");
+        if header.as_bool() == Some(true) {
+            parts.push("header".into());
+        } else if Array::is_array(&header) {
+            let arr: Array = header.unchecked_into();
+            for name in arr.iter() {
+                parts.push(format!("header[{}]", text(&name)));
+            }
+        }
+        if !parts.is_empty() {
+            set_header(h, "Upstash-Redact-Fields", &parts.join(","))?;
+        }
+    }
+    Ok(())
+}
+
+/// `processHeaders(request)`: the publish-family `Upstash-*` headers.
+pub(crate) fn publish_headers(req: &JsValue) -> Result<HeaderMap, JsValue> {
+    let mut h = prefixed_headers(&get(req, "headers"))?;
+    let method = get(req, "method");
+    let method = if method.is_undefined() || method.is_null() {
+        "POST".to_string()
+    } else {
+        text(&method)
+    };
+    set_header(&mut h, "Upstash-Method", &method)?;
+    let delay = get(req, "delay");
+    if defined(&delay) {
+        set_header(&mut h, "Upstash-Delay", &duration(&delay, true)?)?;
+    }
+    let not_before = get(req, "notBefore");
+    if defined(&not_before) {
+        set_header(&mut h, "Upstash-Not-Before", &to_fixed0(&not_before)?)?;
+    }
+    let dedup = get(req, "deduplicationId");
+    if defined(&dedup) {
+        set_header(&mut h, "Upstash-Deduplication-Id", &text(&dedup))?;
+    }
+    if truthy(&get(req, "contentBasedDeduplication")) {
+        set_header(&mut h, "Upstash-Content-Based-Deduplication", "true")?;
+    }
+    let retries = get(req, "retries");
+    if defined(&retries) {
+        set_header(&mut h, "Upstash-Retries", &to_fixed0(&retries)?)?;
+    }
+    for (opt, header) in [
+        ("retryDelay", "Upstash-Retry-Delay"),
+        ("callback", "Upstash-Callback"),
+        ("failureCallback", "Upstash-Failure-Callback"),
+    ] {
+        let v = get(req, opt);
+        if defined(&v) {
+            set_header(&mut h, header, &text(&v))?;
+        }
+    }
+    let timeout = get(req, "timeout");
+    if defined(&timeout) {
+        set_header(&mut h, "Upstash-Timeout", &duration(&timeout, false)?)?;
+    }
+    common_tail(req, &mut h)?;
+    Ok(h)
+}
+
+/// The headers of `schedules.create(request)` (before global/telemetry wrapping).
+pub(crate) fn schedule_headers(req: &JsValue) -> Result<HeaderMap, JsValue> {
+    let mut h = prefixed_headers(&get(req, "headers"))?;
+    if !h.has("Content-Type") {
+        set_header(&mut h, "Content-Type", "application/json")?;
+    }
+    set_header(&mut h, "Upstash-Cron", &text(&get(req, "cron")))?;
+    let method = get(req, "method");
+    if defined(&method) {
+        set_header(&mut h, "Upstash-Method", &text(&method))?;
+    }
+    let delay = get(req, "delay");
+    if defined(&delay) {
+        set_header(&mut h, "Upstash-Delay", &duration(&delay, true)?)?;
+    }
+    let retries = get(req, "retries");
+    if defined(&retries) {
+        set_header(&mut h, "Upstash-Retries", &to_fixed0(&retries)?)?;
+    }
+    for (opt, header) in [
+        ("retryDelay", "Upstash-Retry-Delay"),
+        ("callback", "Upstash-Callback"),
+        ("failureCallback", "Upstash-Failure-Callback"),
+    ] {
+        let v = get(req, opt);
+        if defined(&v) {
+            set_header(&mut h, header, &text(&v))?;
+        }
+    }
+    let timeout = get(req, "timeout");
+    if defined(&timeout) {
+        set_header(&mut h, "Upstash-Timeout", &duration(&timeout, false)?)?;
+    }
+    for (opt, header) in [
+        ("scheduleId", "Upstash-Schedule-Id"),
+        ("queueName", "Upstash-Queue-Name"),
+    ] {
+        let v = get(req, opt);
+        if defined(&v) {
+            set_header(&mut h, header, &text(&v))?;
+        }
+    }
+    common_tail(req, &mut h)?;
+    Ok(h)
+}
+
+/// `getRequestPath(request)`: `url ?? urlGroup ?? topic`, else the API's path.
+pub(crate) fn request_path(req: &JsValue, original: &JsValue) -> Result<String, JsValue> {
+    let mut path = JsValue::UNDEFINED;
+    for k in ["url", "urlGroup", "topic"] {
+        let v = get(req, k);
+        if !(v.is_undefined() || v.is_null()) {
+            path = v;
+            break;
+        }
+    }
+    if truthy(&path) {
+        return Ok(text(&path));
+    }
+    let api = get(req, "api");
+    let name = get(&api, "name").as_string();
+    match name.as_deref() {
+        Some("llm") => return Ok("api/llm".into()),
+        Some("email") => {
+            let info = provider_info(&api, "not-needed")?;
+            return Ok(info.base_url);
+        }
+        _ => {}
+    }
+    let shown = js_sys::JSON::stringify(original)
+        .map(String::from)
+        .unwrap_or_default();
+    Err(qstash_error(
+        &format!("Failed to infer request path for {shown}"),
+        None,
+    ))
+}
+
+/// What a provider resolves to (`getProviderInfo`).
+pub(crate) struct ProviderInfo {
+    /// Full URL of the forwarded request.
+    pub url: String,
+    /// Base URL.
+    pub base_url: String,
+    /// Headers for the forwarded request, in insertion order.
+    pub append_headers: Vec<(String, String)>,
+    /// Provider owner.
+    pub owner: String,
+    /// Method of the forwarded request.
+    pub method: String,
+}
+
+/// `getProviderInfo(api, upstashToken)`, reading the provider's fields so that providers from
+/// our factories and from `@upstash/qstash`'s behave alike.
+pub(crate) fn provider_info(api: &JsValue, upstash_token: &str) -> Result<ProviderInfo, JsValue> {
+    let name = text(&get(api, "name"));
+    let provider = get(api, "provider");
+    let (api_kind, owner, base_url, mut token, organization, batch, method) =
+        if provider.is_undefined() || provider.is_null() {
+            (
+                "llm".to_string(),
+                "upstash".to_string(),
+                UPSTASH_LLM_BASE.to_string(),
+                String::new(),
+                None,
+                false,
+                "POST".to_string(),
+            )
+        } else {
+            (
+                text(&get(&provider, "apiKind")),
+                text(&get(&provider, "owner")),
+                get(&provider, "baseUrl").as_string().unwrap_or_default(),
+                get(&provider, "token").as_string().unwrap_or_default(),
+                get(&provider, "organization")
+                    .as_string()
+                    .filter(|s| !s.is_empty()),
+                truthy(&get(&provider, "batch")),
+                get(&provider, "method")
+                    .as_string()
+                    .unwrap_or_else(|| "POST".into()),
+            )
+        };
+    if owner == "upstash" && token.is_empty() {
+        token = upstash_token.to_string();
+    }
+    if base_url.is_empty() {
+        return Err(type_error("baseUrl cannot be empty or undefined!"));
+    }
+    if token.is_empty() {
+        return Err(type_error("token cannot be empty or undefined!"));
+    }
+    if api_kind != name {
+        return Err(type_error(&format!(
+            "Unexpected api name. Expected '{api_kind}', received {name}"
+        )));
+    }
+    let analytics = get(api, "analytics");
+    let mut route: Vec<&str> = match (api_kind.as_str(), owner.as_str()) {
+        ("email", _) if batch => vec!["emails", "batch"],
+        ("email", _) => vec!["emails"],
+        (_, "anthropic") => vec!["v1", "messages"],
+        _ => vec!["v1", "chat", "completions"],
+    };
+    let mut headers: Vec<(String, String)> = Vec::new();
+    if api_kind == "email" {
+        headers.push(("authorization".into(), format!("Bearer {token}")));
+    } else if owner == "upstash" && !truthy(&analytics) {
+        headers.push(("content-type".into(), "application/json".into()));
+    } else {
+        if owner == "anthropic" {
+            headers.push(("x-api-key".into(), token.clone()));
+        } else {
+            headers.push(("authorization".into(), format!("Bearer {token}")));
+        }
+        headers.push(("content-type".into(), "application/json".into()));
+        if owner == "openai" {
+            if let Some(org) = organization {
+                headers.push(("OpenAI-Organization".into(), org));
+            }
+        }
+        if owner == "anthropic" {
+            headers.push(("anthropic-version".into(), "2023-06-01".into()));
+        }
+    }
+    let mut base = base_url;
+    if api_kind == "llm" && truthy(&analytics) {
+        let analytics_name = text(&get(&analytics, "name"));
+        if analytics_name != "helicone" {
+            return Err(js_sys::Error::new("Unknown analytics provider").into());
+        }
+        headers.push((
+            "Helicone-Auth".into(),
+            format!("Bearer {}", text(&get(&analytics, "token"))),
+        ));
+        if owner == "upstash" {
+            base = "https://qstash.helicone.ai".into();
+            route.insert(0, "llm");
+        } else {
+            headers.push(("Helicone-Target-Url".into(), base.clone()));
+            base = "https://gateway.helicone.ai".into();
+        }
+    }
+    Ok(ProviderInfo {
+        url: format!("{base}/{}", route.join("/")),
+        base_url: base,
+        append_headers: headers,
+        owner,
+        method,
+    })
+}
+
+/// Base URL of the (deprecated) Upstash LLM provider.
+const UPSTASH_LLM_BASE: &str = "https://qstash.upstash.io/llm";
+
+/// `processApi(request, headers, token)`: returns the request to publish — the input object
+/// itself when there is no `api`, else a shallow copy with provider URL, method and headers.
+/// The returned `HeaderMap` replaces `request.headers`.
+pub(crate) fn process_api(
+    req: &JsValue,
+    headers: HeaderMap,
+    upstash_token: &str,
+) -> Result<(JsValue, HeaderMap), JsValue> {
+    let api = get(req, "api");
+    if !truthy(&api) {
+        return Ok((req.clone(), headers));
+    }
+    let info = provider_info(&api, upstash_token)?;
+    // safeJoinHeaders: provider headers first, then the request's headers win.
+    let mut joined = HeaderMap::from_pairs(
+        info.append_headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    )
+    .map_err(js_err)?;
+    for (k, v) in headers.iter() {
+        joined.set(k, v).map_err(js_err)?;
+    }
+    let copy: JsValue = Object::assign(&Object::new(), req.unchecked_ref()).into();
+    let method = get(req, "method");
+    if method.is_undefined() || method.is_null() {
+        set(&copy, "method", &JsValue::from_str(&info.method));
+    }
+    let is_llm = get(&api, "name").as_string().as_deref() == Some("llm");
+    if is_llm {
+        if !truthy(&get(req, "callback")) {
+            return Err(type_error(
+                "Callback cannot be undefined when using LLM api.",
+            ));
+        }
+        if info.owner == "upstash" && !truthy(&get(&api, "analytics")) {
+            let plain = Object::new();
+            set(&plain, "name", &JsValue::from_str("llm"));
+            set(&copy, "api", &plain);
+            set(&copy, "url", &JsValue::UNDEFINED);
+            return Ok((copy, joined));
+        }
+    }
+    set(&copy, "url", &JsValue::from_str(&info.url));
+    set(&copy, "api", &JsValue::UNDEFINED);
+    Ok((copy, joined))
+}
+
+/// A query under construction: keys keep their first position and later writes replace the
+/// value, exactly like building a JS object literal with spreads.
+#[derive(Default)]
+pub(crate) struct Query(Vec<(String, JsValue)>);
+
+impl Query {
+    /// `q[key] = value`.
+    pub(crate) fn set(&mut self, key: &str, value: JsValue) {
+        match self.0.iter_mut().find(|(k, _)| k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key.to_string(), value)),
+        }
+    }
+
+    /// `...renameUrlGroup(filter)`: every own key except `urlGroup`/`api`, then
+    /// `topicName = urlGroup` when given.
+    pub(crate) fn spread_filter(&mut self, filter: &JsValue) {
+        if !filter.is_object() {
+            return;
+        }
+        let obj: &Object = filter.unchecked_ref();
+        for key in Object::keys(obj).iter() {
+            let k = text(&key);
+            if k == "urlGroup" || k == "api" {
+                continue;
+            }
+            self.set(&k, get(filter, &k));
+        }
+        let group = get(filter, "urlGroup");
+        if defined(&group) {
+            self.set("topicName", group);
+        }
+    }
+
+    /// The `processRequest` encoding: `undefined` skipped, arrays repeated (empty → throws
+    /// `QstashEmptyArrayError`), `Date` → `getTime()`, anything else `toString()`.
+    pub(crate) fn encode(self) -> Result<Vec<(String, String)>, JsValue> {
+        let mut out = Vec::with_capacity(self.0.len());
+        for (k, v) in self.0 {
+            if v.is_undefined() {
+                continue;
+            }
+            if Array::is_array(&v) {
+                let arr: Array = v.unchecked_into();
+                if arr.length() == 0 {
+                    return Err(super::errors::empty_array_error(&k));
+                }
+                for item in arr.iter() {
+                    out.push((k.clone(), text(&item)));
+                }
+            } else if let Some(date) = v.dyn_ref::<js_sys::Date>() {
+                out.push((k, text(&JsValue::from_f64(date.get_time()))));
+            } else {
+                out.push((k, text(&v)));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// `buildBulkActionFilterPayload(request)` for messages cancel and DLQ delete/retry.
+pub(crate) fn bulk_filter_query(request: &JsValue) -> Result<Query, JsValue> {
+    let mut q = Query::default();
+    let cursor = if has(request, "cursor") {
+        get(request, "cursor")
+    } else {
+        JsValue::UNDEFINED
+    };
+    let count = || {
+        if has(request, "count") {
+            let c = get(request, "count");
+            if c.is_undefined() || c.is_null() {
+                JsValue::from_f64(100.0)
+            } else {
+                c
+            }
+        } else {
+            JsValue::from_f64(100.0)
+        }
+    };
+    if has(request, "all") {
+        q.set("count", count());
+        q.set("cursor", cursor);
+        return Ok(q);
+    }
+    if has(request, "dlqIds") {
+        let ids = get(request, "dlqIds");
+        if Array::is_array(&ids) && ids.unchecked_ref::<Array>().length() == 0 {
+            return Err(qstash_error(
+                "Empty dlqIds array provided. If you intend to target all DLQ messages, use { all: true } explicitly.",
+                None,
+            ));
+        }
+        q.set("dlqIds", ids);
+        q.set("cursor", cursor);
+        return Ok(q);
+    }
+    let ids = get(request, "messageIds");
+    if has(request, "messageIds") && truthy(&ids) {
+        if get(&ids, "length").as_f64() == Some(0.0) {
+            return Err(qstash_error(
+                "Empty messageIds array provided. If you intend to target all messages, use { all: true } explicitly.",
+                None,
+            ));
+        }
+        q.set("messageIds", ids);
+        q.set("cursor", cursor);
+        return Ok(q);
+    }
+    let filter = get(request, "filter");
+    if !filter.is_object() {
+        return Err(type_error(
+            "Cannot destructure property 'urlGroup' of 'filter' as it is undefined.",
+        ));
+    }
+    q.spread_filter(&filter);
+    q.set("count", count());
+    q.set("cursor", cursor);
+    Ok(q)
+}
+
+/// `{count, ...(idsKey in options ? {idsKey} : {...renameUrlGroup(filter ?? {}), cursor})}` —
+/// the list query of `logs` (`messageIds`) and `dlq.listMessages` (`dlqIds`).
+pub(crate) fn list_query(options: &JsValue, ids_key: &str) -> Query {
+    let mut q = Query::default();
+    q.set("count", get(options, "count"));
+    if has(options, ids_key) {
+        q.set(ids_key, get(options, ids_key));
+    } else {
+        q.spread_filter(&get(options, "filter"));
+        q.set("cursor", get(options, "cursor"));
+    }
+    q
+}
+
+/// An LLM provider (`openai()`, `anthropic()`, `custom()`, `upstash()`): the same fields and
+/// methods as `@upstash/qstash`'s `LLMProvider`.
+#[wasm_bindgen(js_name = LLMProvider, skip_typescript)]
+pub struct LlmProvider {
+    base_url: String,
+    token: String,
+    owner: &'static str,
+    organization: Option<String>,
+}
+
+#[wasm_bindgen(js_class = LLMProvider)]
+impl LlmProvider {
+    /// Always `"llm"`.
+    #[wasm_bindgen(getter, js_name = apiKind)]
+    pub fn api_kind(&self) -> String {
+        "llm".into()
+    }
+    /// Always `"POST"`.
+    #[wasm_bindgen(getter)]
+    pub fn method(&self) -> String {
+        "POST".into()
+    }
+    /// Base URL of the provider.
+    #[wasm_bindgen(getter, js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+    /// The provider token.
+    #[wasm_bindgen(getter)]
+    pub fn token(&self) -> String {
+        self.token.clone()
+    }
+    /// Replaces the token (the official fills the Upstash provider's token in).
+    #[wasm_bindgen(setter)]
+    pub fn set_token(&mut self, token: String) {
+        self.token = token;
+    }
+    /// `"upstash" | "openai" | "anthropic" | "custom"`.
+    #[wasm_bindgen(getter)]
+    pub fn owner(&self) -> String {
+        self.owner.into()
+    }
+    /// OpenAI organization.
+    #[wasm_bindgen(getter)]
+    pub fn organization(&self) -> Option<String> {
+        self.organization.clone()
+    }
+    /// Route segments after the base URL.
+    #[wasm_bindgen(js_name = getRoute)]
+    pub fn get_route(&self) -> Array {
+        let route: &[&str] = if self.owner == "anthropic" {
+            &["v1", "messages"]
+        } else {
+            &["v1", "chat", "completions"]
+        };
+        route.iter().map(|s| JsValue::from_str(s)).collect()
+    }
+    /// `baseUrl/route`.
+    #[wasm_bindgen(js_name = getUrl)]
+    pub fn get_url(&self) -> String {
+        let route: Vec<String> = self.get_route().iter().map(|s| text(&s)).collect();
+        format!("{}/{}", self.base_url, route.join("/"))
+    }
+    /// Headers of the forwarded request (`options.analytics` as in the official).
+    #[wasm_bindgen(js_name = getHeaders)]
+    pub fn get_headers(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        let api = Object::new();
+        set(&api, "name", &JsValue::from_str("llm"));
+        set(&api, "analytics", &get(&options, "analytics"));
+        let provider = Object::new();
+        for (k, v) in [
+            ("apiKind", "llm"),
+            ("owner", self.owner),
+            ("baseUrl", &self.base_url),
+            ("token", &self.token),
+            ("method", "POST"),
+        ] {
+            set(&provider, k, &JsValue::from_str(v));
+        }
+        if let Some(org) = &self.organization {
+            set(&provider, "organization", &JsValue::from_str(org));
+        }
+        set(&api, "provider", &provider);
+        let mut info = provider_info(&api, &self.token)?;
+        // getHeaders alone has no Helicone headers (they come from onFinish).
+        info.append_headers
+            .retain(|(k, _)| !k.starts_with("Helicone-"));
+        let out = Object::new();
+        for (k, v) in info.append_headers {
+            set(&out, &k, &JsValue::from_str(&v));
+        }
+        Ok(out.into())
+    }
+}
+
+/// The Resend email provider (`resend()`), like `@upstash/qstash`'s `EmailProvider`.
+#[wasm_bindgen(js_name = EmailProvider, skip_typescript)]
+pub struct EmailProvider {
+    token: String,
+    batch: bool,
+}
+
+#[wasm_bindgen(js_class = EmailProvider)]
+impl EmailProvider {
+    /// Always `"email"`.
+    #[wasm_bindgen(getter, js_name = apiKind)]
+    pub fn api_kind(&self) -> String {
+        "email".into()
+    }
+    /// Always `"POST"`.
+    #[wasm_bindgen(getter)]
+    pub fn method(&self) -> String {
+        "POST".into()
+    }
+    /// `https://api.resend.com`.
+    #[wasm_bindgen(getter, js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        RESEND_BASE.into()
+    }
+    /// The Resend token.
+    #[wasm_bindgen(getter)]
+    pub fn token(&self) -> String {
+        self.token.clone()
+    }
+    /// Replaces the token.
+    #[wasm_bindgen(setter)]
+    pub fn set_token(&mut self, token: String) {
+        self.token = token;
+    }
+    /// Always `"resend"`.
+    #[wasm_bindgen(getter)]
+    pub fn owner(&self) -> String {
+        "resend".into()
+    }
+    /// Use `/emails/batch`.
+    #[wasm_bindgen(getter)]
+    pub fn batch(&self) -> bool {
+        self.batch
+    }
+    /// Route segments after the base URL.
+    #[wasm_bindgen(js_name = getRoute)]
+    pub fn get_route(&self) -> Array {
+        let route: &[&str] = if self.batch {
+            &["emails", "batch"]
+        } else {
+            &["emails"]
+        };
+        route.iter().map(|s| JsValue::from_str(s)).collect()
+    }
+    /// `baseUrl/route`.
+    #[wasm_bindgen(js_name = getUrl)]
+    pub fn get_url(&self) -> String {
+        format!(
+            "{RESEND_BASE}/{}",
+            if self.batch { "emails/batch" } else { "emails" }
+        )
+    }
+    /// `{ authorization: "Bearer <token>" }`.
+    #[wasm_bindgen(js_name = getHeaders)]
+    pub fn get_headers(&self) -> JsValue {
+        let out = Object::new();
+        set(
+            &out,
+            "authorization",
+            &JsValue::from_str(&format!("Bearer {}", self.token)),
+        );
+        out.into()
+    }
+}
+
+const RESEND_BASE: &str = "https://api.resend.com";
+
+fn token_of(options: &JsValue) -> String {
+    get(options, "token").as_string().unwrap_or_default()
+}
+
+/// `openai({ token, organization? })`.
+#[wasm_bindgen(skip_typescript)]
+pub fn openai(options: JsValue) -> LlmProvider {
+    LlmProvider {
+        base_url: "https://api.openai.com".into(),
+        token: token_of(&options),
+        owner: "openai",
+        organization: get(&options, "organization").as_string(),
+    }
+}
+
+/// `anthropic({ token })`.
+#[wasm_bindgen(skip_typescript)]
+pub fn anthropic(options: JsValue) -> LlmProvider {
+    LlmProvider {
+        base_url: "https://api.anthropic.com".into(),
+        token: token_of(&options),
+        owner: "anthropic",
+        organization: None,
+    }
+}
+
+/// `custom({ baseUrl, token })`: a trailing `/v1/chat/completions` or `/chat/completions` is
+/// stripped from the base URL.
+#[wasm_bindgen(skip_typescript)]
+pub fn custom(options: JsValue) -> LlmProvider {
+    let base = get(&options, "baseUrl").as_string().unwrap_or_default();
+    let trimmed = base
+        .strip_suffix("/v1/chat/completions")
+        .or_else(|| base.strip_suffix("/chat/completions"))
+        .unwrap_or(&base)
+        .to_string();
+    LlmProvider {
+        base_url: trimmed,
+        token: token_of(&options),
+        owner: "custom",
+        organization: None,
+    }
+}
+
+/// `upstash()` (deprecated in the official SDK too).
+#[wasm_bindgen(skip_typescript)]
+pub fn upstash() -> LlmProvider {
+    LlmProvider {
+        base_url: UPSTASH_LLM_BASE.into(),
+        token: String::new(),
+        owner: "upstash",
+        organization: None,
+    }
+}
+
+/// `resend({ token, batch? })`.
+#[wasm_bindgen(skip_typescript)]
+pub fn resend(options: JsValue) -> EmailProvider {
+    EmailProvider {
+        token: token_of(&options),
+        batch: truthy(&get(&options, "batch")),
+    }
+}

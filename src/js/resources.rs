@@ -1,1 +1,680 @@
-//! js::resources
+//! The resource classes of the JS Client: `Messages`, `Schedules`, `UrlGroups`, `DLQ`,
+//! `Queue`, `FlowControlApi` (official names) and `SigningKeysApi` (extension).
+//!
+//! Each holds only the shared [`Http`] sender, builds its requests as data ([`Req`]) and
+//! reshapes results exactly like the official SDK. The `assertNonEmptyId` guards and the
+//! early returns for empty arrays happen before any request, as in the official.
+
+use std::rc::Rc;
+
+use js_sys::{Array, Object, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::client::{json_request, promise, publish_to, qstash_error, reshape_message, Http, Req};
+use super::options::{self, get, has, set, text, truthy};
+
+fn assert_non_empty(id: &JsValue, label: &str) -> Result<String, JsValue> {
+    if !truthy(id) {
+        return Err(qstash_error(&format!("{label} cannot be empty"), None));
+    }
+    Ok(text(id))
+}
+
+fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        set(&o, k, v);
+    }
+    o.into()
+}
+
+fn is_empty_array(v: &JsValue) -> bool {
+    Array::is_array(v) && v.unchecked_ref::<Array>().length() == 0
+}
+
+/// `normalizeCursor`: `{...response, cursor: cursor || undefined}`.
+fn normalize_cursor(response: &JsValue) -> JsValue {
+    let copy: JsValue = Object::assign(&Object::new(), response.unchecked_ref()).into();
+    let cursor = get(response, "cursor");
+    set(
+        &copy,
+        "cursor",
+        &if truthy(&cursor) {
+            cursor
+        } else {
+            JsValue::UNDEFINED
+        },
+    );
+    copy
+}
+
+/// Read or cancel messages (`client.messages`).
+#[wasm_bindgen(skip_typescript)]
+pub struct Messages {
+    http: Rc<Http>,
+}
+
+impl Messages {
+    pub(crate) fn new(http: Rc<Http>) -> Self {
+        Messages { http }
+    }
+}
+
+async fn cancel(http: &Http, request: JsValue) -> Result<JsValue, JsValue> {
+    if request.is_string() || !request.is_object() {
+        let id = assert_non_empty(&request, "Message id")?;
+        return http
+            .json(Req::new("DELETE", &["v2", "messages"]).seg(id))
+            .await;
+    }
+    if is_empty_array(&request) {
+        return Ok(object(&[("cancelled", JsValue::from(0))]));
+    }
+    let filters = if Array::is_array(&request) {
+        object(&[("messageIds", request)])
+    } else {
+        request
+    };
+    let mut req = Req::new("DELETE", &["v2", "messages"]);
+    req.query = options::bulk_filter_query(&filters)?.encode()?;
+    http.json(req).await
+}
+
+#[wasm_bindgen]
+impl Messages {
+    /// `GET /v2/messages/{id}`, with `urlGroup`/`ratePerSecond` added.
+    pub fn get(&self, message_id: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let id = assert_non_empty(&message_id, "Message id")?;
+            let payload = http
+                .json(Req::new("GET", &["v2", "messages"]).seg(id))
+                .await?;
+            Ok(reshape_message(&payload))
+        })
+    }
+
+    /// Cancel by id, ids, filter or all.
+    pub fn cancel(&self, request: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move { cancel(&http, request).await })
+    }
+
+    /// Deprecated: `DELETE /v2/messages/{id}`, body ignored.
+    pub fn delete(&self, message_id: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let id = assert_non_empty(&message_id, "Message id")?;
+            http.void(Req::new("DELETE", &["v2", "messages"]).seg(id))
+                .await
+        })
+    }
+
+    /// Deprecated: `cancel(ids).cancelled`.
+    #[wasm_bindgen(js_name = deleteMany)]
+    pub fn delete_many(&self, message_ids: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move { Ok(get(&cancel(&http, message_ids).await?, "cancelled")) })
+    }
+
+    /// Deprecated: `cancel({all: true}).cancelled`.
+    #[wasm_bindgen(js_name = deleteAll)]
+    pub fn delete_all(&self) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let all = object(&[("all", JsValue::TRUE)]);
+            Ok(get(&cancel(&http, all).await?, "cancelled"))
+        })
+    }
+}
+
+/// Schedules (`client.schedules`).
+#[wasm_bindgen(skip_typescript)]
+pub struct Schedules {
+    http: Rc<Http>,
+}
+
+impl Schedules {
+    pub(crate) fn new(http: Rc<Http>) -> Self {
+        Schedules { http }
+    }
+}
+
+/// `if ("rate" in schedule) schedule.ratePerSecond = schedule.rate`.
+fn reshape_schedule(s: &JsValue) {
+    if has(s, "rate") {
+        set(s, "ratePerSecond", &get(s, "rate"));
+    }
+}
+
+#[wasm_bindgen]
+impl Schedules {
+    /// `POST /v2/schedules/{destination}` with the schedule headers.
+    pub fn create(&self, request: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let headers = http.wrap_global(options::schedule_headers(&request)?)?;
+            let mut req =
+                Req::new("POST", &["v2", "schedules"]).seg(text(&get(&request, "destination")));
+            req.headers = headers;
+            let body = get(&request, "body");
+            if !body.is_undefined() {
+                req.body = super::client::Body::Js(body);
+            }
+            http.json(req).await
+        })
+    }
+
+    /// One schedule.
+    pub fn get(&self, schedule_id: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let id = assert_non_empty(&schedule_id, "Schedule id")?;
+            let s = http
+                .json(Req::new("GET", &["v2", "schedules"]).seg(id))
+                .await?;
+            reshape_schedule(&s);
+            Ok(s)
+        })
+    }
+
+    /// Every schedule.
+    pub fn list(&self) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let list = http.json(Req::new("GET", &["v2", "schedules"])).await?;
+            for s in super::client::iter_array(&list)? {
+                reshape_schedule(&s);
+            }
+            Ok(list)
+        })
+    }
+
+    /// Delete.
+    pub fn delete(&self, schedule_id: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let id = assert_non_empty(&schedule_id, "Schedule id")?;
+            http.void(Req::new("DELETE", &["v2", "schedules"]).seg(id))
+                .await
+        })
+    }
+
+    /// `PATCH /v2/schedules/{id}/pause`.
+    pub fn pause(&self, request: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let id = text(&get(&request, "schedule"));
+            http.void(Req::new("PATCH", &["v2", "schedules"]).seg(id).seg("pause"))
+                .await
+        })
+    }
+
+    /// `PATCH /v2/schedules/{id}/resume`.
+    pub fn resume(&self, request: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let id = text(&get(&request, "schedule"));
+            http.void(
+                Req::new("PATCH", &["v2", "schedules"])
+                    .seg(id)
+                    .seg("resume"),
+            )
+            .await
+        })
+    }
+}
+
+/// URL groups (`client.urlGroups`).
+#[wasm_bindgen(skip_typescript)]
+pub struct UrlGroups {
+    http: Rc<Http>,
+}
+
+impl UrlGroups {
+    pub(crate) fn new(http: Rc<Http>) -> Self {
+        UrlGroups { http }
+    }
+}
+
+fn endpoints_body(request: &JsValue) -> Result<String, JsValue> {
+    let body = object(&[("endpoints", get(request, "endpoints"))]);
+    Ok(String::from(js_sys::JSON::stringify(&body)?))
+}
+
+#[wasm_bindgen]
+impl UrlGroups {
+    /// `POST /v2/topics/{name}/endpoints`.
+    #[wasm_bindgen(js_name = addEndpoints)]
+    pub fn add_endpoints(&self, request: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let req = Req::new("POST", &["v2", "topics"])
+                .seg(text(&get(&request, "name")))
+                .seg("endpoints")
+                .json(endpoints_body(&request)?);
+            http.void(req).await
+        })
+    }
+
+    /// `DELETE /v2/topics/{name}/endpoints`.
+    #[wasm_bindgen(js_name = removeEndpoints)]
+    pub fn remove_endpoints(&self, request: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let req = Req::new("DELETE", &["v2", "topics"])
+                .seg(text(&get(&request, "name")))
+                .seg("endpoints")
+                .json(endpoints_body(&request)?);
+            http.void(req).await
+        })
+    }
+
+    /// Every group.
+    pub fn list(&self) -> Promise {
+        let http = self.http.clone();
+        promise(async move { http.json(Req::new("GET", &["v2", "topics"])).await })
+    }
+
+    /// One group.
+    pub fn get(&self, name: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let name = assert_non_empty(&name, "Url group name")?;
+            http.json(Req::new("GET", &["v2", "topics"]).seg(name))
+                .await
+        })
+    }
+
+    /// Delete a group.
+    pub fn delete(&self, name: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let name = assert_non_empty(&name, "Url group name")?;
+            http.void(Req::new("DELETE", &["v2", "topics"]).seg(name))
+                .await
+        })
+    }
+}
+
+/// The dead-letter queue (`client.dlq`).
+#[wasm_bindgen(js_name = DLQ, skip_typescript)]
+pub struct DLQ {
+    http: Rc<Http>,
+}
+
+impl DLQ {
+    pub(crate) fn new(http: Rc<Http>) -> Self {
+        DLQ { http }
+    }
+}
+
+async fn dlq_delete(http: &Http, request: JsValue) -> Result<JsValue, JsValue> {
+    if request.is_string() || !request.is_object() {
+        let id = assert_non_empty(&request, "DLQ id")?;
+        http.void(Req::new("DELETE", &["v2", "dlq"]).seg(id))
+            .await?;
+        return Ok(object(&[("deleted", JsValue::from(1))]));
+    }
+    if is_empty_array(&request) {
+        return Ok(object(&[("deleted", JsValue::from(0))]));
+    }
+    let filters = if Array::is_array(&request) {
+        object(&[("dlqIds", request)])
+    } else {
+        request
+    };
+    let mut req = Req::new("DELETE", &["v2", "dlq"]);
+    req.query = options::bulk_filter_query(&filters)?.encode()?;
+    http.json(req).await
+}
+
+#[wasm_bindgen(js_class = DLQ)]
+impl DLQ {
+    /// `GET /v2/dlq` by filter/cursor or ids.
+    #[wasm_bindgen(js_name = listMessages)]
+    pub fn list_messages(&self, options: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let options = if options.is_undefined() {
+                Object::new().into()
+            } else {
+                options
+            };
+            let mut req = Req::new("GET", &["v2", "dlq"]);
+            req.query = options::list_query(&options, "dlqIds").encode()?;
+            let payload = http.json(req).await?;
+            let messages = get(&payload, "messages");
+            let list = match messages.dyn_ref::<Array>() {
+                Some(a) => a.map(&mut |m, _, _| reshape_message(&m)),
+                None => {
+                    return Err(super::client::type_error(
+                        "Cannot read properties of undefined (reading 'map')",
+                    ))
+                }
+            };
+            Ok(object(&[
+                ("messages", list.into()),
+                ("cursor", get(&payload, "cursor")),
+            ]))
+        })
+    }
+
+    /// Extension: `GET /v2/dlq/{dlqId}`.
+    pub fn get(&self, dlq_id: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let id = assert_non_empty(&dlq_id, "DLQ id")?;
+            let payload = http.json(Req::new("GET", &["v2", "dlq"]).seg(id)).await?;
+            Ok(reshape_message(&payload))
+        })
+    }
+
+    /// Delete by id, ids, filter or all.
+    pub fn delete(&self, request: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move { dlq_delete(&http, request).await })
+    }
+
+    /// Deprecated alias of `delete`.
+    #[wasm_bindgen(js_name = deleteMany)]
+    pub fn delete_many(&self, request: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move { dlq_delete(&http, request).await })
+    }
+
+    /// Retry by id, ids, filter or all (`POST /v2/dlq/retry?…`).
+    pub fn retry(&self, request: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let request = if request.is_string() {
+                Array::of1(&request).into()
+            } else {
+                request
+            };
+            if is_empty_array(&request) {
+                return Ok(object(&[("responses", Array::new().into())]));
+            }
+            let filters = if Array::is_array(&request) {
+                object(&[("dlqIds", request)])
+            } else {
+                request
+            };
+            let mut req = Req::new("POST", &["v2", "dlq", "retry"]);
+            req.query = options::bulk_filter_query(&filters)?.encode()?;
+            Ok(normalize_cursor(&http.json(req).await?))
+        })
+    }
+
+    /// Extension: retry one message, `POST /v2/dlq/retry/{dlqId}`.
+    #[wasm_bindgen(js_name = retryOne)]
+    pub fn retry_one(&self, dlq_id: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let id = assert_non_empty(&dlq_id, "DLQ id")?;
+            http.json(Req::new("POST", &["v2", "dlq", "retry"]).seg(id))
+                .await
+        })
+    }
+}
+
+/// A queue (`client.queue({ queueName })`).
+#[wasm_bindgen(skip_typescript)]
+pub struct Queue {
+    http: Rc<Http>,
+    name: Option<String>,
+}
+
+impl Queue {
+    pub(crate) fn new(http: Rc<Http>, name: Option<String>) -> Self {
+        Queue {
+            http,
+            name: name.filter(|n| !n.is_empty()),
+        }
+    }
+
+    fn name(&self) -> Result<String, JsValue> {
+        self.name.clone().ok_or_else(|| {
+            js_sys::Error::new("Please provide a queue name to the Queue constructor").into()
+        })
+    }
+}
+
+#[wasm_bindgen]
+impl Queue {
+    /// `POST /v2/queues` with `{queueName, parallelism, paused}`.
+    pub fn upsert(&self, request: JsValue) -> Promise {
+        let http = self.http.clone();
+        let name = self.name();
+        promise(async move {
+            let name = name?;
+            let p = get(&request, "parallelism");
+            let paused = get(&request, "paused");
+            let body = object(&[
+                ("queueName", JsValue::from_str(&name)),
+                (
+                    "parallelism",
+                    if p.is_undefined() || p.is_null() {
+                        JsValue::from(1)
+                    } else {
+                        p
+                    },
+                ),
+                (
+                    "paused",
+                    if paused.is_undefined() || paused.is_null() {
+                        JsValue::FALSE
+                    } else {
+                        paused
+                    },
+                ),
+            ]);
+            let req = Req::new("POST", &["v2", "queues"])
+                .json(String::from(js_sys::JSON::stringify(&body)?));
+            http.void(req).await
+        })
+    }
+
+    /// Details.
+    pub fn get(&self) -> Promise {
+        let http = self.http.clone();
+        let name = self.name();
+        promise(async move {
+            http.json(Req::new("GET", &["v2", "queues"]).seg(name?))
+                .await
+        })
+    }
+
+    /// Every queue.
+    pub fn list(&self) -> Promise {
+        let http = self.http.clone();
+        promise(async move { http.json(Req::new("GET", &["v2", "queues"])).await })
+    }
+
+    /// Delete.
+    pub fn delete(&self) -> Promise {
+        let http = self.http.clone();
+        let name = self.name();
+        promise(async move {
+            http.void(Req::new("DELETE", &["v2", "queues"]).seg(name?))
+                .await
+        })
+    }
+
+    /// `POST /v2/enqueue/{queue}/{destination}`.
+    pub fn enqueue(&self, request: JsValue) -> Promise {
+        let http = self.http.clone();
+        let name = self.name();
+        promise(async move {
+            let name = name?;
+            publish_to(&http, &request, &["v2", "enqueue", &name]).await
+        })
+    }
+
+    /// `enqueue` with the body serialised to JSON.
+    #[wasm_bindgen(js_name = enqueueJSON)]
+    pub fn enqueue_json(&self, request: JsValue) -> Promise {
+        let http = self.http.clone();
+        let name = self.name();
+        promise(async move {
+            let req = json_request(&http, &request)?;
+            let name = name?;
+            publish_to(&http, &req, &["v2", "enqueue", &name]).await
+        })
+    }
+
+    /// Pause delivery.
+    pub fn pause(&self) -> Promise {
+        let http = self.http.clone();
+        let name = self.name();
+        promise(async move {
+            http.void(Req::new("POST", &["v2", "queues"]).seg(name?).seg("pause"))
+                .await
+        })
+    }
+
+    /// Resume delivery.
+    pub fn resume(&self) -> Promise {
+        let http = self.http.clone();
+        let name = self.name();
+        promise(async move {
+            http.void(Req::new("POST", &["v2", "queues"]).seg(name?).seg("resume"))
+                .await
+        })
+    }
+}
+
+/// Flow control (`client.flowControl`).
+#[wasm_bindgen(skip_typescript)]
+pub struct FlowControlApi {
+    http: Rc<Http>,
+}
+
+impl FlowControlApi {
+    pub(crate) fn new(http: Rc<Http>) -> Self {
+        FlowControlApi { http }
+    }
+}
+
+#[wasm_bindgen]
+impl FlowControlApi {
+    /// Extension: `GET /v2/flowControl`.
+    pub fn list(&self) -> Promise {
+        let http = self.http.clone();
+        promise(async move { http.json(Req::new("GET", &["v2", "flowControl"])).await })
+    }
+
+    /// One key.
+    pub fn get(&self, key: JsValue) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let key = assert_non_empty(&key, "Flow control key")?;
+            http.json(Req::new("GET", &["v2", "flowControl"]).seg(key))
+                .await
+        })
+    }
+
+    /// Global parallelism (missing values are 0).
+    #[wasm_bindgen(js_name = getGlobalParallelism)]
+    pub fn get_global_parallelism(&self) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let r = http
+                .json(Req::new("GET", &["v2", "globalParallelism"]))
+                .await?;
+            let or0 = |v: JsValue| {
+                if v.is_undefined() || v.is_null() {
+                    JsValue::from(0)
+                } else {
+                    v
+                }
+            };
+            Ok(object(&[
+                ("parallelismMax", or0(get(&r, "parallelismMax"))),
+                ("parallelismCount", or0(get(&r, "parallelismCount"))),
+            ]))
+        })
+    }
+
+    /// Pause a key.
+    pub fn pause(&self, key: JsValue) -> Promise {
+        self.action(key, "pause", None)
+    }
+
+    /// Resume a key.
+    pub fn resume(&self, key: JsValue) -> Promise {
+        self.action(key, "resume", None)
+    }
+
+    /// Pin a configuration.
+    pub fn pin(&self, key: JsValue, options: JsValue) -> Promise {
+        self.action(
+            key,
+            "pin",
+            Some((options, &["parallelism", "rate", "period"])),
+        )
+    }
+
+    /// Unpin a configuration.
+    pub fn unpin(&self, key: JsValue, options: JsValue) -> Promise {
+        self.action(key, "unpin", Some((options, &["parallelism", "rate"])))
+    }
+
+    /// Reset the rate window.
+    #[wasm_bindgen(js_name = resetRate)]
+    pub fn reset_rate(&self, key: JsValue) -> Promise {
+        self.action(key, "resetRate", None)
+    }
+}
+
+impl FlowControlApi {
+    fn action(
+        &self,
+        key: JsValue,
+        verb: &'static str,
+        query: Option<(JsValue, &'static [&'static str])>,
+    ) -> Promise {
+        let http = self.http.clone();
+        promise(async move {
+            let mut req = Req::new("POST", &["v2", "flowControl"])
+                .seg(text(&key))
+                .seg(verb);
+            if let Some((opts, keys)) = query {
+                let mut q = options::Query::default();
+                for k in keys {
+                    q.set(k, get(&opts, k));
+                }
+                req.query = q.encode()?;
+            }
+            http.void(req).await
+        })
+    }
+}
+
+/// Signing keys (extension, `client.keys`).
+#[wasm_bindgen(skip_typescript)]
+pub struct SigningKeysApi {
+    http: Rc<Http>,
+}
+
+impl SigningKeysApi {
+    pub(crate) fn new(http: Rc<Http>) -> Self {
+        SigningKeysApi { http }
+    }
+}
+
+#[wasm_bindgen]
+impl SigningKeysApi {
+    /// `GET /v2/keys` → `{current, next}`.
+    pub fn get(&self) -> Promise {
+        let http = self.http.clone();
+        promise(async move { http.json(Req::new("GET", &["v2", "keys"])).await })
+    }
+
+    /// `POST /v2/keys/rotate` → `{current, next}`.
+    pub fn rotate(&self) -> Promise {
+        let http = self.http.clone();
+        promise(async move { http.json(Req::new("POST", &["v2", "keys", "rotate"])).await })
+    }
+}

@@ -27,9 +27,15 @@ pub fn js_number_to_string(x: f64) -> String {
         return if x > 0.0 { "Infinity" } else { "-Infinity" }.into();
     }
     let sign = if x < 0.0 { "-" } else { "" };
-    // `{:e}` gives the shortest digits that round-trip (the same digit string ECMA-262 asks
-    // for), as `d.ddddeN`.
-    let sci = format!("{:e}", x.abs());
+    // `{:e}` gives the shortest digit count k that round-trips. ECMA-262 then wants, among
+    // the k-digit strings that round-trip, the one closest to x, ties to even; `{:.*e}` with
+    // k-1 fraction digits rounds the exact value half-to-even, which is that string (the
+    // shortest-mode digits can differ on exact ties, e.g. 1958553047563860.25 → "…860.2").
+    let shortest = format!("{:e}", x.abs());
+    let k = shortest.split_once('e').map_or(shortest.len(), |(m, _)| {
+        m.chars().filter(|c| *c != '.').count()
+    });
+    let sci = format!("{:.*e}", k.saturating_sub(1), x.abs());
     let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     let digits: String = mantissa.chars().filter(|c| *c != '.').collect();

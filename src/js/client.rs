@@ -22,7 +22,7 @@ use crate::error::{ErrorKind, RateLimit};
 
 use super::options::{self, defined, get, has, set, text, truthy};
 use super::resources::{
-    FlowControlApi, Messages, Queue, Schedules, SigningKeysApi, UrlGroups, DLQ,
+    Dlq, FlowControlApi, Messages, Queue, Schedules, SigningKeysApi, UrlGroups,
 };
 
 #[wasm_bindgen]
@@ -410,8 +410,8 @@ impl Client {
 
     /// The dead-letter queue.
     #[wasm_bindgen(getter)]
-    pub fn dlq(&self) -> DLQ {
-        DLQ::new(self.http.clone())
+    pub fn dlq(&self) -> Dlq {
+        Dlq::new(self.http.clone())
     }
 
     /// Messages.

@@ -300,13 +300,13 @@ impl UrlGroups {
 
 /// The dead-letter queue (`client.dlq`).
 #[wasm_bindgen(js_name = DLQ, skip_typescript)]
-pub struct DLQ {
+pub struct Dlq {
     http: Rc<Http>,
 }
 
-impl DLQ {
+impl Dlq {
     pub(crate) fn new(http: Rc<Http>) -> Self {
-        DLQ { http }
+        Dlq { http }
     }
 }
 
@@ -331,7 +331,7 @@ async fn dlq_delete(http: &Http, request: JsValue) -> Result<JsValue, JsValue> {
 }
 
 #[wasm_bindgen(js_class = DLQ)]
-impl DLQ {
+impl Dlq {
     /// `GET /v2/dlq` by filter/cursor or ids.
     #[wasm_bindgen(js_name = listMessages)]
     pub fn list_messages(&self, options: JsValue) -> Promise {

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The JS Client's tests, all against the packed npm tarball installed into a throwaway project:
+#   1. wire   — differential test vs the official @upstash/qstash (tests/wire)
+#   2. types  — tsc --noEmit (strict) and deno check of tests/types/consumer.ts
+#   3. e2e    — every method against our local server qstash-dev, real deliveries (tests/e2e)
+# Builds the package with scripts/build-pkg.sh unless SKIP_BUILD=1. Exits non-zero on failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  bash scripts/build-pkg.sh || { echo "test-client: package build failed"; exit 1; }
+fi
+tgz=$(ls -t "$ROOT"/pkg/*.tgz 2>/dev/null | head -1)
+if [ -z "$tgz" ]; then
+  echo "test-client: no pkg/*.tgz — run scripts/build-pkg.sh first"
+  exit 1
+fi
+
+W="$ROOT/tests/.work/client"
+rm -rf "$W" && mkdir -p "$W/project"
+cd "$W/project"
+echo '{"name":"qstash-wasm-consumer","private":true,"type":"module"}' > package.json
+if ! npm install --no-audit --no-fund --ignore-scripts --loglevel=error "$tgz" > "$W/npm-install.log" 2>&1; then
+  cat "$W/npm-install.log"
+  echo "test-client: npm install of $tgz failed"
+  exit 1
+fi
+PKG="$W/project/node_modules/qstash-wasm"
+cd "$ROOT"
+
+results=()
+failed=0
+step() {
+  local name=$1; shift
+  local start=$SECONDS
+  echo "=== test-client: $name"
+  if "$@"; then
+    results+=("PASS  $name ($((SECONDS - start))s)")
+  else
+    results+=("FAIL  $name ($((SECONDS - start))s)")
+    failed=$((failed + 1))
+  fi
+}
+
+types_check() {
+  local P="$W/project"
+  cp "$ROOT/tests/types/consumer.ts" "$P/consumer.ts"
+  cat > "$P/tsconfig.json" <<'EOF'
+{
+  "compilerOptions": {
+    "strict": true, "noEmit": true, "target": "es2022",
+    "module": "nodenext", "moduleResolution": "nodenext",
+    "lib": ["es2022", "dom", "dom.iterable"], "types": [], "skipLibCheck": false
+  },
+  "files": ["consumer.ts"]
+}
+EOF
+  (cd "$P" && "$ROOT/node_modules/.bin/tsc" -p .) || return 1
+  (cd "$P" && "$ROOT/node_modules/.bin/deno" check consumer.ts) || return 1
+}
+
+step "wire (official vs ours)" node tests/wire/run.mjs "$PKG"
+step "types (tsc + deno check)" types_check
+if [ -f tests/e2e/run.mjs ]; then
+  step "e2e (package <-> qstash-dev)" node tests/e2e/run.mjs "$PKG"
+fi
+
+echo
+echo "=== test-client summary"
+printf '%s\n' "${results[@]}"
+[ "$failed" -eq 0 ]

@@ -38,15 +38,17 @@ fn normalize_value(value: &str) -> &str {
     value.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
 }
 
-fn check(name: &str, value: &str) -> Result<()> {
+/// Validates like WHATWG `Headers`; messages follow Node's (`Headers.append: "x y" is an
+/// invalid header name.`).
+fn check(op: &str, name: &str, value: &str) -> Result<()> {
     if name.is_empty() || !name.chars().all(is_token_char) {
         return Err(error::type_error(format!(
-            "Headers: \"{name}\" is an invalid header name."
+            "Headers.{op}: \"{name}\" is an invalid header name."
         )));
     }
     if value.contains(['\0', '\n', '\r']) {
         return Err(error::type_error(format!(
-            "Headers: \"{value}\" is an invalid header value for \"{name}\"."
+            "Headers.{op}: \"{value}\" is an invalid header value."
         )));
     }
     Ok(())
@@ -77,7 +79,7 @@ impl HeaderMap {
     /// `headers.set(name, value)`: replaces any existing value.
     pub fn set(&mut self, name: &str, value: &str) -> Result<()> {
         let value = normalize_value(value);
-        check(name, value)?;
+        check("set", name, value)?;
         let lower = name.to_ascii_lowercase();
         match self.position(&lower) {
             Ok(i) => self.entries[i].1 = value.to_string(),
@@ -89,7 +91,7 @@ impl HeaderMap {
     /// `headers.append(name, value)`: adds to an existing value with `", "`.
     pub fn append(&mut self, name: &str, value: &str) -> Result<()> {
         let value = normalize_value(value);
-        check(name, value)?;
+        check("append", name, value)?;
         let lower = name.to_ascii_lowercase();
         match self.position(&lower) {
             Ok(i) => {

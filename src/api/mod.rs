@@ -262,7 +262,9 @@ impl ApiRequest {
             let pos = h
                 .binary_search_by(|(n, _)| n.as_str().cmp("authorization"))
                 .unwrap_or_else(|p| p);
-            h.insert(pos, ("authorization".into(), format!("Bearer {token}")));
+            // Trimmed like any `Headers` value: an empty token sends `Bearer`.
+            let value = format!("Bearer {token}").trim().to_string();
+            h.insert(pos, ("authorization".into(), value));
         }
         h
     }

@@ -1,1 +1,157 @@
-fn main() {}
+//! `qstash-dev`: the CLI. Parses flags, sets up tracing, binds, prints the ready line and
+//! runs the server until SIGINT/SIGTERM. Nothing else lives here.
+
+use qstash_server::app::USERS;
+use qstash_server::config::{Config, Synchronous};
+use std::process::ExitCode;
+
+const USAGE: &str = "qstash-dev — a QStash-compatible local server
+
+USAGE: qstash-dev [--port N] [--host ADDR] [--db PATH] [--sync full|normal]
+
+  --port N       port to listen on (env QSTASH_DEV_PORT, default 8080; 0 = any free port)
+  --host ADDR    address to bind (default 127.0.0.1)
+  --db PATH      SQLite database (default ./.qstash-dev/qstash.db)
+  --sync MODE    full (default): every acknowledged publish survives power loss;
+                 normal: survives a crash of this process, faster
+  dev            accepted and ignored (compatibility with `qstash dev`)
+";
+
+struct Args {
+    port: u16,
+    host: String,
+    db: String,
+    sync: Synchronous,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut a = Args {
+        port: match std::env::var("QSTASH_DEV_PORT") {
+            Ok(p) => p
+                .parse()
+                .map_err(|_| format!("bad QSTASH_DEV_PORT {p:?}"))?,
+            Err(_) => 8080,
+        },
+        host: "127.0.0.1".into(),
+        db: "./.qstash-dev/qstash.db".into(),
+        sync: Synchronous::Full,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        // Accept `--flag value`, `--flag=value` and Go-style single dashes.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) => (f.trim_start_matches('-').to_string(), Some(v.to_string())),
+            None => (arg.trim_start_matches('-').to_string(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("--{name} needs a value"))
+        };
+        match flag.as_str() {
+            "port" => {
+                let v = value("port")?;
+                a.port = v.parse().map_err(|_| format!("bad --port {v:?}"))?;
+            }
+            "host" => a.host = value("host")?,
+            "db" => a.db = value("db")?,
+            "sync" => {
+                a.sync = match value("sync")?.as_str() {
+                    "full" => Synchronous::Full,
+                    "normal" => Synchronous::Normal,
+                    v => return Err(format!("bad --sync {v:?} (full|normal)")),
+                }
+            }
+            "dev" => {}
+            "h" | "help" => return Err(String::new()),
+            _ => return Err(format!("unknown argument {arg:?}")),
+        }
+    }
+    Ok(a)
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("error: {e}\n");
+            }
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let listener = match tokio::net::TcpListener::bind((args.host.as_str(), args.port)).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("FTL cannot listen on {}:{}: {e}", args.host, args.port);
+            return ExitCode::from(1);
+        }
+    };
+    let addr = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("FTL {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut config = Config::new(&args.db);
+    config.synchronous = args.sync;
+    let app = match qstash_server::App::start(config) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("FTL cannot open {}: {e}", args.db);
+            return ExitCode::from(1);
+        }
+    };
+    let host = if addr.ip().is_loopback() {
+        "127.0.0.1".to_string()
+    } else {
+        addr.ip().to_string()
+    };
+    // The official SDK's dev mode waits for a stdout line matching /runn+ing( at|\.)/i.
+    println!("qstash-dev is running at http://{host}:{}", addr.port());
+    println!("QSTASH_URL=http://{host}:{}", addr.port());
+    println!("QSTASH_TOKEN={}", USERS[0].token);
+    println!("QSTASH_CURRENT_SIGNING_KEY={}", USERS[0].current_key);
+    println!("QSTASH_NEXT_SIGNING_KEY={}", USERS[0].next_key);
+    println!("database: {}", args.db);
+    match qstash_server::serve(listener, app, shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("FTL {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Schema migrations, tracked in `PRAGMA user_version`.
+//!
+//! Each entry of [`MIGRATIONS`] moves the schema one version up; they run in order inside one
+//! transaction at start-up. Never edit a released migration: append a new one.
+
+use super::StoreResult;
+use rusqlite::Connection;
+
+/// Migration `i` brings the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // v1
+    r#"
+    -- Signing keys per user (the four fixed dev users are seeded by `keys::seed`).
+    CREATE TABLE keys (
+        user_id INTEGER PRIMARY KEY,
+        current TEXT NOT NULL,
+        next    TEXT NOT NULL
+    );
+
+    -- Every message ever accepted (pruned after retention). `seq` gives FIFO order to queues.
+    -- status: 0 pending (waiting or in flight), 1 delivered, 2 failed (in DLQ), 3 cancelled.
+    -- The static description is JSON in `data` (store::messages::StoredMessage); the columns
+    -- are what the engine and the filters need without parsing it.
+    CREATE TABLE messages (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        id          TEXT NOT NULL UNIQUE,
+        user_id     INTEGER NOT NULL,
+        status      INTEGER NOT NULL,
+        due_ms      INTEGER NOT NULL,
+        retried     INTEGER NOT NULL DEFAULT 0,
+        queue       TEXT,
+        fc_key      TEXT,
+        parent_id   TEXT,
+        created_ms  INTEGER NOT NULL,
+        finished_ms INTEGER,
+        data        TEXT NOT NULL,
+        body        BLOB NOT NULL
+    );
+    -- Start-up recovery reads only pending messages; a partial index keeps that cheap.
+    CREATE INDEX messages_pending ON messages(user_id, seq) WHERE status = 0;
+    CREATE INDEX messages_finished ON messages(finished_ms) WHERE status <> 0;
+
+    -- Log events. `data` holds the event-specific fields (error, response, nextDeliveryTime);
+    -- the message fields come from joining `messages`.
+    CREATE TABLE logs (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id    INTEGER NOT NULL,
+        message_id TEXT NOT NULL,
+        time_ms    INTEGER NOT NULL,
+        state      TEXT NOT NULL,
+        data       TEXT
+    );
+    CREATE INDEX logs_user ON logs(user_id, id);
+    CREATE INDEX logs_message ON logs(message_id);
+
+    CREATE TABLE dlq (
+        seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+        dlq_id           TEXT NOT NULL UNIQUE,
+        user_id          INTEGER NOT NULL,
+        message_id       TEXT NOT NULL,
+        time_ms          INTEGER NOT NULL,
+        response_status  INTEGER NOT NULL,
+        response_headers TEXT,
+        response_body    BLOB
+    );
+    CREATE INDEX dlq_user ON dlq(user_id, seq);
+
+    -- Deduplication keys (id- or content-based) with the publish results they map to.
+    CREATE TABLE dedup (
+        user_id    INTEGER NOT NULL,
+        key        TEXT NOT NULL,
+        results    TEXT NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        PRIMARY KEY (user_id, key)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE queues (
+        user_id     INTEGER NOT NULL,
+        name        TEXT NOT NULL,
+        parallelism INTEGER NOT NULL,
+        paused      INTEGER NOT NULL,
+        created_ms  INTEGER NOT NULL,
+        updated_ms  INTEGER NOT NULL,
+        PRIMARY KEY (user_id, name)
+    );
+
+    CREATE TABLE url_groups (
+        user_id    INTEGER NOT NULL,
+        name       TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        endpoints  TEXT NOT NULL,
+        headers    TEXT NOT NULL,
+        PRIMARY KEY (user_id, name)
+    );
+
+    CREATE TABLE schedules (
+        user_id    INTEGER NOT NULL,
+        id         TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        paused     INTEGER NOT NULL,
+        cron       TEXT NOT NULL,
+        data       TEXT NOT NULL,
+        body       BLOB NOT NULL,
+        last_ms    INTEGER,
+        next_ms    INTEGER,
+        last_ids   TEXT,
+        PRIMARY KEY (user_id, id)
+    );
+
+    -- Flow-control key configuration (counters live in memory, see delivery::engine).
+    CREATE TABLE flow_control (
+        user_id     INTEGER NOT NULL,
+        key         TEXT NOT NULL,
+        parallelism INTEGER,
+        rate        INTEGER,
+        period      INTEGER NOT NULL,
+        paused      INTEGER NOT NULL DEFAULT 0,
+        pin_par     INTEGER NOT NULL DEFAULT 0,
+        pin_rate    INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (user_id, key)
+    );
+    "#,
+];
+
+/// Brings the database to the newest schema version.
+pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let tx = conn.transaction()?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    super::keys::seed(&tx)?;
+    tx.commit()?;
+    Ok(())
+}

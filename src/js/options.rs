@@ -8,6 +8,9 @@
 //! Everything that is not JS-specific (header-map rules, prefixing, URL building) is the pure
 //! core's (`crate::api`).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -29,22 +32,61 @@ extern "C" {
     pub(crate) fn js_string(value: &JsValue) -> String;
 }
 
+thread_local! {
+    /// JS strings for property keys and header names, made once: turning a Rust `&str` into a
+    /// JS string goes through `TextDecoder`, which dominated the per-publish cost. Bounded, so
+    /// arbitrary user keys (filters) cannot grow it without limit.
+    static KEYS: RefCell<HashMap<String, JsValue>> = RefCell::new(HashMap::new());
+}
+
+/// Upper bound of [`KEYS`]; past it keys are converted per use.
+const MAX_CACHED_KEYS: usize = 512;
+
+/// Calls `f` with the JS string for `key`, cached.
+pub(crate) fn with_key<R>(key: &str, f: impl FnOnce(&JsValue) -> R) -> R {
+    KEYS.with(|cell| {
+        let mut keys = cell.borrow_mut();
+        if let Some(k) = keys.get(key) {
+            return f(k);
+        }
+        let js = JsValue::from_str(key);
+        let out = f(&js);
+        if keys.len() < MAX_CACHED_KEYS {
+            keys.insert(key.to_string(), js);
+        }
+        out
+    })
+}
+
+thread_local! {
+    /// `Object.prototype`, to recognise plain records.
+    static OBJECT_PROTOTYPE: JsValue = Object::get_prototype_of(&Object::new()).into();
+}
+
+/// True for `{...}` literals and `Object.create(null)` records.
+fn is_plain_object(v: &JsValue) -> bool {
+    let proto: JsValue = Object::get_prototype_of(v).into();
+    proto.is_null() || OBJECT_PROTOTYPE.with(|p| *p == proto)
+}
+
 /// `obj[key]`, or `undefined` when `obj` is not an object.
 pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
     if !obj.is_object() && !obj.is_function() {
         return JsValue::UNDEFINED;
     }
-    Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    with_key(key, |k| Reflect::get(obj, k).unwrap_or(JsValue::UNDEFINED))
 }
 
 /// `key in obj`.
 pub(crate) fn has(obj: &JsValue, key: &str) -> bool {
-    obj.is_object() && Reflect::has(obj, &JsValue::from_str(key)).unwrap_or(false)
+    obj.is_object() && with_key(key, |k| Reflect::has(obj, k).unwrap_or(false))
 }
 
 /// `obj[key] = value` on an object we created (cannot fail: plain extensible objects).
 pub(crate) fn set(obj: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+    with_key(key, |k| {
+        let _ = Reflect::set(obj, k, value);
+    });
 }
 
 /// JS truthiness.
@@ -80,6 +122,17 @@ fn to_fixed0(v: &JsValue) -> Result<String, JsValue> {
 pub(crate) fn headers_from_init(init: &JsValue) -> Result<HeaderMap, JsValue> {
     let mut map = HeaderMap::new();
     if init.is_undefined() || init.is_null() {
+        return Ok(map);
+    }
+    // Fast path for the common plain record `{ name: value }`: its own enumerable entries are
+    // exactly what `new Headers(record)` reads, and HeaderMap applies the same normalisation.
+    if init.is_object() && !Array::is_array(init) && is_plain_object(init) {
+        for entry in Object::entries(init.unchecked_ref()).iter() {
+            let entry: Array = entry.unchecked_into();
+            let value = entry.get(1);
+            let value = value.as_string().unwrap_or_else(|| text(&value));
+            map.append(&text(&entry.get(0)), &value).map_err(js_err)?;
+        }
         return Ok(map);
     }
     let parsed = JsHeaders::new(init)?;

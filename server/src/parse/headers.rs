@@ -24,9 +24,11 @@ use super::{
     cron::{parse_cron, Cron},
     duration::parse_duration,
     expr::{parse_retry_delay, RetryDelay},
-    flow_control::{parse_flow_control, FlowControlValue},
+    flow_control::{parse_flow_control, FlowControlValue, DEFAULT_PERIOD_SECS},
     snippet, ParseError,
 };
+use crate::model::{CallbackConfig, Dedup, NewMessage, Overrides};
+pub use crate::model::{Destination, FlowControl, Redact};
 
 /// The message error for a destination without `http://` / `https://`, verbatim from QStash.
 pub const INVALID_SCHEME: &str =
@@ -111,51 +113,11 @@ impl Method {
     }
 }
 
-/// What `Upstash-Redact-Fields` asks to hide in API responses (delivery uses originals).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Redact {
-    /// Hide the body.
-    pub body: bool,
-    /// Hide every header value.
-    pub all_headers: bool,
-    /// Hide these headers (Go-canonical names).
-    pub headers: Vec<String>,
-}
-
-impl Redact {
-    /// True when nothing is redacted.
-    pub fn is_empty(&self) -> bool {
-        !self.body && !self.all_headers && self.headers.is_empty()
-    }
-
-    /// The canonical header form: `body,header,header[X]` (the SDKs' spelling).
-    pub fn to_header_value(&self) -> String {
-        let mut parts = Vec::new();
-        if self.body {
-            parts.push("body".to_string());
-        }
-        if self.all_headers {
-            parts.push("header".to_string());
-        }
-        parts.extend(self.headers.iter().map(|h| format!("header[{h}]")));
-        parts.join(",")
-    }
-}
-
-/// `Upstash-Flow-Control-Key` plus its optional value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FlowControl {
-    /// The key limits are shared under.
-    pub key: String,
-    /// Limits, if the message sent `Upstash-Flow-Control-Value`.
-    pub value: Option<FlowControlValue>,
-}
-
 /// Everything the publish headers (and `upstash-*` query parameters) say about a message.
 #[derive(Debug, Clone, Default)]
 pub struct PublishHeaders {
-    /// Delivery method (default POST).
-    pub method: Method,
+    /// `Upstash-Method`, if given (messages default to POST).
+    pub method: Option<Method>,
     /// The publish request's `Content-Type`, delivered unchanged.
     pub content_type: Option<String>,
     /// Headers delivered to the destination: Go-canonical name → values, sorted by name.
@@ -183,8 +145,8 @@ pub struct PublishHeaders {
     pub deduplication_id: Option<String>,
     /// `Upstash-Content-Based-Deduplication: true`.
     pub content_based_deduplication: bool,
-    /// `Upstash-Label` entries, in order.
-    pub labels: Vec<String>,
+    /// `Upstash-Label` entries, in order, if the header was given.
+    pub labels: Option<Vec<String>>,
     /// `Upstash-Redact-Fields`.
     pub redact: Redact,
     /// `Upstash-Flow-Control-Key` / `-Value`.
@@ -216,6 +178,125 @@ impl PublishHeaders {
             (None, Some(d)) => now_ms.saturating_add(d as i64),
             (None, None) => now_ms,
         }
+    }
+}
+
+impl PublishHeaders {
+    /// Builds the engine's [`NewMessage`] for `destination` with `body`.
+    ///
+    /// Fails only if the (already validated) callback configuration cannot be re-read, which
+    /// would be a bug; the error still names the header.
+    ///
+    /// ```
+    /// use qstash_server::parse::headers::{parse_publish_headers, Context};
+    /// use qstash_server::model::Destination;
+    /// let mut h = http::HeaderMap::new();
+    /// h.insert("upstash-retries", "0".parse().unwrap());
+    /// let p = parse_publish_headers(&h, &[], Context::Publish).unwrap();
+    /// let m = p.into_new_message(Destination::Url("http://127.0.0.1:9/x".into()), b"hi".to_vec()).unwrap();
+    /// assert_eq!((m.method.as_str(), m.retries), ("POST", Some(0)));
+    /// ```
+    pub fn into_new_message(
+        self,
+        destination: Destination,
+        body: Vec<u8>,
+    ) -> Result<NewMessage, ParseError> {
+        let callback = self.callback_config()?;
+        let failure_callback = self.failure_callback_config()?;
+        let dedup = match (self.deduplication_id, self.content_based_deduplication) {
+            (Some(id), _) => Some(Dedup::Id(id)),
+            (None, true) => Some(Dedup::ContentBased),
+            (None, false) => None,
+        };
+        let mut m = NewMessage::new(destination, body);
+        m.method = self.method.unwrap_or_default().as_str().to_string();
+        m.headers = self.forward;
+        m.content_type = self.content_type;
+        m.retries = self.retries;
+        m.retry_delay = self.retry_delay.map(|r| r.source().to_string());
+        m.timeout_ms = self.timeout_ms;
+        m.delay_ms = self.delay_ms;
+        m.not_before_ms = self.not_before_ms;
+        m.callback = callback;
+        m.failure_callback = failure_callback;
+        m.dedup = dedup;
+        m.labels = self.labels.unwrap_or_default();
+        m.redact = self.redact;
+        m.queue = self.queue_name;
+        m.flow_control = self.flow_control;
+        Ok(m)
+    }
+
+    /// The DLQ-retry overrides these headers express (only what was given).
+    pub fn into_overrides(self) -> Result<Overrides, ParseError> {
+        Ok(Overrides {
+            callback: self.callback_config()?,
+            failure_callback: self.failure_callback_config()?,
+            method: self.method.map(|m| m.as_str().to_string()),
+            retries: self.retries,
+            retry_delay: self.retry_delay.map(|r| r.source().to_string()),
+            timeout_ms: self.timeout_ms,
+            delay_ms: self.delay_ms,
+            not_before_ms: self.not_before_ms,
+            labels: self.labels,
+            flow_control: self.flow_control,
+            headers: self.forward,
+        })
+    }
+
+    /// `Upstash-Callback` and its `Upstash-Callback-*` configuration, if a callback was set.
+    pub fn callback_config(&self) -> Result<Option<CallbackConfig>, ParseError> {
+        callback_config(
+            self.callback.as_deref(),
+            &self.callback_headers,
+            "Upstash-Callback-",
+        )
+    }
+
+    /// `Upstash-Failure-Callback` and its configuration, if set.
+    pub fn failure_callback_config(&self) -> Result<Option<CallbackConfig>, ParseError> {
+        callback_config(
+            self.failure_callback.as_deref(),
+            &self.failure_callback_headers,
+            "Upstash-Failure-Callback-",
+        )
+    }
+}
+
+fn callback_config(
+    url: Option<&str>,
+    headers: &BTreeMap<String, Vec<String>>,
+    prefix: &str,
+) -> Result<Option<CallbackConfig>, ParseError> {
+    let Some(url) = url else {
+        return Ok(None);
+    };
+    let pairs: Vec<(String, String)> = headers
+        .iter()
+        .flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v.clone())))
+        .collect();
+    let p = parse_pairs(&pairs, Context::Callback, 1).map_err(|e| reprefix_error(e, prefix))?;
+    Ok(Some(CallbackConfig {
+        url: url.to_string(),
+        method: p.method.map(|m| m.as_str().to_string()),
+        retries: p.retries,
+        timeout_ms: p.timeout_ms,
+        retry_delay: p.retry_delay.map(|r| r.source().to_string()),
+        delay_ms: p.delay_ms,
+        headers: {
+            let mut h = p.forward;
+            if let Some(ct) = p.content_type {
+                h.insert("Content-Type".to_string(), vec![ct]);
+            }
+            h
+        },
+    }))
+}
+
+fn reprefix_error(e: ParseError, prefix: &str) -> ParseError {
+    match e.field_name().and_then(|f| strip_prefix_ci(f, "upstash-")) {
+        Some(rest) => ParseError::field(format!("{prefix}{rest}"), e.message().to_string()),
+        None => e,
     }
 }
 
@@ -279,15 +360,6 @@ pub fn validate_name(what: &'static str, name: &str) -> Result<(), ParseError> {
     Ok(())
 }
 
-/// Where a message goes: a URL or a URL group.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Destination {
-    /// An absolute `http://` or `https://` URL, as published (query included).
-    Url(String),
-    /// A URL-group (topic) name.
-    UrlGroup(String),
-}
-
 /// Parses the destination from the raw (still percent-encoded) path tail after
 /// `/v2/publish/`, `/v2/enqueue/{q}/` or `/v2/schedules/`, plus the raw request query.
 ///
@@ -309,7 +381,24 @@ pub fn parse_destination(
 ) -> Result<Destination, ParseError> {
     let decoded = percent_decode(raw_tail)
         .ok_or_else(|| ParseError::field("destination", "is not valid UTF-8 after URL-decoding"))?;
-    let tail = decoded.trim();
+    destination_from(decoded.trim(), &filter_query(raw_query))
+}
+
+/// Parses a destination given as a plain value (a `/v2/batch` item's `destination`): no
+/// URL-decoding, no extra query.
+///
+/// ```
+/// use qstash_server::parse::headers::{parse_destination_value, Destination};
+/// assert_eq!(
+///     parse_destination_value("https://example.com/a%20b").unwrap(),
+///     Destination::Url("https://example.com/a%20b".into())
+/// );
+/// ```
+pub fn parse_destination_value(value: &str) -> Result<Destination, ParseError> {
+    destination_from(value.trim(), "")
+}
+
+fn destination_from(tail: &str, kept_query: &str) -> Result<Destination, ParseError> {
     if tail.is_empty() {
         return Err(ParseError::field(
             "destination",
@@ -335,14 +424,12 @@ pub fn parse_destination(
     if scheme != "http" && scheme != "https" {
         return Err(ParseError::verbatim(INVALID_SCHEME));
     }
-    let rest = &tail[colon + 1..];
     // Proxies and some clients collapse `//` to `/`; restore it.
-    let rest = rest.trim_start_matches('/');
+    let rest = tail[colon + 1..].trim_start_matches('/');
     let mut url = format!("{scheme}://{rest}");
-    let kept = filter_query(raw_query);
-    if !kept.is_empty() {
+    if !kept_query.is_empty() {
         url.push(if url.contains('?') { '&' } else { '?' });
-        url.push_str(&kept);
+        url.push_str(kept_query);
     }
     validate_url("destination", &url)?;
     Ok(Destination::Url(url))
@@ -466,7 +553,7 @@ fn parse_pairs(
 ) -> Result<PublishHeaders, ParseError> {
     let mut out = PublishHeaders::default();
     let mut fc_key: Option<String> = None;
-    let mut fc_value: Option<(String, FlowControlValue)> = None;
+    let mut fc_value: Option<(String, FlowControlValue)> = None; // (raw, parsed)
     let mut others: Vec<(&str, &str)> = Vec::new();
     // Single-valued config headers: the first occurrence wins, like Go's Header.Get.
     let mut seen = std::collections::HashSet::new();
@@ -509,8 +596,9 @@ fn parse_pairs(
                         format!("label longer than {MAX_NAME_LEN} characters"),
                     ));
                 }
-                if !out.labels.iter().any(|x| x == l) {
-                    out.labels.push(l.to_string());
+                let labels = out.labels.get_or_insert_with(Vec::new);
+                if !labels.iter().any(|x| x == l) {
+                    labels.push(l.to_string());
                 }
             }
             continue;
@@ -531,7 +619,7 @@ fn parse_pairs(
         let field = canonical_header_name(&lower);
         let err = |e: ParseError| e.in_field(field.clone());
         match lower.as_str() {
-            "upstash-method" => out.method = Method::parse(v).map_err(err)?,
+            "upstash-method" => out.method = Some(Method::parse(v).map_err(err)?),
             "upstash-retries" => {
                 let n: u32 = v.parse().map_err(|_| {
                     ParseError::field(
@@ -648,9 +736,12 @@ fn parse_pairs(
     }
     match (fc_key, fc_value) {
         (Some(key), value) => {
+            let v = value.map(|(_, v)| v);
             out.flow_control = Some(FlowControl {
                 key,
-                value: value.map(|(_, v)| v),
+                parallelism: v.and_then(|v| v.parallelism),
+                rate: v.and_then(|v| v.rate),
+                period_secs: v.map_or(DEFAULT_PERIOD_SECS, |v| v.period_secs),
             })
         }
         (None, Some(_)) => {
@@ -693,12 +784,7 @@ fn parse_pairs(
             .iter()
             .flat_map(|(k, vs)| vs.iter().map(move |v| (k.clone(), v.clone())))
             .collect();
-        parse_pairs(&pairs, Context::Callback, depth + 1).map_err(|e| {
-            match e.field_name().and_then(|f| strip_prefix_ci(f, "upstash-")) {
-                Some(rest) => ParseError::field(format!("{prefix}{rest}"), e.message().to_string()),
-                None => e,
-            }
-        })?;
+        parse_pairs(&pairs, Context::Callback, depth + 1).map_err(|e| reprefix_error(e, prefix))?;
     }
     Ok(out)
 }
@@ -837,7 +923,7 @@ mod tests {
             ("x-not-forwarded", "no"),
         ])
         .unwrap();
-        assert_eq!(p.method, Method::Put);
+        assert_eq!(p.method, Some(Method::Put));
         assert_eq!(p.retries, Some(0));
         assert_eq!(
             p.retry_delay.as_ref().unwrap().source(),
@@ -852,12 +938,15 @@ mod tests {
         );
         assert_eq!(p.deduplication_id.as_deref(), Some("dedup-1"));
         assert!(p.content_based_deduplication);
-        assert_eq!(p.labels, vec!["a", "b"]);
+        assert_eq!(p.labels, Some(vec!["a".to_string(), "b".to_string()]));
         assert!(p.redact.body && !p.redact.all_headers);
         assert_eq!(p.redact.headers, vec!["Authorization"]);
         let fc = p.flow_control.as_ref().unwrap();
         assert_eq!(fc.key, "k1");
-        assert_eq!(fc.value.unwrap().period_secs, 60);
+        assert_eq!(
+            (fc.parallelism, fc.rate, fc.period_secs),
+            (Some(5), Some(10), 60)
+        );
         let hm = p.header_map();
         assert_eq!(hm["X-Custom"], vec!["1", "2"]);
         assert_eq!(hm["Upstash-Workflow-Sdk-Version"], vec!["1"]);
@@ -926,6 +1015,44 @@ mod tests {
         assert!(err(&[("upstash-callback-delay", "5s")]).contains("delayed callbacks"));
         let deep = "upstash-".to_string() + &"callback-".repeat(6) + "retries";
         assert!(err(&[(deep.as_str(), "1")]).contains("nested deeper"));
+    }
+
+    #[test]
+    fn builds_new_message_and_overrides() {
+        let p = parse(&[
+            ("content-type", "text/plain"),
+            ("upstash-deduplication-id", "d1"),
+            ("upstash-content-based-deduplication", "true"),
+            ("upstash-callback", "https://cb.example.com"),
+            ("upstash-callback-method", "put"),
+            ("upstash-callback-retries", "1"),
+            ("upstash-callback-forward-x-a", "1"),
+            ("upstash-callback-workflow-runid", "r"),
+            ("upstash-flow-control-key", "k"),
+            ("upstash-forward-x-b", "2"),
+        ])
+        .unwrap();
+        let m = p
+            .clone()
+            .into_new_message(Destination::UrlGroup("g".into()), b"x".to_vec())
+            .unwrap();
+        assert_eq!(m.method, "POST");
+        assert_eq!(m.dedup, Some(Dedup::Id("d1".into())), "explicit id wins");
+        assert_eq!(m.content_type.as_deref(), Some("text/plain"));
+        assert_eq!(m.headers["X-B"], vec!["2"]);
+        assert!(!m.headers.contains_key("Content-Type"));
+        let cb = m.callback.unwrap();
+        assert_eq!(cb.url, "https://cb.example.com");
+        assert_eq!(cb.method.as_deref(), Some("PUT"));
+        assert_eq!(cb.retries, Some(1));
+        assert_eq!(cb.headers["X-A"], vec!["1"]);
+        assert_eq!(cb.headers["Upstash-Workflow-Runid"], vec!["r"]);
+        let fc = m.flow_control.unwrap();
+        assert_eq!((fc.parallelism, fc.rate, fc.period_secs), (None, None, 1));
+        let o = p.into_overrides().unwrap();
+        assert_eq!(o.method, None);
+        assert_eq!(o.labels, None);
+        assert_eq!(o.headers["X-B"], vec!["2"]);
     }
 
     #[test]
@@ -1011,7 +1138,7 @@ mod tests {
         }
         let r = parse_redact("headers[x-a], header[X-B], body").unwrap();
         assert_eq!(r.headers, vec!["X-A", "X-B"]);
-        assert_eq!(r.to_header_value(), "body,header[X-A],header[X-B]");
+        assert!(r.body);
     }
 
     #[test]

@@ -1,0 +1,332 @@
+//! Request plumbing shared by the resource files: bounded body reading, query parsing with
+//! unknown-parameter rejection, strict JSON bodies, the caller's IP.
+
+use std::collections::BTreeMap;
+use std::future::poll_fn;
+use std::net::SocketAddr;
+use std::pin::pin;
+
+use axum::body::{Body, HttpBody};
+use axum::extract::ConnectInfo;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+use crate::model::{LogState, Order};
+
+/// Largest body of a single message (publish, enqueue, schedule): 10 MiB, QStash's
+/// pay-as-you-go limit.
+pub const MAX_MESSAGE_BYTES: usize = 10 * 1024 * 1024;
+/// Largest `/v2/batch` request: 100 MiB (QStash's documented batch limit).
+pub const MAX_BATCH_BYTES: usize = 100 * 1024 * 1024;
+/// Largest JSON body of management endpoints (queues, URL groups, bulk ids).
+pub const MAX_JSON_BYTES: usize = 1024 * 1024;
+
+/// Reads the whole body, failing with 413 as soon as it passes `limit` bytes (so a huge
+/// upload is never buffered) and with 400 if the client breaks off.
+pub async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Vec<u8>, ApiError> {
+    let too_large = || {
+        ApiError::PayloadTooLarge(format!(
+            "request body is larger than the limit of {limit} bytes"
+        ))
+    };
+    if let Some(len) = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        if len > limit as u64 {
+            return Err(too_large());
+        }
+    }
+    let mut body = pin!(body);
+    let mut out = Vec::new();
+    while let Some(frame) = poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
+        let frame =
+            frame.map_err(|e| ApiError::BadRequest(format!("failed to read request body: {e}")))?;
+        if let Ok(data) = frame.into_data() {
+            if out.len() + data.len() > limit {
+                return Err(too_large());
+            }
+            out.extend_from_slice(&data);
+        }
+    }
+    Ok(out)
+}
+
+/// Parses a JSON body into `T`; errors name the problem (`missing field \`queueName\``).
+/// An empty body is parsed as `{}` when `empty_ok`.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8], empty_ok: bool) -> Result<T, ApiError> {
+    let trimmed = bytes.iter().all(|b| b.is_ascii_whitespace());
+    if trimmed {
+        if empty_ok {
+            return serde_json::from_slice(b"{}")
+                .map_err(|e| ApiError::BadRequest(format!("invalid request body: {e}")));
+        }
+        return Err(ApiError::BadRequest(
+            "invalid request body: expected JSON, got an empty body".into(),
+        ));
+    }
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::BadRequest(format!("invalid request body: {e}")))
+}
+
+/// Decoded query pairs, in order.
+pub fn query_pairs(uri: &axum::http::Uri) -> Vec<(String, String)> {
+    uri.query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The client's IP, when the server was started with connection info.
+pub fn caller_ip(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ci| ci.0.ip().to_string())
+}
+
+/// Query parameters of a listing/filter endpoint: multi-valued (repeated or
+/// comma-separated), every name checked against the endpoint's allowed set.
+#[derive(Debug, Default)]
+pub struct Query {
+    values: BTreeMap<String, Vec<String>>,
+}
+
+/// Parameters whose values may legitimately contain commas, so they are never split.
+const NO_SPLIT: &[&str] = &["url", "path", "cursor"];
+
+impl Query {
+    /// Collects `pairs`, rejecting names outside `allowed` (`qstash_token` is always allowed).
+    pub fn parse(pairs: &[(String, String)], allowed: &[&str]) -> Result<Query, ApiError> {
+        let mut values: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (k, v) in pairs {
+            if k == "qstash_token" {
+                continue;
+            }
+            if !allowed.contains(&k.as_str()) {
+                return Err(ApiError::BadRequest(format!(
+                    "unknown filter \"{}\" (allowed: {})",
+                    crate::parse::snippet(k),
+                    allowed.join(", ")
+                )));
+            }
+            let entry = values.entry(k.clone()).or_default();
+            if NO_SPLIT.contains(&k.as_str()) {
+                if !v.is_empty() {
+                    entry.push(v.clone());
+                }
+            } else {
+                entry.extend(
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(String::from),
+                );
+            }
+        }
+        Ok(Query { values })
+    }
+
+    /// All values of `name` (empty if absent).
+    pub fn list(&self, name: &str) -> Vec<String> {
+        self.values.get(name).cloned().unwrap_or_default()
+    }
+
+    /// All values of any of `names` (for aliases such as `callerIp` / `callerIP`).
+    pub fn list_any(&self, names: &[&str]) -> Vec<String> {
+        names.iter().flat_map(|n| self.list(n)).collect()
+    }
+
+    /// The single value of `name`; 400 if given more than once.
+    pub fn one(&self, name: &str) -> Result<Option<String>, ApiError> {
+        match self.values.get(name).map(Vec::as_slice) {
+            None | Some([]) => Ok(None),
+            Some([v]) => Ok(Some(v.clone())),
+            Some(_) => Err(ApiError::field(name, "given more than once")),
+        }
+    }
+
+    /// A unix-ms timestamp parameter (`fromDate`, `toDate`).
+    pub fn date(&self, name: &str) -> Result<Option<i64>, ApiError> {
+        self.one(name)?
+            .map(|v| {
+                v.parse::<i64>().map_err(|_| {
+                    ApiError::field(
+                        name,
+                        format!(
+                            "\"{}\" is not a unix timestamp in milliseconds",
+                            crate::parse::snippet(&v)
+                        ),
+                    )
+                })
+            })
+            .transpose()
+    }
+
+    /// `count`, checked to lie in `1..=max`.
+    pub fn count(&self, max: usize) -> Result<Option<usize>, ApiError> {
+        self.one("count")?
+            .map(|v| match v.parse::<usize>() {
+                Ok(n) if (1..=max).contains(&n) => Ok(n),
+                _ => Err(ApiError::field(
+                    "count",
+                    format!(
+                        "\"{}\" must be an integer between 1 and {max}",
+                        crate::parse::snippet(&v)
+                    ),
+                )),
+            })
+            .transpose()
+    }
+
+    /// `order`: `earliestFirst` | `latestFirst`.
+    pub fn order(&self, default: Order) -> Result<Order, ApiError> {
+        match self.one("order")?.as_deref() {
+            None => Ok(default),
+            Some(v) if v.eq_ignore_ascii_case("earliestFirst") => Ok(Order::EarliestFirst),
+            Some(v) if v.eq_ignore_ascii_case("latestFirst") => Ok(Order::LatestFirst),
+            Some(v) => Err(ApiError::field(
+                "order",
+                format!(
+                    "\"{}\" is not earliestFirst or latestFirst",
+                    crate::parse::snippet(v)
+                ),
+            )),
+        }
+    }
+
+    /// `state` values, validated (`IN_PROGRESS` and `CANCELED` accepted).
+    pub fn states(&self) -> Result<Vec<String>, ApiError> {
+        self.list("state")
+            .into_iter()
+            .map(|s| {
+                if s.eq_ignore_ascii_case("IN_PROGRESS") {
+                    Ok("IN_PROGRESS".to_string())
+                } else {
+                    LogState::parse(&s)
+                        .map(|st| st.as_str().to_string())
+                        .ok_or_else(|| {
+                            ApiError::field(
+                                "state",
+                                format!(
+                                    "\"{}\" is not one of CREATED, ACTIVE, DELIVERED, ERROR, RETRY, FAILED, CANCEL_REQUESTED, CANCELLED, IN_PROGRESS",
+                                    crate::parse::snippet(&s)
+                                ),
+                            )
+                        })
+                }
+            })
+            .collect()
+    }
+
+    /// `responseStatus` values.
+    pub fn statuses(&self) -> Result<Vec<u16>, ApiError> {
+        self.list("responseStatus")
+            .into_iter()
+            .map(|s| {
+                s.parse::<u16>().map_err(|_| {
+                    ApiError::field(
+                        "responseStatus",
+                        format!("\"{}\" is not an HTTP status", crate::parse::snippet(&s)),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// A boolean parameter (`true`/`false`).
+    pub fn bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        match self.one(name)?.as_deref() {
+            None => Ok(None),
+            Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(v) => Err(ApiError::field(
+                name,
+                format!("\"{}\" is not true or false", crate::parse::snippet(v)),
+            )),
+        }
+    }
+
+    /// A non-negative integer parameter.
+    pub fn u64(&self, name: &str) -> Result<Option<u64>, ApiError> {
+        self.one(name)?
+            .map(|v| {
+                v.parse::<u64>().map_err(|_| {
+                    ApiError::field(
+                        name,
+                        format!(
+                            "\"{}\" is not a non-negative integer",
+                            crate::parse::snippet(&v)
+                        ),
+                    )
+                })
+            })
+            .transpose()
+    }
+}
+
+/// A JSON object body, read field by field so every error names its field.
+pub struct JsonObject {
+    map: serde_json::Map<String, serde_json::Value>,
+}
+
+impl JsonObject {
+    /// Parses `bytes` as a JSON object whose keys are all in `allowed`.
+    pub fn parse(bytes: &[u8], allowed: &[&str]) -> Result<JsonObject, ApiError> {
+        let v: serde_json::Value = parse_json(bytes, false)?;
+        let serde_json::Value::Object(map) = v else {
+            return Err(ApiError::BadRequest(
+                "invalid request body: expected a JSON object".into(),
+            ));
+        };
+        if let Some(k) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
+            return Err(ApiError::BadRequest(format!(
+                "invalid request body: unknown field \"{}\" (allowed: {})",
+                crate::parse::snippet(k),
+                allowed.join(", ")
+            )));
+        }
+        Ok(JsonObject { map })
+    }
+
+    /// The raw value of `name` (`None` when absent or `null`).
+    pub fn value(&self, name: &str) -> Option<&serde_json::Value> {
+        self.map.get(name).filter(|v| !v.is_null())
+    }
+
+    /// A string field.
+    pub fn string(&self, name: &str) -> Result<Option<String>, ApiError> {
+        match self.value(name) {
+            None => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(ApiError::field(name, "must be a string")),
+        }
+    }
+
+    /// A non-negative integer field that fits `u32`.
+    pub fn u32(&self, name: &str) -> Result<Option<u32>, ApiError> {
+        match self.value(name) {
+            None => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .map(Some)
+                .ok_or_else(|| ApiError::field(name, format!("{v} is not a non-negative integer"))),
+        }
+    }
+
+    /// A boolean field.
+    pub fn bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        match self.value(name) {
+            None => Ok(None),
+            Some(serde_json::Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(ApiError::field(name, "must be true or false")),
+        }
+    }
+}

@@ -36,6 +36,7 @@ pub mod logs;
 pub mod messages;
 pub mod publish;
 pub mod queues;
+pub mod retry;
 pub mod schedules;
 pub mod signing_keys;
 pub mod url_groups;

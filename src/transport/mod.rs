@@ -15,6 +15,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::JsValue;
 
+use crate::api::retry::with_retries;
 use crate::api::{check_response, default_backoff_ms, ApiRequest, ApiResponse, RetryPolicy};
 use crate::error::{self, Result};
 
@@ -113,22 +114,12 @@ impl Transport {
         let c = &self.config;
         let url = req.url(&c.base_url);
         let headers = req.wire_headers(&c.token);
-        let attempts = c.retry.attempts;
-        let mut last: Option<NetworkFailure> = None;
-        for index in 0..=attempts {
-            match fetch::fetch_once(req, &url, &headers, raw_body, c.timeout_ms).await {
-                Ok(resp) => return Ok(resp),
-                Err(failure) => {
-                    last = Some(failure);
-                    if index < attempts {
-                        sleep_ms((c.backoff)(index)).await;
-                    }
-                }
-            }
-        }
-        Err(last.unwrap_or_else(|| NetworkFailure {
-            value: JsValue::from_str("Exhausted all retries"),
-            message: "Exhausted all retries".into(),
-        }))
+        with_retries(
+            c.retry,
+            |i| (c.backoff)(i),
+            |_| fetch::fetch_once(req, &url, &headers, raw_body, c.timeout_ms),
+            sleep_ms,
+        )
+        .await
     }
 }

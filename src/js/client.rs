@@ -26,11 +26,16 @@ use super::resources::{
 };
 
 // One JS promise chain for the hot path: fetch, check the status, parse JSON. Keeping it in JS
-// saves a Rust future and two wasm↔JS closures per request; an error status rejects with the
-// `Response` itself so Rust can classify it, a network failure rejects with fetch's error.
-#[wasm_bindgen(
-    inline_js = "export function fetchChecked(url, init, parse) {\n  return fetch(url, init).then((r) => (r.status >= 200 && r.status < 300 ? (parse ? r.json() : undefined) : Promise.reject(r)));\n}\n"
-)]
+// saves a Rust future and two wasm↔JS closures per request. Rejections tell Rust what failed:
+// fetch's own error (a network failure: retried), the `Response` (an error status: classified,
+// never retried) or `[error]` (the body was not JSON: thrown as is, like `response.json()`).
+#[wasm_bindgen(inline_js = "export function fetchChecked(url, init, parse) {
+  return fetch(url, init).then((r) => {
+    if (r.status < 200 || r.status >= 300) return Promise.reject(r);
+    return parse ? r.json().catch((e) => Promise.reject([e])) : undefined;
+  });
+}
+")]
 extern "C" {
     #[wasm_bindgen(js_name = fetchChecked, catch)]
     fn fetch_checked(url: &str, init: &JsValue, parse: bool) -> Result<Promise, JsValue>;
@@ -258,6 +263,8 @@ impl Http {
                 Err(e) if e.is_instance_of::<web_sys::Response>() => {
                     return Err(response_error(e.unchecked_into()).await);
                 }
+                // `response.json()` failed: not a network failure, never retried.
+                Err(e) if Array::is_array(&e) => return Err(e.unchecked_into::<Array>().get(0)),
                 Err(e) => {
                     last_error = e;
                     if index < self.attempts {

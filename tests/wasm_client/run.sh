@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds the wasm Client harness and runs it in Node against a local recording server.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+target="$root/target/wasm-client-test"
+out="$target/pkg"
+(cd "$here" && CARGO_TARGET_DIR="$target" RUSTC_BOOTSTRAP=1 cargo +debian-web build \
+  --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --quiet)
+wasm-bindgen --target web --out-dir "$out" \
+  "$target/wasm32-unknown-unknown/debug/qstash_wasm_client_test.wasm"
+# The crate's JS facade imports the package's error classes.
+cp "$root/pkg-template/errors.js" "$out/errors.js"
+echo '{"type":"module"}' > "$out/package.json"
+node "$here/run.mjs" "$out/qstash_wasm_client_test.js" "$out/qstash_wasm_client_test_bg.wasm"

@@ -256,7 +256,7 @@ pub(crate) fn empty_array(key: impl Into<String>) -> Error {
 pub(crate) fn decode(msg: impl fmt::Display) -> Error {
     Error::new(ErrorKind::Decode(msg.to_string()))
 }
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[allow(dead_code)] // only the wasm transport reports network failures
 pub(crate) fn network(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::Network(msg.into()))
 }

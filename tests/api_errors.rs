@@ -256,3 +256,9 @@ fn typed_models_read_reshaped_values() {
         qstash_wasm::model::LogState::Other("SOMETHING_NEW".into())
     );
 }
+
+#[test]
+fn error_is_send_sync_static() {
+    fn assert<T: Send + Sync + 'static + std::error::Error>() {}
+    assert::<qstash_wasm::Error>();
+}

@@ -236,8 +236,12 @@ impl ApiRequest {
 
     /// Adds a JSON body with `Content-Type: application/json`.
     pub(crate) fn with_json_body(mut self, json: String) -> Self {
+        let pos = self
+            .headers
+            .binary_search_by(|(n, _)| n.as_str().cmp("content-type"))
+            .unwrap_or_else(|p| p);
         self.headers
-            .push(("content-type".into(), "application/json".into()));
+            .insert(pos, ("content-type".into(), "application/json".into()));
         self.body = Some(Body::Text(json));
         self
     }

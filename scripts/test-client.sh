@@ -63,9 +63,9 @@ EOF
 
 step "wire (official vs ours)" node tests/wire/run.mjs "$PKG"
 step "types (tsc + deno check)" types_check
-if [ -f tests/e2e/run.mjs ]; then
-  step "e2e (package <-> qstash-dev)" node tests/e2e/run.mjs "$PKG"
-fi
+build_server() { cargo build -q -p qstash-server --bin qstash-dev; }
+step "build qstash-dev" build_server
+step "e2e (package <-> qstash-dev)" node tests/e2e/run.mjs "$PKG"
 
 echo
 echo "=== test-client summary"

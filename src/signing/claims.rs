@@ -1,0 +1,185 @@
+//! The claims QStash signs, and jose 5's claim checks (`lib/jwt_claims_set.js`).
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{Claim, ClaimReason, TokenError};
+use super::json::{Document, Value};
+use super::sign::body_hash;
+use super::verify::{KeySlot, VerifiedClaims};
+
+/// How long a QStash signature is valid: `exp = iat + 300` ("lifetime of 5 minutes").
+pub const DELIVERY_TOKEN_LIFETIME_SECS: u64 = 300;
+
+/// The issuer QStash puts in `iss` and every Receiver requires.
+pub const ISSUER: &str = "Upstash";
+
+/// The claims of an `Upstash-Signature` token, in QStash's documented order.
+///
+/// ```
+/// use qstash_wasm::signing::Claims;
+/// let claims = Claims::for_delivery("https://example.com", b"{}", 1_700_000_000, "jwt_1".into());
+/// assert_eq!(claims.exp - claims.iat, 300);
+/// assert_eq!(claims.nbf, 0);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Claims {
+    /// Issuer; QStash always sends `"Upstash"`.
+    pub iss: String,
+    /// Subject: the URL the request is delivered to (the endpoint, or the callback URL).
+    pub sub: String,
+    /// Expiry, unix seconds.
+    pub exp: i64,
+    /// Not-before, unix seconds; QStash sends 0 since September 2024.
+    pub nbf: i64,
+    /// Issued-at, unix seconds.
+    pub iat: i64,
+    /// Unique token id, e.g. `jwt_67kxXD6UBAk7DqU6hzuHMDdXFXfP`.
+    pub jti: String,
+    /// [`body_hash`] of the delivered body (padded base64url SHA-256).
+    pub body: String,
+}
+
+impl Claims {
+    /// The claims QStash sends with a delivery to `url` at `now_secs`: `iss: "Upstash"`,
+    /// `sub: url`, `iat: now`, `exp: now + 300`, `nbf: 0`, the caller's `jti` (the crate has no
+    /// randomness of its own), and `body: body_hash(body)`.
+    pub fn for_delivery(url: &str, body: &[u8], now_secs: u64, jti: String) -> Claims {
+        // Unix seconds fit an i64 for the next 292 billion years; saturate rather than wrap.
+        let now = i64::try_from(now_secs).unwrap_or(i64::MAX);
+        Claims {
+            iss: ISSUER.to_owned(),
+            sub: url.to_owned(),
+            exp: now.saturating_add(DELIVERY_TOKEN_LIFETIME_SECS as i64),
+            nbf: 0,
+            iat: now,
+            jti,
+            body: body_hash(body),
+        }
+    }
+
+    /// Compact JSON in the documented member order. Written by hand so signing cannot fail.
+    pub(crate) fn to_json(&self) -> String {
+        let mut out = String::with_capacity(64 + self.sub.len() + self.jti.len() + self.body.len());
+        out.push_str("{\"iss\":");
+        push_json_string(&mut out, &self.iss);
+        out.push_str(",\"sub\":");
+        push_json_string(&mut out, &self.sub);
+        out.push_str(&format!(
+            ",\"exp\":{},\"nbf\":{},\"iat\":{},\"jti\":",
+            self.exp, self.nbf, self.iat
+        ));
+        push_json_string(&mut out, &self.jti);
+        out.push_str(",\"body\":");
+        push_json_string(&mut out, &self.body);
+        out.push('}');
+        out
+    }
+}
+
+/// Append `s` as a JSON string literal (RFC 8259 escaping).
+fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn string_claim(doc: &Document, name: &str) -> Option<String> {
+    match doc.get(name) {
+        Some(Value::String(s)) if s.exact => Some(s.value.clone()),
+        _ => None,
+    }
+}
+
+fn number_claim(doc: &Document, name: &str) -> Option<f64> {
+    match doc.get(name) {
+        Some(Value::Number(n)) => Some(*n),
+        _ => None,
+    }
+}
+
+/// jose 5 `jwtPayload(header, payload, { issuer: "Upstash", clockTolerance })`, in its order.
+/// `now` and the tolerance meet in f64 arithmetic, as they do in JS.
+pub(crate) fn check(doc: &Document, now: u64, tolerance: u64) -> Result<(), TokenError> {
+    if !matches!(doc, Document::Object(_)) {
+        return Err(TokenError::InvalidJwt {
+            message: "JWT Claims Set must be a top-level JSON object",
+        });
+    }
+    let failed = |claim, reason, detail: Option<String>| TokenError::ClaimFailed {
+        claim,
+        reason,
+        detail,
+    };
+    match doc.get("iss") {
+        None => return Err(failed(Claim::Iss, ClaimReason::Missing, None)),
+        Some(Value::String(iss)) if iss.is(ISSUER) => {}
+        Some(other) => {
+            return Err(failed(
+                Claim::Iss,
+                ClaimReason::CheckFailed,
+                Some(format!(
+                    "got {}, want {ISSUER}",
+                    Value::js_display(Some(other))
+                )),
+            ))
+        }
+    }
+    let (now_f, tol_f) = (now as f64, tolerance as f64);
+    if let Some(iat) = doc.get("iat") {
+        if !matches!(iat, Value::Number(_)) {
+            return Err(failed(Claim::Iat, ClaimReason::Invalid, None));
+        }
+    }
+    if let Some(nbf) = doc.get("nbf") {
+        let Value::Number(nbf) = *nbf else {
+            return Err(failed(Claim::Nbf, ClaimReason::Invalid, None));
+        };
+        if nbf > now_f + tol_f {
+            return Err(failed(
+                Claim::Nbf,
+                ClaimReason::CheckFailed,
+                Some(format!(
+                    "nbf {nbf} > now {now} + clock tolerance {tolerance}s"
+                )),
+            ));
+        }
+    }
+    if let Some(exp) = doc.get("exp") {
+        let Value::Number(exp) = *exp else {
+            return Err(failed(Claim::Exp, ClaimReason::Invalid, None));
+        };
+        if exp <= now_f - tol_f {
+            return Err(TokenError::Expired {
+                exp,
+                now,
+                tolerance,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The claims of a verified token.
+pub(crate) fn verified(doc: &Document, key: KeySlot, alg: super::Algorithm) -> VerifiedClaims {
+    VerifiedClaims {
+        key,
+        alg,
+        iss: ISSUER.to_owned(),
+        sub: string_claim(doc, "sub"),
+        exp: number_claim(doc, "exp"),
+        nbf: number_claim(doc, "nbf"),
+        iat: number_claim(doc, "iat"),
+        jti: string_claim(doc, "jti"),
+        body: string_claim(doc, "body"),
+    }
+}

@@ -1,0 +1,562 @@
+//! A strict, iterative JSON reader that keeps only what verification needs.
+//!
+//! Why not `serde_json::Value`: jose runs `JSON.parse`, and to accept exactly the tokens it
+//! accepts we must follow `JSON.parse`, which differs from serde_json on inputs a token can
+//! carry: numbers that overflow become `Infinity` (serde_json: "number out of range"), lone
+//! UTF-16 surrogates in `\u` escapes are allowed (serde_json: error), and nesting depth is
+//! unlimited (serde_json: 128). A full value tree would also drop recursively, which can exhaust
+//! the stack on deeply nested input. So this reader validates the whole text in one linear,
+//! non-recursive pass and materialises only the top-level members, with one level of array
+//! elements (enough for the `crit` header parameter).
+
+/// A decoded JSON string. JS strings are UTF-16; a `\uD800`-style lone surrogate has no `str`
+/// form, so it becomes U+FFFD and `exact` is false. Such a string never compares equal to a
+/// Rust string (a JS string with a lone surrogate is not equal to any well-formed one either).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct JsString {
+    pub(crate) value: String,
+    pub(crate) exact: bool,
+}
+
+impl JsString {
+    /// `===` against a well-formed string.
+    pub(crate) fn is(&self, other: &str) -> bool {
+        self.exact && self.value == other
+    }
+}
+
+/// A top-level member value. Containers below the first level are validated but not kept.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Null,
+    Bool(bool),
+    /// Every JSON number is an IEEE double in JS; overflow gives ±infinity.
+    Number(f64),
+    String(JsString),
+    /// Elements of a top-level array; nested containers appear as `Array(vec![])`/`Object`.
+    Array(Vec<Value>),
+    Object,
+}
+
+impl Value {
+    /// What JS `String(value)` prints, as the official Receiver interpolates claims into its
+    /// messages (`invalid subject: ${p.sub}`). Nested containers are approximated.
+    pub(crate) fn js_display(value: Option<&Value>) -> String {
+        match value {
+            None => "undefined".to_owned(),
+            Some(Value::Null) => "null".to_owned(),
+            Some(Value::Bool(b)) => b.to_string(),
+            Some(Value::Number(n)) => js_number(*n),
+            Some(Value::String(s)) => s.value.clone(),
+            Some(Value::Object) => "[object Object]".to_owned(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| match item {
+                    // `[null].join()` is "" in JS.
+                    Value::Null => String::new(),
+                    other => Value::js_display(Some(other)),
+                })
+                .collect::<Vec<_>>()
+                .join(","),
+        }
+    }
+}
+
+/// JS `Number.prototype.toString` for the common cases (integers print without ".0").
+fn js_number(n: f64) -> String {
+    if n.is_nan() {
+        "NaN".to_owned()
+    } else if n.is_infinite() {
+        if n > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
+    } else if n == n.trunc() && n.abs() < 1e21 {
+        format!("{n:.0}")
+    } else {
+        n.to_string()
+    }
+}
+
+/// The top-level shape of a parsed document.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Document {
+    /// A JSON object; members in document order (duplicates kept; the last one wins, as in
+    /// `JSON.parse`).
+    Object(Vec<(JsString, Value)>),
+    /// Valid JSON that is not an object.
+    Other,
+}
+
+impl Document {
+    /// The value `JSON.parse(text)[name]` would give (own properties only; the claim and header
+    /// names we look up are not on `Object.prototype`).
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+        match self {
+            Document::Object(members) => members
+                .iter()
+                .rev()
+                .find(|(key, _)| key.is(name))
+                .map(|(_, value)| value),
+            Document::Other => None,
+        }
+    }
+}
+
+/// Parse what jose parses: `JSON.parse(new TextDecoder().decode(bytes))`. The decoder is not
+/// fatal (invalid UTF-8 becomes U+FFFD) and drops one leading byte-order mark.
+pub(crate) fn parse_utf8_lossy(bytes: &[u8]) -> Option<Document> {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    parse(text)
+}
+
+/// Parse a JSON text with `JSON.parse`'s grammar (RFC 8259). `None` when it is not valid JSON.
+pub(crate) fn parse(text: &str) -> Option<Document> {
+    let mut reader = Reader {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    reader.ws();
+    let document = if reader.peek() == Some(b'{') {
+        Document::Object(reader.top_object()?)
+    } else {
+        reader.skip_value()?;
+        Document::Other
+    };
+    reader.ws();
+    (reader.pos == reader.bytes.len()).then_some(document)
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let byte = self.peek()?;
+        self.pos += 1;
+        Some(byte)
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        self.eat(byte).then_some(())
+    }
+
+    /// JSON whitespace is exactly these four bytes (not Unicode spaces, not a BOM).
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn top_object(&mut self) -> Option<Vec<(JsString, Value)>> {
+        self.expect(b'{')?;
+        let mut members = Vec::new();
+        self.ws();
+        if self.eat(b'}') {
+            return Some(members);
+        }
+        loop {
+            self.ws();
+            let key = self.string()?;
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            let value = match self.peek()? {
+                b'[' => self.shallow_array()?,
+                b'{' => {
+                    self.skip_value()?;
+                    Value::Object
+                }
+                _ => self.scalar()?,
+            };
+            members.push((key, value));
+            self.ws();
+            match self.next()? {
+                b',' => continue,
+                b'}' => return Some(members),
+                _ => return None,
+            }
+        }
+    }
+
+    fn shallow_array(&mut self) -> Option<Value> {
+        self.expect(b'[')?;
+        let mut items = Vec::new();
+        self.ws();
+        if self.eat(b']') {
+            return Some(Value::Array(items));
+        }
+        loop {
+            self.ws();
+            let item = match self.peek()? {
+                b'[' => {
+                    self.skip_value()?;
+                    Value::Array(Vec::new())
+                }
+                b'{' => {
+                    self.skip_value()?;
+                    Value::Object
+                }
+                _ => self.scalar()?,
+            };
+            items.push(item);
+            self.ws();
+            match self.next()? {
+                b',' => continue,
+                b']' => return Some(Value::Array(items)),
+                _ => return None,
+            }
+        }
+    }
+
+    fn scalar(&mut self) -> Option<Value> {
+        match self.peek()? {
+            b'"' => self.string().map(Value::String),
+            b't' => self.literal(b"true").map(|()| Value::Bool(true)),
+            b'f' => self.literal(b"false").map(|()| Value::Bool(false)),
+            b'n' => self.literal(b"null").map(|()| Value::Null),
+            b'-' | b'0'..=b'9' => self.number().map(Value::Number),
+            _ => None,
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.pos.checked_add(word.len())?;
+        if self.bytes.get(self.pos..end)? == word {
+            self.pos = end;
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    /// `-? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?`, converted like JS (correctly
+    /// rounded; overflow to ±infinity, which Rust's parser also does).
+    fn number(&mut self) -> Option<f64> {
+        let start = self.pos;
+        self.eat(b'-');
+        match self.next()? {
+            b'0' => {}
+            b'1'..=b'9' => {
+                self.digits();
+            }
+            _ => return None,
+        }
+        if self.eat(b'.') && self.digits() == 0 {
+            return None;
+        }
+        if self.eat(b'e') || self.eat(b'E') {
+            if !self.eat(b'+') {
+                self.eat(b'-');
+            }
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        // The slice is ASCII we just matched, so both conversions succeed.
+        std::str::from_utf8(&self.bytes[start..self.pos])
+            .ok()?
+            .parse::<f64>()
+            .ok()
+    }
+
+    fn hex4(&mut self) -> Option<u16> {
+        let end = self.pos.checked_add(4)?;
+        let digits = self.bytes.get(self.pos..end)?;
+        let mut value: u16 = 0;
+        for &digit in digits {
+            let nibble = (digit as char).to_digit(16)?;
+            value = (value << 4) | nibble as u16;
+        }
+        self.pos = end;
+        Some(value)
+    }
+
+    fn string(&mut self) -> Option<JsString> {
+        self.expect(b'"')?;
+        let mut out = String::new();
+        let mut exact = true;
+        loop {
+            // Copy the run of plain bytes in one go (keeps long strings linear and fast).
+            let start = self.pos;
+            while let Some(byte) = self.peek() {
+                if byte == b'"' || byte == b'\\' || byte < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            // The reader only ever stops on ASCII bytes, so this slice is on char boundaries
+            // of the `&str` we were given.
+            out.push_str(std::str::from_utf8(&self.bytes[start..self.pos]).ok()?);
+            match self.next()? {
+                b'"' => return Some(JsString { value: out, exact }),
+                b'\\' => {}
+                // Raw control characters are not allowed inside JSON strings.
+                _ => return None,
+            }
+            match self.next()? {
+                b'"' => out.push('"'),
+                b'\\' => out.push('\\'),
+                b'/' => out.push('/'),
+                b'b' => out.push('\u{8}'),
+                b'f' => out.push('\u{c}'),
+                b'n' => out.push('\n'),
+                b'r' => out.push('\r'),
+                b't' => out.push('\t'),
+                b'u' => {
+                    let unit = self.hex4()?;
+                    if (0xD800..0xDC00).contains(&unit) {
+                        // A high surrogate: pair it with a following `\uDC00..\uDFFF` escape.
+                        let save = self.pos;
+                        let low = if self.eat(b'\\') && self.eat(b'u') {
+                            self.hex4().filter(|low| (0xDC00..0xE000).contains(low))
+                        } else {
+                            None
+                        };
+                        match low {
+                            Some(low) => {
+                                let code = 0x10000
+                                    + ((u32::from(unit) - 0xD800) << 10)
+                                    + (u32::from(low) - 0xDC00);
+                                out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                            }
+                            None => {
+                                self.pos = save;
+                                out.push('\u{fffd}');
+                                exact = false;
+                            }
+                        }
+                    } else {
+                        match char::from_u32(u32::from(unit)) {
+                            Some(ch) => out.push(ch),
+                            // A lone low surrogate.
+                            None => {
+                                out.push('\u{fffd}');
+                                exact = false;
+                            }
+                        }
+                    }
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn skip_string(&mut self) -> Option<()> {
+        self.expect(b'"')?;
+        loop {
+            match self.next()? {
+                b'"' => return Some(()),
+                b'\\' => match self.next()? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                    b'u' => {
+                        self.hex4()?;
+                    }
+                    _ => return None,
+                },
+                byte if byte < 0x20 => return None,
+                _ => {}
+            }
+        }
+    }
+
+    /// Validate one value of any depth without recursion (an explicit stack of open
+    /// containers, one byte per level) so hostile nesting cannot overflow the call stack.
+    fn skip_value(&mut self) -> Option<()> {
+        let mut open: Vec<u8> = Vec::new();
+        loop {
+            // Expect a value.
+            self.ws();
+            match self.peek()? {
+                b'{' => {
+                    self.pos += 1;
+                    self.ws();
+                    if !self.eat(b'}') {
+                        open.push(b'{');
+                        self.skip_string()?;
+                        self.ws();
+                        self.expect(b':')?;
+                        continue;
+                    }
+                }
+                b'[' => {
+                    self.pos += 1;
+                    self.ws();
+                    if !self.eat(b']') {
+                        open.push(b'[');
+                        continue;
+                    }
+                }
+                b'"' => self.skip_string()?,
+                b't' => self.literal(b"true")?,
+                b'f' => self.literal(b"false")?,
+                b'n' => self.literal(b"null")?,
+                b'-' | b'0'..=b'9' => {
+                    self.number()?;
+                }
+                _ => return None,
+            }
+            // A value is complete: close containers until one expects another value.
+            loop {
+                let Some(&container) = open.last() else {
+                    return Some(());
+                };
+                self.ws();
+                match (container, self.next()?) {
+                    (b'{', b',') => {
+                        self.ws();
+                        self.skip_string()?;
+                        self.ws();
+                        self.expect(b':')?;
+                        break;
+                    }
+                    (b'[', b',') => break,
+                    (b'{', b'}') | (b'[', b']') => {
+                        open.pop();
+                    }
+                    _ => return None,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obj(text: &str) -> Vec<(JsString, Value)> {
+        match parse(text) {
+            Some(Document::Object(members)) => members,
+            other => panic!("not an object: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn accepts_what_json_parse_accepts() {
+        for text in [
+            "{}",
+            " {\"a\" : 1 } ",
+            "[]",
+            "0",
+            "-0.5e+10",
+            "\"x\"",
+            "null",
+            "{\"a\":[1,[2,{\"b\":[]}],{}],\"c\":{\"d\":{\"e\":null}}}",
+            "{\"a\":\"\\ud800\"}",
+            "{\"a\":1e400}",
+        ] {
+            assert!(parse(text).is_some(), "{text}");
+        }
+    }
+
+    #[test]
+    fn rejects_what_json_parse_rejects() {
+        for text in [
+            "",
+            "{",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "[1,]",
+            "01",
+            "1.",
+            ".5",
+            "+1",
+            "1e",
+            "{'a':1}",
+            "{\"a\":\"\u{1}\"}",
+            "{\"a\":\"\\x\"}",
+            "{\"a\":tru}",
+            "{} {}",
+            "NaN",
+            "{\"a\":[1}",
+            "{\"a\":{\"b\"}}",
+            "\u{feff}{}",
+        ] {
+            assert!(parse(text).is_none(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn last_duplicate_wins_and_escapes_decode() {
+        let doc = Document::Object(obj("{\"i\\u0073s\":\"a\",\"iss\":\"Up\\u0073tash\"}"));
+        assert_eq!(
+            doc.get("iss"),
+            Some(&Value::String(JsString {
+                value: "Upstash".into(),
+                exact: true
+            }))
+        );
+    }
+
+    #[test]
+    fn numbers_follow_js() {
+        let doc = Document::Object(obj("{\"a\":1e400,\"b\":-1e400,\"c\":1.5,\"d\":1e-400}"));
+        assert_eq!(doc.get("a"), Some(&Value::Number(f64::INFINITY)));
+        assert_eq!(doc.get("b"), Some(&Value::Number(f64::NEG_INFINITY)));
+        assert_eq!(doc.get("c"), Some(&Value::Number(1.5)));
+        assert_eq!(doc.get("d"), Some(&Value::Number(0.0)));
+    }
+
+    #[test]
+    fn lone_surrogates_are_inexact() {
+        let doc = Document::Object(obj("{\"a\":\"\\udc00x\",\"b\":\"\\ud83d\\ude00\"}"));
+        match doc.get("a") {
+            Some(Value::String(s)) => assert!(!s.exact && s.value == "\u{fffd}x"),
+            other => panic!("{other:?}"),
+        }
+        match doc.get("b") {
+            Some(Value::String(s)) => assert!(s.is("😀")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_linear_and_does_not_overflow() {
+        let depth = 200_000;
+        let text = format!("{{\"a\":{}{}}}", "[".repeat(depth), "]".repeat(depth));
+        assert!(parse(&text).is_some());
+        let unbalanced = format!("{{\"a\":{}}}", "[".repeat(depth));
+        assert!(parse(&unbalanced).is_none());
+    }
+
+    #[test]
+    fn bom_and_invalid_utf8_follow_text_decoder() {
+        assert!(parse_utf8_lossy(b"\xef\xbb\xbf{}").is_some());
+        assert!(parse_utf8_lossy(b"{\"a\":\"\xff\"}").is_some());
+        assert!(parse_utf8_lossy(b"{\"a\":1}\xff").is_none());
+    }
+
+    #[test]
+    fn js_display_matches_string_conversion() {
+        assert_eq!(Value::js_display(None), "undefined");
+        assert_eq!(Value::js_display(Some(&Value::Number(5.0))), "5");
+        assert_eq!(Value::js_display(Some(&Value::Number(1.5))), "1.5");
+        assert_eq!(Value::js_display(Some(&Value::Object)), "[object Object]");
+        assert_eq!(
+            Value::js_display(Some(&Value::Array(vec![Value::Number(1.0), Value::Null]))),
+            "1,"
+        );
+    }
+}

@@ -1,0 +1,247 @@
+//! [`Verifier`]: the official Receiver's `verify`, as a pure function of its inputs.
+
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::claims;
+use super::error::{TokenError, VerifyError};
+use super::json::{self, Document, Value};
+use super::jwt::{self, Header, Parts};
+use super::sign::Algorithm;
+
+/// Options for one [`Verifier::verify`] call.
+///
+/// `now` is supplied by the caller (unix seconds) so the core stays pure and tests control
+/// time; the JS facade passes `Math.floor(Date.now() / 1000)`, as jose does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VerifyOptions<'a> {
+    /// The URL the request was delivered to. When given (even empty), the token's `sub` must
+    /// equal it exactly.
+    pub url: Option<&'a str>,
+    /// Seconds of clock skew allowed on `nbf` and `exp` (jose's `clockTolerance`; default 0).
+    pub clock_tolerance: u64,
+    /// The current time, unix seconds.
+    pub now: u64,
+}
+
+impl VerifyOptions<'_> {
+    /// Options at time `now`, with no URL check and no tolerance.
+    ///
+    /// ```
+    /// let opts = qstash_wasm::signing::VerifyOptions::at(1_700_000_000);
+    /// assert_eq!((opts.url, opts.clock_tolerance), (None, 0));
+    /// ```
+    pub fn at(now: u64) -> Self {
+        VerifyOptions {
+            url: None,
+            clock_tolerance: 0,
+            now,
+        }
+    }
+}
+/// The claims of a token whose signature and claims passed. Fields are `None` when the claim is
+/// absent (jose does not require them) or, for strings, not a string.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifiedClaims {
+    /// Which configured key verified the signature.
+    pub key: KeySlot,
+    /// The header's algorithm.
+    pub alg: Algorithm,
+    /// `iss` (always `"Upstash"` once verified).
+    pub iss: String,
+    /// `sub`: the destination URL.
+    pub sub: Option<String>,
+    /// `exp`, unix seconds (a JSON number: may be fractional).
+    pub exp: Option<f64>,
+    /// `nbf`, unix seconds.
+    pub nbf: Option<f64>,
+    /// `iat`, unix seconds.
+    pub iat: Option<f64>,
+    /// `jti`.
+    pub jti: Option<String>,
+    /// `body` as sent (possibly `=`-padded).
+    pub body: Option<String>,
+}
+
+/// One of the two configured signing keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySlot {
+    /// The current signing key (tried first).
+    Current,
+    /// The next signing key (tried when the current one fails).
+    Next,
+}
+
+/// Verifies `Upstash-Signature` tokens with a current and a next signing key, accepting
+/// exactly what `@upstash/qstash`'s `Receiver.verify` accepts (jose 5 `jwtVerify` with
+/// `issuer: "Upstash"` and `clockTolerance`, then the `sub` and body checks).
+///
+/// The order, each step its own failure: token size and 3 segments → protected header (`crit`,
+/// `b64`, `alg` must be HS256/HS384/HS512) → HMAC, constant time → payload is a JSON object →
+/// `iss == "Upstash"` → `iat`/`nbf`/`exp` types, `nbf > now + tol` and `exp <= now - tol` fail.
+/// Any failure with the current key retries with the next key. Then, for the key that
+/// succeeded (no fallback past this point, like the official): `sub == url` when a URL is
+/// given, and the `body` claim (trailing `=` stripped) equals the unpadded base64url SHA-256 of
+/// the raw body bytes, compared in constant time.
+///
+/// ```
+/// use qstash_wasm::signing::{sign, Algorithm, Claims, Verifier, VerifyOptions, KeySlot};
+/// let now = 1_700_000_000;
+/// let claims = Claims::for_delivery("https://example.com/hook", b"{\"a\":1}", now, "jwt_x".into());
+/// // Signed with what is now the *next* key (e.g. during a key rotation).
+/// let token = sign("sig_next", &claims, Algorithm::Hs256);
+/// let verifier = Verifier::new("sig_current", "sig_next");
+/// let opts = VerifyOptions { url: Some("https://example.com/hook"), clock_tolerance: 0, now };
+/// let verified = verifier.verify(&token, b"{\"a\":1}", &opts).unwrap();
+/// assert_eq!(verified.key, KeySlot::Next);
+///
+/// let err = verifier.verify(&token, b"tampered", &opts).unwrap_err();
+/// assert_eq!(err.code(), "ERR_BODY_MISMATCH");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Verifier {
+    current: String,
+    next: String,
+}
+
+impl fmt::Debug for Verifier {
+    // Keys are secrets: never print them.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("current", &"<redacted>")
+            .field("next", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The key-independent work on one token, done at most once whichever key is tried.
+struct Token<'a> {
+    /// Split and header check: the same outcome under every key.
+    parsed: Result<(Parts<'a>, Header), TokenError>,
+    /// The decoded signature segment.
+    tag: Vec<u8>,
+    /// The claims check, computed the first time a key's MAC matches.
+    claims: Option<Result<Document, TokenError>>,
+}
+
+impl<'a> Token<'a> {
+    fn new(signature: &'a str) -> Self {
+        let parsed = jwt::split(signature)
+            .and_then(|parts| jwt::header(parts.header).map(|header| (parts, header)));
+        let tag = match &parsed {
+            Ok((parts, _)) => jwt::decode_lenient(parts.signature),
+            Err(_) => Vec::new(),
+        };
+        Token {
+            parsed,
+            tag,
+            claims: None,
+        }
+    }
+
+    /// jose's `jwtVerify` under one key.
+    fn attempt(
+        &mut self,
+        key: &str,
+        slot: KeySlot,
+        opts: &VerifyOptions<'_>,
+    ) -> Result<(Document, VerifiedClaims), TokenError> {
+        let (parts, header) = self.parsed.clone()?;
+        if key.is_empty() {
+            return Err(TokenError::EmptyKey);
+        }
+        let signed = [parts.header.as_bytes(), b".", parts.payload.as_bytes()];
+        if !header.alg.verify_mac(key.as_bytes(), &signed, &self.tag) {
+            return Err(TokenError::SignatureMismatch);
+        }
+        let doc = self
+            .claims
+            .get_or_insert_with(|| {
+                if header.unencoded_payload {
+                    return Err(TokenError::InvalidJwt {
+                        message: "JWTs MUST NOT use unencoded payload",
+                    });
+                }
+                // Invalid JSON and non-objects fail alike in jose (`catch {}` then `isObject`).
+                let doc = json::parse_utf8_lossy(&jwt::decode_lenient(parts.payload))
+                    .unwrap_or(Document::Other);
+                claims::check(&doc, opts.now, opts.clock_tolerance).map(|()| doc)
+            })
+            .clone()?;
+        let verified = claims::verified(&doc, slot, header.alg);
+        Ok((doc, verified))
+    }
+}
+
+impl Verifier {
+    /// A verifier for QStash's current and next signing keys (`sig_...`). The HMAC secret is
+    /// the UTF-8 of each key string as given.
+    ///
+    /// ```
+    /// let verifier = qstash_wasm::signing::Verifier::new("sig_current", String::from("sig_next"));
+    /// assert!(!format!("{verifier:?}").contains("sig_"));
+    /// ```
+    pub fn new(current: impl Into<String>, next: impl Into<String>) -> Self {
+        Verifier {
+            current: current.into(),
+            next: next.into(),
+        }
+    }
+
+    /// Verify `signature` (the `Upstash-Signature` header) for the raw request `body`.
+    ///
+    /// Returns the verified claims, or why the request must be rejected. See [`Verifier`] for
+    /// the rules and an example.
+    pub fn verify(
+        &self,
+        signature: &str,
+        body: &[u8],
+        opts: &VerifyOptions<'_>,
+    ) -> Result<VerifiedClaims, VerifyError> {
+        let mut token = Token::new(signature);
+        let (doc, verified) = match token.attempt(&self.current, KeySlot::Current, opts) {
+            Ok(ok) => ok,
+            Err(current) => match token.attempt(&self.next, KeySlot::Next, opts) {
+                Ok(ok) => ok,
+                Err(next) => return Err(VerifyError::Rejected { current, next }),
+            },
+        };
+
+        if let Some(url) = opts.url {
+            match doc.get("sub") {
+                Some(Value::String(sub)) if sub.is(url) => {}
+                other => {
+                    return Err(VerifyError::SubjectMismatch {
+                        subject: Value::js_display(other),
+                        want: url.to_owned(),
+                    })
+                }
+            }
+        }
+
+        let got = jwt::encode(&Sha256::digest(body));
+        let matches = match doc.get("body") {
+            Some(Value::String(claim)) => {
+                claim.exact
+                    && bool::from(
+                        claim
+                            .value
+                            .trim_end_matches('=')
+                            .as_bytes()
+                            .ct_eq(got.as_bytes()),
+                    )
+            }
+            // The official calls `.replace` on it and throws; either way it is rejected.
+            _ => false,
+        };
+        if !matches {
+            return Err(VerifyError::BodyMismatch {
+                want: Value::js_display(doc.get("body")),
+                got,
+            });
+        }
+        Ok(verified)
+    }
+}

@@ -340,6 +340,12 @@ fn cases(sink: &str) -> Vec<Case> {
         )
         .expect(400, "rate"),
         case("flow list unknown filter", "GET", "/v2/flowControl?foo=1").expect(400, "foo"),
+        // ── path parameters that are not UTF-8 ──
+        case("message id not UTF-8", "GET", "/v2/messages/%ff").expect(400, "path parameter"),
+        case("queue name not UTF-8", "GET", "/v2/queues/%ff%fe").expect(400, "path parameter"),
+        case("flow key not UTF-8", "POST", "/v2/flowControl/%c3/pause")
+            .expect(400, "path parameter"),
+        case("schedule id not UTF-8", "GET", "/v2/schedules/%ff").expect(404, "no route"),
         // ── methods and paths ──
         case("GET publish", "GET", publish.clone()).expect(405, "GET"),
         case("PUT queues", "PUT", "/v2/queues").expect(405, "PUT"),

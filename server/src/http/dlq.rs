@@ -6,7 +6,7 @@
 //! it is done (the only endpoint that does, and the SDK relies on it); the list and bulk
 //! delete omit `cursor` on the last page.
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::Deserialize;
@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 
 use super::auth::User;
 use super::error::{json_response, ApiResult};
-use super::request::{parse_json, query_pairs, read_body, Query, MAX_JSON_BYTES};
+use super::request::{parse_json, query_pairs, read_body, Param, Query, MAX_JSON_BYTES};
 use crate::app::App;
 use crate::model::{DlqFilter, Order};
 use crate::parse::headers::{parse_publish_headers, Context};
@@ -88,13 +88,13 @@ pub async fn list(State(app): State<App>, user: User, req: Request) -> ApiResult
 }
 
 /// `GET /v2/dlq/{dlqId}`.
-pub async fn get(State(app): State<App>, user: User, Path(id): Path<String>) -> ApiResult {
+pub async fn get(State(app): State<App>, user: User, Param(id): Param) -> ApiResult {
     let m = app.dlq_get(user.0, &id).await?;
     Ok(json_response(StatusCode::OK, &m))
 }
 
 /// `DELETE /v2/dlq/{dlqId}` → 200 with an empty body, 404 if already gone.
-pub async fn delete(State(app): State<App>, user: User, Path(id): Path<String>) -> ApiResult {
+pub async fn delete(State(app): State<App>, user: User, Param(id): Param) -> ApiResult {
     app.dlq_delete(user.0, &id).await?;
     Ok(StatusCode::OK.into_response())
 }
@@ -128,7 +128,7 @@ pub async fn delete_many(State(app): State<App>, user: User, req: Request) -> Ap
 pub async fn retry(
     State(app): State<App>,
     user: User,
-    Path(id): Path<String>,
+    Param(id): Param,
     req: Request,
 ) -> ApiResult {
     let (parts, _) = req.into_parts();

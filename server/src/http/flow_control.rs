@@ -2,13 +2,13 @@
 //! `POST /v2/flowControl/{key}/pause|resume|pin|unpin|resetRate|reset`,
 //! `GET /v2/globalParallelism`.
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 
 use super::auth::User;
 use super::error::{json_response, ApiError, ApiResult};
-use super::request::{query_pairs, Query};
+use super::request::{query_pairs, Param, Query};
 use crate::app::App;
 use crate::parse::duration::parse_duration;
 use crate::parse::flow_control::MAX_PERIOD_SECS;
@@ -24,7 +24,7 @@ pub async fn list(State(app): State<App>, user: User, req: Request) -> ApiResult
 }
 
 /// `GET /v2/flowControl/{key}` (404 if unknown).
-pub async fn get(State(app): State<App>, user: User, Path(key): Path<String>) -> ApiResult {
+pub async fn get(State(app): State<App>, user: User, Param(key): Param) -> ApiResult {
     Ok(json_response(
         StatusCode::OK,
         &app.flow_control_get(user.0, &key).await?,
@@ -32,25 +32,20 @@ pub async fn get(State(app): State<App>, user: User, Path(key): Path<String>) ->
 }
 
 /// `POST /v2/flowControl/{key}/pause`: dispatch stops, the waitlist is kept.
-pub async fn pause(State(app): State<App>, user: User, Path(key): Path<String>) -> ApiResult {
+pub async fn pause(State(app): State<App>, user: User, Param(key): Param) -> ApiResult {
     app.flow_control_pause(user.0, &key).await?;
     Ok(StatusCode::OK.into_response())
 }
 
 /// `POST /v2/flowControl/{key}/resume`.
-pub async fn resume(State(app): State<App>, user: User, Path(key): Path<String>) -> ApiResult {
+pub async fn resume(State(app): State<App>, user: User, Param(key): Param) -> ApiResult {
     app.flow_control_resume(user.0, &key).await?;
     Ok(StatusCode::OK.into_response())
 }
 
 /// `POST /v2/flowControl/{key}/pin?parallelism=&rate=&period=` (period in seconds, or a
 /// duration such as `1m`): messages can no longer change the pinned values.
-pub async fn pin(
-    State(app): State<App>,
-    user: User,
-    Path(key): Path<String>,
-    req: Request,
-) -> ApiResult {
+pub async fn pin(State(app): State<App>, user: User, Param(key): Param, req: Request) -> ApiResult {
     let q = Query::parse(&query_pairs(req.uri()), &["parallelism", "rate", "period"])?;
     let positive = |name: &str| -> ApiResult<Option<u32>> {
         match q.u64(name)? {
@@ -92,7 +87,7 @@ pub async fn pin(
 pub async fn unpin(
     State(app): State<App>,
     user: User,
-    Path(key): Path<String>,
+    Param(key): Param,
     req: Request,
 ) -> ApiResult {
     let q = Query::parse(&query_pairs(req.uri()), &["parallelism", "rate"])?;
@@ -104,13 +99,13 @@ pub async fn unpin(
 }
 
 /// `POST /v2/flowControl/{key}/resetRate`: a new rate period starts now.
-pub async fn reset_rate(State(app): State<App>, user: User, Path(key): Path<String>) -> ApiResult {
+pub async fn reset_rate(State(app): State<App>, user: User, Param(key): Param) -> ApiResult {
     app.flow_control_reset_rate(user.0, &key).await?;
     Ok(StatusCode::OK.into_response())
 }
 
 /// `POST /v2/flowControl/{key}/reset`: resets parallelism and rate counters.
-pub async fn reset(State(app): State<App>, user: User, Path(key): Path<String>) -> ApiResult {
+pub async fn reset(State(app): State<App>, user: User, Param(key): Param) -> ApiResult {
     app.flow_control_reset(user.0, &key).await?;
     Ok(StatusCode::OK.into_response())
 }

@@ -1,23 +1,23 @@
 //! `GET /v2/messages/{id}`, `DELETE /v2/messages/{id}`, `DELETE /v2/messages` (bulk cancel).
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 
 use super::auth::User;
 use super::error::{json_response, ApiResult};
-use super::request::{parse_json, query_pairs, read_body, Query, MAX_JSON_BYTES};
+use super::request::{parse_json, query_pairs, read_body, Param, Query, MAX_JSON_BYTES};
 use crate::app::App;
 use crate::model::MessageFilter;
 
 /// `GET /v2/messages/{id}`.
-pub async fn get(State(app): State<App>, user: User, Path(id): Path<String>) -> ApiResult {
+pub async fn get(State(app): State<App>, user: User, Param(id): Param) -> ApiResult {
     let m = app.message(user.0, &id).await?;
     Ok(json_response(StatusCode::OK, &m))
 }
 
 /// `DELETE /v2/messages/{id}` → `{"cancelled": 1}` or 404.
-pub async fn cancel(State(app): State<App>, user: User, Path(id): Path<String>) -> ApiResult {
+pub async fn cancel(State(app): State<App>, user: User, Param(id): Param) -> ApiResult {
     let n = app.cancel(user.0, &id).await?;
     Ok(json_response(
         StatusCode::OK,

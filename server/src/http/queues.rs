@@ -1,13 +1,13 @@
 //! Queues: `POST|GET /v2/queues`, `GET|DELETE /v2/queues/{name}`,
 //! `POST /v2/queues/{name}/pause|resume`.
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 
 use super::auth::User;
 use super::error::{json_response, ApiError, ApiResult};
-use super::request::{read_body, JsonObject, MAX_JSON_BYTES};
+use super::request::{read_body, JsonObject, Param, MAX_JSON_BYTES};
 use crate::app::App;
 use crate::parse::headers::validate_name;
 
@@ -39,7 +39,7 @@ pub async fn list(State(app): State<App>, user: User) -> ApiResult {
 }
 
 /// `GET /v2/queues/{name}` (404 if missing).
-pub async fn get(State(app): State<App>, user: User, Path(name): Path<String>) -> ApiResult {
+pub async fn get(State(app): State<App>, user: User, Param(name): Param) -> ApiResult {
     Ok(json_response(
         StatusCode::OK,
         &app.queue_get(user.0, &name).await?,
@@ -48,19 +48,19 @@ pub async fn get(State(app): State<App>, user: User, Path(name): Path<String>) -
 
 /// `DELETE /v2/queues/{name}`: 200 even if it did not exist; its pending messages are
 /// cancelled.
-pub async fn delete(State(app): State<App>, user: User, Path(name): Path<String>) -> ApiResult {
+pub async fn delete(State(app): State<App>, user: User, Param(name): Param) -> ApiResult {
     app.queue_delete(user.0, &name).await?;
     Ok(StatusCode::OK.into_response())
 }
 
 /// `POST /v2/queues/{name}/pause`.
-pub async fn pause(State(app): State<App>, user: User, Path(name): Path<String>) -> ApiResult {
+pub async fn pause(State(app): State<App>, user: User, Param(name): Param) -> ApiResult {
     app.queue_pause(user.0, &name).await?;
     Ok(StatusCode::OK.into_response())
 }
 
 /// `POST /v2/queues/{name}/resume`.
-pub async fn resume(State(app): State<App>, user: User, Path(name): Path<String>) -> ApiResult {
+pub async fn resume(State(app): State<App>, user: User, Param(name): Param) -> ApiResult {
     app.queue_resume(user.0, &name).await?;
     Ok(StatusCode::OK.into_response())
 }

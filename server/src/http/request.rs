@@ -330,3 +330,19 @@ impl JsonObject {
         }
     }
 }
+
+/// A single path parameter (`{id}`, `{name}`, `{key}`), percent-decoded. Unlike axum's
+/// `Path`, a bad parameter (invalid UTF-8 after decoding) is a JSON 400, not plain text.
+#[derive(Debug, Clone)]
+pub struct Param(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Param {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|p| Param(p.0))
+            .map_err(|e| ApiError::BadRequest(format!("invalid path parameter: {}", e.body_text())))
+    }
+}

@@ -1,14 +1,14 @@
 //! URL groups (topics): `GET /v2/topics`, `GET|DELETE|PATCH /v2/topics/{name}`,
 //! `POST|DELETE /v2/topics/{name}/endpoints`.
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde_json::Value;
 
 use super::auth::User;
 use super::error::{json_response, ApiError, ApiResult};
-use super::request::{read_body, JsonObject, MAX_JSON_BYTES};
+use super::request::{read_body, JsonObject, Param, MAX_JSON_BYTES};
 use crate::app::App;
 use crate::model::{Endpoint, HeaderMap};
 use crate::parse::headers::{canonical_header_name, validate_name, validate_url};
@@ -22,7 +22,7 @@ pub async fn list(State(app): State<App>, user: User) -> ApiResult {
 }
 
 /// `GET /v2/topics/{name}` (404 if missing).
-pub async fn get(State(app): State<App>, user: User, Path(name): Path<String>) -> ApiResult {
+pub async fn get(State(app): State<App>, user: User, Param(name): Param) -> ApiResult {
     Ok(json_response(
         StatusCode::OK,
         &app.url_group_get(user.0, &name).await?,
@@ -30,7 +30,7 @@ pub async fn get(State(app): State<App>, user: User, Path(name): Path<String>) -
 }
 
 /// `DELETE /v2/topics/{name}`: the group and its endpoints; in-flight messages stay.
-pub async fn delete(State(app): State<App>, user: User, Path(name): Path<String>) -> ApiResult {
+pub async fn delete(State(app): State<App>, user: User, Param(name): Param) -> ApiResult {
     app.url_group_delete(user.0, &name).await?;
     Ok(StatusCode::OK.into_response())
 }
@@ -40,7 +40,7 @@ pub async fn delete(State(app): State<App>, user: User, Path(name): Path<String>
 pub async fn set_headers(
     State(app): State<App>,
     user: User,
-    Path(name): Path<String>,
+    Param(name): Param,
     req: Request,
 ) -> ApiResult {
     validate_name("URL group name", &name)?;
@@ -163,7 +163,7 @@ fn endpoints(bytes: &[u8], need_url: bool) -> Result<Vec<Endpoint>, ApiError> {
 pub async fn add_endpoints(
     State(app): State<App>,
     user: User,
-    Path(name): Path<String>,
+    Param(name): Param,
     req: Request,
 ) -> ApiResult {
     validate_name("URL group name", &name)?;
@@ -179,7 +179,7 @@ pub async fn add_endpoints(
 pub async fn remove_endpoints(
     State(app): State<App>,
     user: User,
-    Path(name): Path<String>,
+    Param(name): Param,
     req: Request,
 ) -> ApiResult {
     let (parts, body) = req.into_parts();

@@ -14,6 +14,7 @@
 //! | [`ErrorKind::Usage`] | plain `Error` |
 //! | [`ErrorKind::Network`] | whatever `fetch` threw (the facade rethrows the original) |
 //! | [`ErrorKind::Decode`] | `SyntaxError`-like: the response was not the expected JSON |
+//! | [`ErrorKind::Signature`] | `SignatureError` |
 //!
 //! [`Error`]'s `Display` is exactly the `message` the official SDK would give.
 
@@ -71,6 +72,8 @@ pub enum ErrorKind {
     Network(String),
     /// The response body was not the JSON the endpoint promises.
     Decode(String),
+    /// Signature verification failed (`SignatureError`).
+    Signature(crate::signing::VerifyError),
 }
 
 /// A 429 answer, classified like `getResponseError` in `@upstash/qstash` `src/client/http.ts`.
@@ -222,6 +225,11 @@ impl Error {
         matches!(self.inner.kind, ErrorKind::Network(_))
     }
 
+    /// True for signature verification failures.
+    pub fn is_signature(&self) -> bool {
+        matches!(self.inner.kind, ErrorKind::Signature(_))
+    }
+
     /// True when a query would have contained an empty array.
     pub fn is_empty_array(&self) -> bool {
         matches!(self.inner.kind, ErrorKind::EmptyArray { .. })
@@ -236,6 +244,7 @@ impl Error {
             ErrorKind::Type(_) => "TypeError",
             ErrorKind::Usage(_) | ErrorKind::Network(_) => "Error",
             ErrorKind::Decode(_) => "SyntaxError",
+            ErrorKind::Signature(_) => "SignatureError",
         }
     }
 }
@@ -259,6 +268,12 @@ pub(crate) fn decode(msg: impl fmt::Display) -> Error {
 #[allow(dead_code)] // only the wasm transport reports network failures
 pub(crate) fn network(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::Network(msg.into()))
+}
+
+impl From<crate::signing::VerifyError> for Error {
+    fn from(e: crate::signing::VerifyError) -> Self {
+        Error::new(ErrorKind::Signature(e))
+    }
 }
 
 impl From<ErrorKind> for Error {
@@ -294,6 +309,7 @@ impl fmt::Display for ErrorKind {
             | ErrorKind::Usage(m)
             | ErrorKind::Network(m)
             | ErrorKind::Decode(m) => f.write_str(m),
+            ErrorKind::Signature(e) => fmt::Display::fmt(e, f),
         }
     }
 }
@@ -314,7 +330,10 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        None
+        match &self.inner.kind {
+            ErrorKind::Signature(e) => Some(e),
+            _ => None,
+        }
     }
 }
 

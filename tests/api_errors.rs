@@ -262,3 +262,19 @@ fn error_is_send_sync_static() {
     fn assert<T: Send + Sync + 'static + std::error::Error>() {}
     assert::<qstash_wasm::Error>();
 }
+
+#[test]
+fn signature_failures_convert() {
+    use qstash_wasm::signing::{Verifier, VerifyOptions};
+    let v = Verifier::new("sig_a", "sig_b");
+    let ve = v
+        .verify("not-a-jwt", b"", &VerifyOptions::at(1_700_000_000))
+        .unwrap_err();
+    let message = ve.to_string();
+    let e = qstash_wasm::Error::from(ve);
+    assert!(e.is_signature());
+    assert_eq!(e.js_class_name(), "SignatureError");
+    assert_eq!(e.to_string(), message);
+    assert!(std::error::Error::source(&e).is_some());
+    assert_eq!(e.status(), None);
+}

@@ -519,6 +519,19 @@ const NOT_FORWARDED: &[&str] = &[
     "expect",
 ];
 
+/// Headers the delivery's HTTP client sets itself; never forwarded.
+const TRANSPORT: &[&str] = &[
+    "host",
+    "content-length",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+];
+
 /// Parses publish headers (and `upstash-*` query parameters, decoded `(name, value)` pairs).
 ///
 /// Errors name the header, e.g. `invalid Upstash-Retries: "x" is not a non-negative integer`.
@@ -763,6 +776,16 @@ fn parse_pairs(
                 .push(value.to_string());
         }
     }
+    // Transport headers cannot be forwarded: the delivery's HTTP client owns them. Go's
+    // client (which QStash uses) silently ignores them in a request's header map; so do we.
+    out.forward
+        .retain(|name, _| !TRANSPORT.contains(&name.to_ascii_lowercase().as_str()));
+    // `Upstash-Forward-Content-Type` is an explicit request for the delivered content type.
+    if let Some(mut ct) = out.forward.remove("Content-Type") {
+        if let Some(first) = ct.drain(..).next() {
+            out.content_type = Some(first);
+        }
+    }
     if ctx == Context::Schedule && out.cron.is_none() {
         return Err(ParseError::field("Upstash-Cron", "header is required"));
     }
@@ -955,6 +978,21 @@ mod tests {
         assert!(!hm.contains_key("X-Not-Forwarded"));
         assert!(!hm.keys().any(|k| k.starts_with("Upstash-Telemetry")));
         assert_eq!(p.not_before(1_000), 1_000 + 124_200_000);
+    }
+
+    #[test]
+    fn transport_headers_are_not_forwarded_and_forwarded_content_type_wins() {
+        let p = parse(&[
+            ("content-type", "text/plain"),
+            ("upstash-forward-content-length", "5"),
+            ("upstash-forward-host", "evil"),
+            ("upstash-forward-transfer-encoding", "chunked"),
+            ("upstash-forward-content-type", "application/xml"),
+            ("upstash-forward-x-ok", "1"),
+        ])
+        .unwrap();
+        assert_eq!(p.content_type.as_deref(), Some("application/xml"));
+        assert_eq!(p.forward.keys().collect::<Vec<_>>(), vec!["X-Ok"]);
     }
 
     #[test]

@@ -1,0 +1,124 @@
+// Differential test: our Receiver vs the official `@upstash/qstash` Receiver on >= 1,000
+// tokens (see corpus.mjs). Run through scripts/test-differential.sh, which installs the packed
+// tarball into tests/differential/.work/ and points QSTASH_WASM_ENTRY at a module there that
+// re-exports the package *by name*.
+//
+// Three verdicts per case must agree on accept/reject:
+//   official  new Receiver({currentSigningKey, nextSigningKey}).verify({...}) (jose 5, Node)
+//   package   the same call on our npm package (wasm)
+//   core      our Rust `signing::Verifier`, natively (examples/verify_corpus.rs)
+// Time is frozen with node:test's Date mock so `exp == now` style edges are exact for all three.
+
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { dirname, resolve } from "node:path";
+import { mock, test } from "node:test";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+import { Receiver as OfficialReceiver } from "@upstash/qstash";
+
+import { buildCorpus } from "./corpus.mjs";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+
+function runExample(name, input) {
+  const bin = process.env[`QSTASH_EXAMPLE_${name.toUpperCase()}`];
+  const [cmd, args] = bin
+    ? [bin, []]
+    : ["cargo", ["run", "-q", "-p", "qstash-wasm", "--example", name]];
+  const out = execFileSync(cmd, args, {
+    cwd: ROOT,
+    input: JSON.stringify(input),
+    maxBuffer: 1 << 30,
+    encoding: "utf8",
+  });
+  return JSON.parse(out);
+}
+
+async function verdict(receiver, c) {
+  try {
+    const result = await receiver.verify({
+      signature: c.signature,
+      body: c.body,
+      url: c.url,
+      clockTolerance: c.clockTolerance,
+    });
+    return { ok: result === true, returned: result };
+  } catch (error) {
+    return { ok: false, name: error?.name, message: String(error?.message ?? error) };
+  }
+}
+
+function report(label, disagreements) {
+  if (disagreements.length === 0) return;
+  const lines = disagreements
+    .slice(0, 40)
+    .map(
+      (d) =>
+        `  ${d.id}\n    official: ${JSON.stringify(d.official)}\n    ${label}: ${JSON.stringify(d.ours)}\n    signature: ${d.signature.slice(0, 160)}`,
+    );
+  console.error(
+    `${disagreements.length} disagreement(s) between official and ${label}:\n${lines.join("\n")}`,
+  );
+}
+
+test("our Receiver and @upstash/qstash agree on every token", async (t) => {
+  const entry = process.env.QSTASH_WASM_ENTRY;
+  assert.ok(
+    entry,
+    "QSTASH_WASM_ENTRY is not set: run scripts/test-differential.sh (it installs the packed tarball)",
+  );
+  const ours = await import(pathToFileURL(entry).href);
+  assert.equal(typeof ours.Receiver, "function", "the package exports Receiver");
+
+  // Whole seconds + 500 ms, so no case sits on a sub-second boundary.
+  const now = Math.floor(Date.now() / 1000);
+  const corpus = await buildCorpus(now, async (specs) => runExample("mint_corpus", specs));
+  assert.ok(corpus.length >= 1000, `corpus has ${corpus.length} cases`);
+  const bySource = {};
+  for (const c of corpus) bySource[c.source] = (bySource[c.source] ?? 0) + 1;
+  t.diagnostic(
+    `corpus: ${corpus.length} cases (${Object.entries(bySource)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(", ")})`,
+  );
+
+  const core = runExample("verify_corpus", { now, cases: corpus });
+  assert.equal(core.length, corpus.length);
+
+  mock.timers.enable({ apis: ["Date"], now: now * 1000 + 500 });
+  const official = [];
+  const pkg = [];
+  try {
+    for (const c of corpus) {
+      const keys = { currentSigningKey: c.currentSigningKey, nextSigningKey: c.nextSigningKey };
+      official.push(await verdict(new OfficialReceiver(keys), c));
+      pkg.push(await verdict(new ours.Receiver(keys), c));
+    }
+  } finally {
+    mock.timers.reset();
+  }
+
+  const accepted = official.filter((v) => v.ok).length;
+  t.diagnostic(`official accepts ${accepted}, rejects ${corpus.length - accepted}`);
+  // A corpus that is all-accept or all-reject would prove nothing.
+  assert.ok(accepted >= 200 && corpus.length - accepted >= 200, `accepted ${accepted}`);
+
+  const pkgDiff = [];
+  const coreDiff = [];
+  const notSignatureError = [];
+  corpus.forEach((c, i) => {
+    if (official[i].ok !== pkg[i].ok) pkgDiff.push({ ...c, official: official[i], ours: pkg[i] });
+    if (official[i].ok !== core[i].ok) coreDiff.push({ ...c, official: official[i], ours: core[i] });
+    if (!pkg[i].ok && pkg[i].name !== "SignatureError") {
+      notSignatureError.push({ ...c, official: official[i], ours: pkg[i] });
+    }
+    if (pkg[i].ok) assert.equal(pkg[i].returned, true, `${c.id}: verify resolves true`);
+  });
+  report("package", pkgDiff);
+  report("core", coreDiff);
+  report("package (error is not a SignatureError)", notSignatureError);
+  assert.equal(pkgDiff.length, 0, "package verdicts differ from the official (listed above)");
+  assert.equal(coreDiff.length, 0, "core verdicts differ from the official (listed above)");
+  assert.equal(notSignatureError.length, 0, "every rejection is a SignatureError");
+});

@@ -42,8 +42,9 @@ const DLQ_FILTERS: &[&str] = &[
     "order",
 ];
 
-/// Largest listing page.
-const MAX_LIST: usize = 100;
+/// Largest `count` accepted on the listing. The engine returns at most 100 per page (with a
+/// cursor for the rest), so a larger request is served in pages rather than refused.
+const MAX_LIST: usize = 1000;
 /// Largest bulk delete / retry batch per call.
 const MAX_BULK: usize = 1000;
 

@@ -81,7 +81,7 @@ fn cases(sink: &str) -> Vec<Case> {
         case("basic auth", "GET", "/v2/keys")
             .token(None)
             .h("Authorization", "Basic dTpw")
-            .expect(401, "token"),
+            .expect(401, "invalid Authorization header"),
         case("bad query token", "GET", "/v2/keys?qstash_token=nope")
             .token(None)
             .expect(401, "invalid token"),

@@ -14,37 +14,41 @@ use crate::model::UserId;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct User(pub UserId);
 
-/// Finds the bearer token of a request: the `Authorization` header (scheme
-/// case-insensitive) or the `qstash_token` query parameter.
-pub fn token(parts: &Parts) -> Option<String> {
+/// Finds the token of a request: the `Authorization` header (scheme case-insensitive) wins
+/// over the `qstash_token` query parameter. `Ok(None)` when neither is present.
+pub fn token(parts: &Parts) -> Result<Option<String>, ApiError> {
     if let Some(v) = parts.headers.get(header::AUTHORIZATION) {
-        let v = v.to_str().ok()?.trim();
-        let (scheme, rest) = v.split_once(' ')?;
-        return scheme
-            .eq_ignore_ascii_case("bearer")
-            .then(|| rest.trim().to_string());
+        let bad = || {
+            ApiError::Unauthorized(
+                "invalid Authorization header: expected \"Bearer <QSTASH_TOKEN>\"".into(),
+            )
+        };
+        let v = v.to_str().map_err(|_| bad())?.trim();
+        let (scheme, rest) = v.split_once(' ').ok_or_else(bad)?;
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            return Err(bad());
+        }
+        return Ok(Some(rest.trim().to_string()));
     }
-    let q = parts.uri.query()?;
-    url::form_urlencoded::parse(q.as_bytes())
-        .find(|(k, _)| k == "qstash_token")
-        .map(|(_, v)| v.into_owned())
+    Ok(parts.uri.query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "qstash_token")
+            .map(|(_, v)| v.into_owned())
+    }))
 }
 
 impl FromRequestParts<App> for User {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _app: &App) -> Result<Self, Self::Rejection> {
-        let Some(tok) = token(parts) else {
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let Some(tok) = token(parts)? else {
             return Err(ApiError::Unauthorized(
                 "missing token: send Authorization: Bearer <QSTASH_TOKEN> or ?qstash_token=<QSTASH_TOKEN>"
                     .into(),
             ));
         };
-        crate::app::USERS
-            .iter()
-            .position(|u| u.token == tok)
-            // Users are numbered from 1, in table order (as `store::keys::seed` does).
-            .map(|i| User((i + 1) as UserId))
+        app.authenticate(&tok)
+            .map(User)
             .ok_or_else(|| ApiError::Unauthorized("invalid token".into()))
     }
 }

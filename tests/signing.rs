@@ -1211,3 +1211,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn verify_prehashed_matches_verify() {
+    let token = sign(CURRENT, &delivery(), Algorithm::Hs256);
+    let digest: [u8; 32] = Sha256::digest(BODY).into();
+    let opts = VerifyOptions {
+        url: Some(URL),
+        clock_tolerance: 0,
+        now: NOW,
+    };
+    assert_eq!(
+        verifier().verify_prehashed(&token, &digest, &opts),
+        verifier().verify(&token, BODY, &opts)
+    );
+    let wrong: [u8; 32] = Sha256::digest(b"other").into();
+    let err = verifier().verify_prehashed(&token, &wrong, &opts).unwrap_err();
+    assert_eq!(err, verifier().verify(&token, b"other", &opts).unwrap_err());
+    assert_eq!(err.code(), "ERR_BODY_MISMATCH");
+}

@@ -200,6 +200,28 @@ impl Verifier {
         body: &[u8],
         opts: &VerifyOptions<'_>,
     ) -> Result<VerifiedClaims, VerifyError> {
+        self.verify_prehashed(signature, &Sha256::digest(body).into(), opts)
+    }
+
+    /// [`verify`](Self::verify) for a caller that already has SHA-256 of the raw body, e.g.
+    /// from the platform's `crypto.subtle.digest`, which is faster than hashing inside wasm for
+    /// large bodies and avoids copying the body into wasm memory at all.
+    ///
+    /// ```
+    /// use qstash_wasm::signing::{sign, Algorithm, Claims, Verifier, VerifyOptions};
+    /// use sha2::{Digest, Sha256};
+    /// let claims = Claims::for_delivery("https://a.example", b"body", 1_000, "jwt_1".into());
+    /// let token = sign("sig_k", &claims, Algorithm::Hs256);
+    /// let digest: [u8; 32] = Sha256::digest(b"body").into();
+    /// let ok = Verifier::new("sig_k", "sig_n").verify_prehashed(&token, &digest, &VerifyOptions::at(1_000));
+    /// assert!(ok.is_ok());
+    /// ```
+    pub fn verify_prehashed(
+        &self,
+        signature: &str,
+        body_sha256: &[u8; 32],
+        opts: &VerifyOptions<'_>,
+    ) -> Result<VerifiedClaims, VerifyError> {
         let mut token = Token::new(signature);
         let (doc, verified) = match token.attempt(&self.current, KeySlot::Current, opts) {
             Ok(ok) => ok,
@@ -221,7 +243,7 @@ impl Verifier {
             }
         }
 
-        let got = jwt::encode(&Sha256::digest(body));
+        let got = jwt::encode(body_sha256);
         let matches = match doc.get("body") {
             Some(Value::String(claim)) => {
                 claim.exact

@@ -50,7 +50,10 @@ export async function startServer({ timeoutMs = 30_000 } = {}) {
     logs: () => err,
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
+      // A graceful stop waits for in-flight deliveries; do not let that hang the tests.
+      const kill = setTimeout(() => child.kill("SIGKILL"), 5_000);
       await exited;
+      clearTimeout(kill);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -235,6 +235,78 @@ const cases = [
   ["flowControl unpin empty", "flowControl.unpin", ["fk", {}]],
 ];
 
+// ── randomized cases (fixed seed): random option subsets, values and key orders ──────────────
+let seed = 0x5eed1234;
+const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
+const chance = (p) => rnd() < p;
+const shuffle = (xs) => xs.map((x) => [rnd(), x]).sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+const NUMS = [0, 1, 2.5, -0.5, 0.5, 1.4999, 3.5, 10, 59.9, 1e3, 123456.789, 1e21, 5e-7, -3, 7e20];
+const STRS = ["a", "a b", "é", "x,y", "1m", "10s", "", "tab\tin", "q?x=1", "🚀", "Bearer t"];
+const DESTS = ["https://example.com/h", "https://e.com/a b/ü?x=1 2&y=é", "grp", "https://e.com/./x/../y", "https://e.com/#frag"];
+const HNAMES = ["X-A", "x-a", "Content-Type", "Upstash-Retries", "Upstash-Forward-X", "Authorization", "X-Multi-Word-Name", "content-type-x"];
+function randHeaders() {
+  const n = Math.floor(rnd() * 4);
+  const pairs = Array.from({ length: n }, () => [pick(HNAMES), pick(["v", " spaced ", "é", "a,b", ""])]);
+  return chance(0.5) ? pairs : Object.fromEntries(pairs);
+}
+function randFlow() {
+  const f = { key: pick(["k", "user-1", ""]) };
+  if (chance(0.5)) f.parallelism = pick(NUMS);
+  if (chance(0.5)) f.rate = pick(NUMS);
+  if (chance(0.3)) f.ratePerSecond = pick(NUMS);
+  if (chance(0.5)) f.period = chance(0.5) ? pick(NUMS) : pick(["1m", "30s", ""]);
+  return f;
+}
+function randOptions(schedule) {
+  const o = {};
+  const opts = {
+    delay: () => (chance(0.5) ? pick(NUMS) : pick(["10s", "2h", "1d"])),
+    retries: () => pick(NUMS),
+    retryDelay: () => pick(["1000", "pow(2, retried) * 100"]),
+    callback: () => pick(DESTS),
+    failureCallback: () => pick(DESTS),
+    timeout: () => (chance(0.5) ? pick(NUMS) : pick(["30s", "5m"])),
+    flowControl: randFlow,
+    label: () => (chance(0.5) ? pick(STRS.filter((s) => !s.includes("\t"))) : [pick(["l1", "l 2"]), pick(["l3", "é"])]),
+    redact: () => pick([{ body: true }, { header: true }, { header: ["A", "B"] }, { body: true, header: [] }, {}]),
+    headers: randHeaders,
+    method: () => pick(["GET", "POST", "PUT", "DELETE", "PATCH"]),
+    ...(schedule
+      ? { scheduleId: () => pick(["scd_1", "s 2"]), queueName: () => pick(["q1", "q-2"]) }
+      : { notBefore: () => pick(NUMS), deduplicationId: () => pick(STRS.filter((s) => !s.includes("\t"))), contentBasedDeduplication: () => chance(0.5) }),
+  };
+  for (const k of shuffle(Object.keys(opts))) if (chance(0.35)) o[k] = opts[k]();
+  return o;
+}
+function randDest() {
+  const d = pick(DESTS);
+  return d.startsWith("https") ? { url: d } : { urlGroup: d };
+}
+const FKEYS = { fromDate: () => pick([1, 1735689600000]), toDate: () => 2, callerIp: () => pick(["1.2.3.4", ["a", "b"]]),
+  label: () => pick(["l", ["a b", "é"]]), flowControlKey: () => "f k", url: () => pick(["https://a.com/x?y=1", ["https://a.com", "https://b.com"]]),
+  urlGroup: () => pick(["g", ["g1", "g2"]]), scheduleId: () => "s", queueName: () => "q", topicName: () => "t", api: () => "x" };
+function randFilter(extra) {
+  const keys = { ...FKEYS, ...extra };
+  const f = {};
+  for (const k of shuffle(Object.keys(keys))) if (chance(0.4)) f[k] = keys[k]();
+  if (Object.keys(f).length === 0) f.label = "only";
+  return f;
+}
+for (let i = 0; i < 250; i++) {
+  const r = rnd();
+  const name = `random ${i}`;
+  if (r < 0.3) cases.push([name, "publish", [{ ...randDest(), ...randOptions(false), ...(chance(0.6) ? { body: pick(STRS) } : {}) }]]);
+  else if (r < 0.45) cases.push([name, "publishJSON", [{ ...randDest(), ...randOptions(false), ...(chance(0.8) ? { body: pick([{ a: [1, "é"] }, "s", 1.5, null, [true]]) } : {}) }]]);
+  else if (r < 0.55) cases.push([name, "enqueue", [pick(["q1", "q 2"]), { ...randDest(), ...randOptions(false), body: "e" }]]);
+  else if (r < 0.65) cases.push([name, "batch", [Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => ({ ...randDest(), ...randOptions(false), ...(chance(0.5) ? { body: pick(STRS) } : {}), ...(chance(0.3) ? { queueName: pick(["q", ""]) } : {}) }))]]);
+  else if (r < 0.75) cases.push([name, "schedules.create", [{ destination: pick(DESTS), cron: pick(["* * * * *", "CRON_TZ=Europe/Istanbul 0 9 * * *"]), ...randOptions(true), ...(chance(0.5) ? { body: pick(STRS) } : {}) }]]);
+  else if (r < 0.82) cases.push([name, "logs", [{ ...(chance(0.5) ? { count: pick([10, 2.5]) } : {}), filter: randFilter({ host: () => "h", path: () => "/p", state: () => "DELIVERED", count: () => 7, messageId: () => "m" }), ...(chance(0.5) ? { cursor: pick(["c1", 17]) } : {}) }]]);
+  else if (r < 0.89) cases.push([name, "dlq.listMessages", [{ ...(chance(0.5) ? { count: 5 } : {}), filter: randFilter({ responseStatus: () => pick([500, [500, 502]]), messageId: () => "m" }), ...(chance(0.5) ? { cursor: "c" } : {}) }]]);
+  else if (r < 0.95) cases.push([name, pick(["dlq.delete", "dlq.retry"]), [{ filter: randFilter({ responseStatus: () => 404 }), ...(chance(0.5) ? { count: 20 } : {}), ...(chance(0.5) ? { cursor: "c" } : {}) }]]);
+  else cases.push([name, "messages.cancel", [{ filter: randFilter({ host: () => "h", path: () => "/p" }), ...(chance(0.5) ? { count: 3 } : {}) }]]);
+}
+
 function materialize(v) {
   if (Array.isArray(v)) return v.map(materialize);
   if (v && typeof v === "object") {

@@ -1,4 +1,4 @@
-//! URL building edge cases: `new URL([base, ...path].join("/"))` then
+//! URL and header encoding edge cases: `new URL([base, ...path].join("/"))` then
 //! `searchParams.append`. Expected values printed by Node 20's WHATWG URL.
 
 use qstash_wasm::api::build_url;
@@ -63,5 +63,20 @@ fn tabs_and_newlines_are_dropped() {
     assert_eq!(
         url(&["v2", "publish", "https://e.com/p\ta\nb"], &[]),
         "http://h:8080/v2/publish/https://e.com/pab"
+    );
+}
+
+#[test]
+fn header_values_must_be_byte_strings() {
+    use qstash_wasm::api::HeaderMap;
+    let mut h = HeaderMap::new();
+    // U+00E9 fits a ByteString; the index is counted in UTF-16 units of the raw value.
+    h.set("X-A", " é ").unwrap();
+    assert_eq!(h.get("x-a"), Some("é"));
+    let e = h.set("X-B", " a🚀").unwrap_err();
+    assert_eq!(e.js_class_name(), "TypeError");
+    assert_eq!(
+        e.to_string(),
+        "Cannot convert argument to a ByteString because the character at index 2 has a value of 55357 which is greater than 255."
     );
 }

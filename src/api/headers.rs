@@ -38,6 +38,17 @@ fn normalize_value(value: &str) -> &str {
     value.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
 }
 
+/// WebIDL `ByteString` conversion: every UTF-16 code unit must be at most 0xFF (so `é`
+/// passes, `🚀` does not). Node's message, with the UTF-16 index and code unit.
+fn check_byte_string(s: &str) -> Result<()> {
+    if let Some((i, unit)) = s.encode_utf16().enumerate().find(|(_, u)| *u > 0xFF) {
+        return Err(error::type_error(format!(
+            "Cannot convert argument to a ByteString because the character at index {i} has a value of {unit} which is greater than 255."
+        )));
+    }
+    Ok(())
+}
+
 /// Validates like WHATWG `Headers`; messages follow Node's (`Headers.append: "x y" is an
 /// invalid header name.`).
 fn check(op: &str, name: &str, value: &str) -> Result<()> {
@@ -78,6 +89,9 @@ impl HeaderMap {
 
     /// `headers.set(name, value)`: replaces any existing value.
     pub fn set(&mut self, name: &str, value: &str) -> Result<()> {
+        // WebIDL converts the raw arguments before the value is normalized.
+        check_byte_string(name)?;
+        check_byte_string(value)?;
         let value = normalize_value(value);
         check("set", name, value)?;
         let lower = name.to_ascii_lowercase();
@@ -90,6 +104,9 @@ impl HeaderMap {
 
     /// `headers.append(name, value)`: adds to an existing value with `", "`.
     pub fn append(&mut self, name: &str, value: &str) -> Result<()> {
+        // WebIDL converts the raw arguments before the value is normalized.
+        check_byte_string(name)?;
+        check_byte_string(value)?;
         let value = normalize_value(value);
         check("append", name, value)?;
         let lower = name.to_ascii_lowercase();

@@ -236,7 +236,7 @@ const cases = [
 ];
 
 // ── randomized cases (fixed seed): random option subsets, values and key orders ──────────────
-let seed = 0x5eed1234;
+let seed = Number(process.env.SEED ?? 0x5eed1234);
 const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
 const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
 const chance = (p) => rnd() < p;

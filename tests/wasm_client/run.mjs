@@ -17,9 +17,12 @@ const json = (res, status, body, headers = {}) => {
 };
 const server = http.createServer((req, res) => {
   let body = "";
-  req.on("data", (c) => (body += c));
+  const chunks = [];
+  req.on("data", (c) => chunks.push(c));
   req.on("end", () => {
-    seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+    const raw = Buffer.concat(chunks);
+    body = raw.toString("utf8");
+    seen.push({ method: req.method, url: req.url, headers: req.headers, body, raw });
     const u = req.url;
     if (u.startsWith("/v2/publish/grp")) return json(res, 201, [{ messageId: "g1", url: "a" }, { messageId: "g2", url: "b" }]);
     if (u.startsWith("/v2/publish/")) return json(res, 201, { messageId: "m1", url: "https://example.com/hook" });
@@ -42,6 +45,7 @@ const base = `http://127.0.0.1:${server.address().port}`;
 
 try {
   const report = JSON.parse(await run_suite(base));
+  const find = (pred) => { const r = seen.find(pred); assert.ok(r, "request not seen"); return r; };
   assert.deepEqual(report.publish, ["m1"]);
   assert.deepEqual(report.publishJson, ["g1", "g2"]);
   assert.deepEqual(report.batch, [["b1"], ["b2"]]);
@@ -56,8 +60,10 @@ try {
   assert.equal(report.emptyId, "Url group name cannot be empty");
   assert.equal(report.timeout, true);
   assert.deepEqual(report.down, [true, [0, 1]]);
+  assert.equal(report.raw, 201);
+  const raw = find((r) => r.url === "/v2/publish/https://example.com/raw");
+  assert.deepEqual([...raw.raw], [0, 255, 1, 128], "raw body bytes reach the server unchanged");
 
-  const find = (pred) => { const r = seen.find(pred); assert.ok(r, "request not seen"); return r; };
   const pub = find((r) => r.url === "/v2/publish/https://example.com/hook");
   assert.equal(pub.method, "POST");
   assert.equal(pub.body, "hello");

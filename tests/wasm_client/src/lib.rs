@@ -164,5 +164,23 @@ pub async fn run_suite(base: String) -> Result<String, JsValue> {
         json!([err.is_network(), seen.borrow().clone()]),
     );
 
+    // The transport hands a raw JS body to fetch untouched (the JS facade's Blob/stream path).
+    let t = qstash_wasm::transport::Transport::new(qstash_wasm::transport::TransportConfig::new(
+        base.clone(),
+        "tok",
+    ));
+    let req = qstash_wasm::api::publish::publish(
+        c.context(),
+        PublishRequest {
+            url: Some("https://example.com/raw".into()),
+            body: Some("ignored".into()),
+            ..Default::default()
+        },
+    )
+    .map_err(e)?;
+    let raw = js_sys::Uint8Array::from(&[0u8, 255, 1, 128][..]);
+    let resp = t.send(&req, Some(&raw.into())).await.map_err(e)?;
+    report.insert("raw".into(), json!(resp.status));
+
     Ok(Value::Object(report).to_string())
 }

@@ -37,6 +37,9 @@ export async function startServer(bin) {
   });
   const stderr = [];
   child.stderr.on("data", (d) => stderr.push(d.toString()));
+  // Never leave the server behind, even if the test process dies without running `after`.
+  const reap = () => child.kill("SIGKILL");
+  process.once("exit", reap);
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise((resolveUrl, reject) => {
     const timer = setTimeout(
@@ -65,6 +68,7 @@ export async function startServer(bin) {
         await once(child, "exit");
         clearTimeout(timer);
       }
+      process.removeListener("exit", reap);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -355,3 +355,72 @@ describe("flow control", () => {
     await assert.rejects(client.flowControl.get(unique("missing")), (e) => e.status === 404);
   });
 });
+
+describe("callbacks", () => {
+  test("callback and failure callback are signed deliveries the Receiver accepts", async () => {
+    const okPath = `/ok/cb-src-${unique("c")}`;
+    const cbPath = `/ok/cb-${unique("c")}`;
+    const failPath = `/fail/cb-src-${unique("c")}`;
+    const fcbPath = `/ok/fcb-${unique("c")}`;
+    const a = await client.publish({
+      url: `${recv.base}${okPath}`,
+      body: "source",
+      callback: `${recv.base}${cbPath}`,
+    });
+    const b = await client.publish({
+      url: `${recv.base}${failPath}`,
+      body: "source-fail",
+      retries: 0,
+      failureCallback: `${recv.base}${fcbPath}`,
+    });
+    const [cb] = await eventually(() => recv.at(cbPath).length && recv.at(cbPath), 15_000, "callback");
+    assert.equal(await verified(cb), true);
+    const payload = JSON.parse(cb.body);
+    assert.equal(payload.status, 200);
+    assert.equal(payload.sourceMessageId, a.messageId);
+    assert.equal(Buffer.from(payload.sourceBody, "base64").toString(), "source");
+    assert.equal(Buffer.from(payload.body, "base64").toString(), "ok");
+
+    const [fcb] = await eventually(() => recv.at(fcbPath).length && recv.at(fcbPath), 15_000, "failure callback");
+    assert.equal(await verified(fcb), true);
+    const fp = JSON.parse(fcb.body);
+    assert.equal(fp.status, 500);
+    assert.equal(fp.sourceMessageId, b.messageId);
+    assert.ok(fp.dlqId, "failure callback carries the dlqId");
+  });
+});
+
+describe("signing-key rotation", () => {
+  test("after a rotation the Receiver verifies with the next key", async () => {
+    // Dev user 2 (its own keys), so the other tests' user is not affected.
+    const token2 = "eyJVc2VySUQiOiJ0ZXN0VXNlcjEiLCJQYXNzd29yZCI6InRlc3RQYXNzd29yZCJ9";
+    const current2 = "sig_7GVPjvuwsfqF65iC8fSrs1dfYruM";
+    const next2 = "sig_5NoELc3EFnZn4DVS5bDs2Nk4b7Ua";
+    const c2 = new Client({ baseUrl: server.url, token: token2 });
+    const before = `/ok/rot-before-${unique("r")}`;
+    await c2.publish({ url: `${recv.base}${before}`, body: "b" });
+    const [d1] = await eventually(() => recv.at(before).length && recv.at(before));
+    const r2 = new Receiver({ currentSigningKey: current2, nextSigningKey: next2 });
+    assert.equal(await r2.verify({ signature: d1.headers["upstash-signature"], body: "b", url: d1.url }), true);
+    // User 1's keys must not verify user 2's deliveries.
+    await assert.rejects(verified(d1));
+
+    const res = await fetch(`${server.url}/v2/keys/rotate`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token2}` },
+    });
+    assert.equal(res.status, 200);
+    const keys = await res.json();
+    assert.equal(keys.current, next2);
+
+    const after = `/ok/rot-after-${unique("r")}`;
+    await c2.publish({ url: `${recv.base}${after}`, body: "a" });
+    const [d2] = await eventually(() => recv.at(after).length && recv.at(after));
+    // The old pair still verifies (via its `next`), and so does the new pair.
+    assert.equal(await r2.verify({ signature: d2.headers["upstash-signature"], body: "a", url: d2.url }), true);
+    const r2new = new Receiver({ currentSigningKey: keys.current, nextSigningKey: keys.next });
+    assert.equal(await r2new.verify({ signature: d2.headers["upstash-signature"], body: "a", url: d2.url }), true);
+    const onlyOld = new Receiver({ currentSigningKey: current2, nextSigningKey: current2 });
+    await assert.rejects(onlyOld.verify({ signature: d2.headers["upstash-signature"], body: "a", url: d2.url }));
+  });
+});

@@ -639,3 +639,58 @@ async fn random_junk_never_yields_5xx() {
     assert_eq!(r.status, 200);
     server.stop().await;
 }
+
+/// Sends a raw HTTP/1.1 request head (and optionally chunked body data) and returns the
+/// response's status line and body text.
+async fn raw_request(base: &str, head: &str, chunks: usize) -> (String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = base.trim_start_matches("http://");
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    s.write_all(head.as_bytes()).await.expect("head");
+    let chunk = vec![b'x'; 1024 * 1024];
+    for _ in 0..chunks {
+        let framed = [
+            format!("{:x}\r\n", chunk.len()).into_bytes(),
+            chunk.clone(),
+            b"\r\n".to_vec(),
+        ]
+        .concat();
+        // The server may answer 413 and close before we finish: stop writing then.
+        if s.write_all(&framed).await.is_err() {
+            break;
+        }
+    }
+    let _ = s.write_all(b"0\r\n\r\n").await;
+    let mut buf = Vec::new();
+    let _ = tokio::time::timeout(support::WAIT, s.read_to_end(&mut buf)).await;
+    let text = String::from_utf8_lossy(&buf).to_string();
+    let status = text.lines().next().unwrap_or("").to_string();
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+    (status, body)
+}
+
+/// Oversized bodies are refused with a JSON 413 — announced by Content-Length (refused
+/// before reading) or streamed chunked (refused as soon as the limit is passed).
+#[tokio::test]
+async fn oversized_bodies_get_413() {
+    let server = start_server().await;
+    let host = server.url.trim_start_matches("http://").to_string();
+    let token = USERS[0].token;
+    let head = format!(
+        "POST /v2/batch HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        200 * 1024 * 1024
+    );
+    let (status, body) = raw_request(&server.url, &head, 0).await;
+    assert!(status.contains(" 413 "), "{status}");
+    assert!(body.contains("larger than the limit"), "{body}");
+
+    let head = format!(
+        "POST /v2/publish/https://example.com HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    let (status, body) = raw_request(&server.url, &head, 12).await;
+    assert!(status.contains(" 413 "), "{status}");
+    assert!(body.contains("larger than the limit"), "{body}");
+
+    assert_eq!(server.api().get("/v2/keys").await.status, 200);
+    server.stop().await;
+}

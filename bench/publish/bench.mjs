@@ -1,11 +1,19 @@
-// One benchmark cell: `node|deno bench.mjs <sinkUrl> <raw|official|ours> <sequential|concurrent> [n]`.
+// One benchmark cell: `node|deno bench.mjs <sinkUrl|stub> <raw|official|ours> <sequential|concurrent> [n]`.
 // Publishes the same message n times (after a warm-up) and prints one JSON line:
 // { lib, mode, runtime, n, wallMs, perSec, cpuUsPerOp } — CPU is this process's user+system time.
+// With `stub` instead of a sink URL, `fetch` is an in-memory stub answering like /v2/publish, so
+// the CPU per publish is the client's own work (plus the same Response construction for all).
 import process from "node:process";
 
-const [sink, lib, mode, nArg] = process.argv.slice(2);
-const N = Number(nArg ?? 4000);
-const WARMUP = Math.min(1000, N);
+const [target, lib, mode, nArg] = process.argv.slice(2);
+const stubbed = target === "stub";
+const sink = stubbed ? "http://127.0.0.1:9" : target;
+if (stubbed) {
+  const reply = JSON.stringify({ messageId: "msg_26hZCxZCuWyyTWPmSVBrNC1RADwpgWxPcak2rQD51EMjFMuzcW7qYXpPiDyw", url: "https://example.com/hook" });
+  globalThis.fetch = async () => new Response(reply, { status: 201, headers: { "content-type": "application/json" } });
+}
+const N = Number(nArg ?? (stubbed ? 50000 : 4000));
+const WARMUP = Math.min(stubbed ? 10000 : 1000, N);
 const IN_FLIGHT = 64;
 const DEST = "https://example.com/hook";
 const BODY = '{"hello":"world","n":1}';
@@ -56,7 +64,7 @@ const wallMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 const runtime = typeof Deno !== "undefined" ? `deno ${Deno.version.deno}` : `node ${process.version}`;
 console.log(JSON.stringify({
-  lib, mode, runtime, n: N,
+  lib, mode: stubbed ? `${mode} (stub fetch)` : mode, runtime, n: N,
   wallMs: Math.round(wallMs),
   perSec: Math.round((N / wallMs) * 1000),
   cpuUsPerOp: Number(((cpu.user + cpu.system) / N).toFixed(1)),

@@ -1,0 +1,108 @@
+// Runs every publish-benchmark cell (bench.mjs) as its own process — Node and Deno; raw fetch,
+// @upstash/qstash and ours; sequential and 64 in flight; against the local sink and with a stub
+// fetch — takes the median of REPEAT runs, measures package sizes, and writes RESULTS.md.
+//
+//   bash bench/publish/run.sh        (builds pkg/ first if missing)
+import { spawn, execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync, readdirSync, statSync, mkdirSync, rmSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import os from "node:os";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, "../..");
+const PKG = join(ROOT, "pkg");
+const DENO = join(ROOT, "node_modules/.bin/deno");
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+
+function startSink() {
+  const child = spawn(process.execPath, [join(HERE, "sink.mjs")], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolveUrl, reject) => {
+    child.on("exit", (c) => reject(new Error(`sink exited ${c}`)));
+    child.stdout.once("data", (d) => resolveUrl({ url: String(d).trim(), stop: () => child.kill("SIGTERM") }));
+  });
+}
+
+function cell(runtime, target, lib, mode) {
+  const entry = join(PKG, runtime === "deno" ? "deno.js" : "node.js");
+  const [cmd, args] = runtime === "deno"
+    ? [DENO, ["run", "-A", join(HERE, "bench.mjs"), target, lib, mode]]
+    : [process.execPath, [join(HERE, "bench.mjs"), target, lib, mode]];
+  const out = execFileSync(cmd, args, { env: { ...process.env, QSTASH_WASM_ENTRY: entry }, encoding: "utf8", cwd: ROOT });
+  return JSON.parse(out.trim().split("\n").pop());
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const sink = await startSink();
+const rows = [];
+try {
+  for (const runtime of ["node", "deno"]) {
+    for (const [target, mode] of [["stub", "sequential"], [sink.url, "sequential"], [sink.url, "concurrent"]]) {
+      const byLib = {};
+      for (const lib of ["raw", "official", "ours"]) {
+        const runs = [];
+        for (let i = 0; i < REPEAT; i++) runs.push(cell(runtime, target, lib, mode));
+        byLib[lib] = { runtime: runs[0].runtime, mode: runs[0].mode, cpu: median(runs.map((r) => r.cpuUsPerOp)), perSec: median(runs.map((r) => r.perSec)) };
+        console.error(`${runs[0].runtime} ${runs[0].mode} ${lib}: ${byLib[lib].cpu} µs CPU/publish, ${byLib[lib].perSec} publishes/s`);
+      }
+      rows.push(byLib);
+    }
+  }
+} finally {
+  sink.stop();
+}
+
+// ── sizes ─────────────────────────────────────────────────────────────────────────────────────
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+function walk(dir) {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+// What a Node user loads: the entry, the generated export list, errors.js, the glue, the inline
+// snippet and the wasm (type declarations and the other runtimes' entries excluded).
+const ours = walk(PKG).filter((p) => /(node\.js|api\.js|errors\.js|qstash_wasm\.js|inline\d+\.js|\.wasm)$/.test(p));
+const oursRaw = ours.reduce((n, p) => n + statSync(p).size, 0);
+const oursGz = ours.reduce((n, p) => n + gz(readFileSync(p)), 0);
+const wasmGz = gz(readFileSync(join(PKG, "qstash_wasm_bg.wasm")));
+const tgz = readdirSync(PKG).find((f) => f.endsWith(".tgz"));
+const tgzSize = tgz ? statSync(join(PKG, tgz)).size : 0;
+
+// The official SDK as a bundler would ship it: Client + Receiver, minified, node: builtins
+// external (its dev-server code imports them dynamically), every dependency inlined.
+const tmp = join(ROOT, "bench/.work/publish");
+rmSync(tmp, { recursive: true, force: true });
+mkdirSync(tmp, { recursive: true });
+writeFileSync(join(tmp, "entry.mjs"), 'export { Client, Receiver } from "@upstash/qstash";\n');
+execFileSync(join(ROOT, "node_modules/.bin/esbuild"), [join(tmp, "entry.mjs"), "--bundle", "--minify", "--format=esm", "--platform=neutral",
+  "--main-fields=module,main", "--external:node:*", `--outfile=${join(tmp, "official.min.js")}`, "--log-level=warning"], { cwd: ROOT });
+const off = readFileSync(join(tmp, "official.min.js"));
+
+const fmt = (r) => `${r.cpu.toFixed(1)} µs · ${r.perSec.toLocaleString("en-US")}/s`;
+const over = (r, raw) => `${(r.cpu - raw.cpu >= 0 ? "+" : "")}${(r.cpu - raw.cpu).toFixed(1)}`;
+const lines = [];
+lines.push("# Publish benchmark: qstash-wasm vs @upstash/qstash vs raw fetch", "");
+lines.push("Command: `bash bench/publish/run.sh` (writes this file; `BENCH_REPEAT=n` sets the repetitions, default 3).", "");
+lines.push(`Machine: ${os.cpus()[0]?.model ?? "?"} × ${os.cpus().length}, ${os.platform()} ${os.release()}; shared with other jobs, so absolute numbers are noisy.`);
+lines.push(`Date: ${new Date().toISOString()}. Median of ${REPEAT} runs per cell; each run is its own process (warm-up first).`, "");
+lines.push("Every cell publishes the same message: `publish({ url, body: '{\"hello\":\"world\",\"n\":1}', headers: { \"Content-Type\": \"application/json\" }, retries: 3 })`",
+  "with telemetry off; *raw* is one `fetch` with the same four headers plus `response.json()` — the floor any client pays.",
+  "CPU is the process's user+system time per publish (`process.cpuUsage`). *stub fetch* replaces `fetch` by an in-memory",
+  "stub answering like `/v2/publish`, so its CPU is the client's own work; the sink rows are a real HTTP round trip to a",
+  "Node sink in another process (64 in flight = 64 concurrent publish loops).", "");
+lines.push("| runtime | mode | raw fetch | @upstash/qstash | qstash-wasm | official − raw | ours − raw |", "|---|---|---|---|---|---|---|");
+for (const r of rows) {
+  lines.push(`| ${r.raw.runtime} | ${r.raw.mode} | ${fmt(r.raw)} | ${fmt(r.official)} | ${fmt(r.ours)} | ${over(r.official, r.raw)} µs | ${over(r.ours, r.raw)} µs |`);
+}
+lines.push("", "## Size", "");
+lines.push("| what | bytes | gzip -9 |", "|---|---|---|");
+lines.push(`| qstash-wasm, what Node loads (node.js, api.js, errors.js, glue, snippet, .wasm) | ${oursRaw.toLocaleString("en-US")} | ${oursGz.toLocaleString("en-US")} |`);
+lines.push(`| … of which the .wasm (Client + Receiver + signing) | ${statSync(join(PKG, "qstash_wasm_bg.wasm")).size.toLocaleString("en-US")} | ${wasmGz.toLocaleString("en-US")} |`);
+lines.push(`| qstash-wasm npm tarball (${tgz ?? "missing"}, all runtimes + types) | ${tgzSize.toLocaleString("en-US")} | (already gzip) |`);
+lines.push(`| @upstash/qstash 2.12.0 Client + Receiver, esbuild bundle, minified | ${off.length.toLocaleString("en-US")} | ${gz(off).toLocaleString("en-US")} |`);
+lines.push("");
+writeFileSync(join(HERE, "RESULTS.md"), lines.join("\n"));
+console.log(lines.join("\n"));

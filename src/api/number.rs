@@ -26,6 +26,12 @@ pub fn js_number_to_string(x: f64) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "Infinity" } else { "-Infinity" }.into();
     }
+    // Safe integers (< 2^53) print as their exact digits: their shortest round-trip form is
+    // the integer itself. (Larger ones print shortest digits padded with zeros:
+    // 123456789012345683968 → "123456789012345680000".)
+    if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
+        return (x as i64).to_string();
+    }
     let sign = if x < 0.0 { "-" } else { "" };
     // `{:e}` gives the shortest digit count k that round-trips. ECMA-262 then wants, among
     // the k-digit strings that round-trip, the one closest to x, ties to even; `{:.*e}` with

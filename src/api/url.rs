@@ -24,10 +24,18 @@ pub fn form_urlencode(s: &str) -> String {
                 out.push(b as char)
             }
             b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
+            _ => push_pct(&mut out, b),
         }
     }
     out
+}
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+fn push_pct(out: &mut String, b: u8) {
+    out.push('%');
+    out.push(HEX[(b >> 4) as usize] as char);
+    out.push(HEX[(b & 15) as usize] as char);
 }
 
 fn percent_decode(s: &str) -> String {
@@ -88,7 +96,7 @@ fn encode_set(s: &str, set: EncodeSet, out: &mut String) {
         if enc {
             let mut buf = [0u8; 4];
             for b in ch.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
+                push_pct(out, b);
             }
         } else {
             out.push(ch);
@@ -150,6 +158,30 @@ pub fn build_url(base: &str, path: &[String], query: &[(String, String)]) -> Str
     for seg in path {
         joined.push('/');
         joined.push_str(seg);
+    }
+    // Fast path: nothing for the URL parser to change (no byte to encode, no query or
+    // fragment, no `\\`, no possible dot segment) — the common case for API paths.
+    let plain = joined.bytes().all(|b| {
+        (0x21..0x7f).contains(&b)
+            && !matches!(
+                b,
+                b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'\\'
+            )
+    }) && !joined.contains("/.")
+        && !joined.to_ascii_lowercase().contains("/%2e");
+    if plain {
+        if !query.is_empty() {
+            joined.push('?');
+            for (i, (k, v)) in query.iter().enumerate() {
+                if i > 0 {
+                    joined.push('&');
+                }
+                joined.push_str(&form_urlencode(k));
+                joined.push('=');
+                joined.push_str(&form_urlencode(v));
+            }
+        }
+        return joined;
     }
     // The URL parser drops ASCII tabs and newlines anywhere and trims C0/space at the ends.
     let joined: String = joined

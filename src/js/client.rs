@@ -35,10 +35,15 @@ use super::resources::{
     return parse ? r.json().catch((e) => Promise.reject([e])) : undefined;
   });
 }
+export function sendChecked(url, init, parse, recover) {
+  return fetchChecked(url, init, parse).catch((e) => recover(e, url, init, parse));
+}
 ")]
 extern "C" {
     #[wasm_bindgen(js_name = fetchChecked, catch)]
     fn fetch_checked(url: &str, init: &JsValue, parse: bool) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(js_name = sendChecked)]
+    fn send_checked(url: &str, init: &JsValue, parse: bool, recover: &JsValue) -> Promise;
 }
 
 #[wasm_bindgen]
@@ -178,6 +183,74 @@ impl Req {
     }
 }
 
+/// The network-retry policy (official `retry` option).
+#[derive(Clone)]
+struct Retry {
+    /// Extra attempts after the first (0 for `retry: false`).
+    attempts: u32,
+    /// A user backoff function; `None` = `Math.exp(n) * 50`.
+    backoff: Option<Function>,
+}
+
+impl Retry {
+    fn backoff_ms(&self, retry: u32) -> f64 {
+        match &self.backoff {
+            Some(f) => f
+                .call1(&JsValue::UNDEFINED, &JsValue::from(retry))
+                .ok()
+                .and_then(|v| v.as_f64())
+                .unwrap_or(0.0),
+            None => (retry as f64).exp() * 50.0,
+        }
+    }
+}
+
+/// The attempt loop of `requestWithBackoff`, from attempt `index` on; `last_error` is the
+/// failure of attempt `index - 1` when `index > 0`. Network failures (fetch rejecting) are
+/// retried after `backoff(index)`; an error status or a non-JSON body ends it at once.
+async fn attempt_loop(
+    retry: &Retry,
+    url: &str,
+    init: &JsValue,
+    parse: bool,
+    mut index: u32,
+    mut last_error: JsValue,
+) -> Result<JsValue, JsValue> {
+    while index <= retry.attempts {
+        if index > 0 {
+            sleep(retry.backoff_ms(index - 1)).await;
+        }
+        let attempt = match fetch_checked(url, init, parse) {
+            Ok(p) => JsFuture::from(p).await,
+            Err(e) => Err(e),
+        };
+        match attempt {
+            Ok(v) => return Ok(v),
+            Err(e) => match classify_rejection(e).await {
+                Ok(network) => last_error = network,
+                Err(final_error) => return Err(final_error),
+            },
+        }
+        index += 1;
+    }
+    if last_error.is_undefined() {
+        return Err(js_sys::Error::new("Exhausted all retries").into());
+    }
+    Err(last_error)
+}
+
+/// Sorts a `fetchChecked` rejection: `Ok(error)` for a network failure (retryable),
+/// `Err(error to throw)` for an error status (the official class) or a non-JSON body.
+async fn classify_rejection(e: JsValue) -> Result<JsValue, JsValue> {
+    if e.is_instance_of::<web_sys::Response>() {
+        return Err(response_error(e.unchecked_into()).await);
+    }
+    if Array::is_array(&e) {
+        return Err(e.unchecked_into::<Array>().get(0));
+    }
+    Ok(e)
+}
+
 /// The shared sender (official `HttpClient`).
 pub(crate) struct Http {
     /// Base URL without trailing slash.
@@ -186,10 +259,12 @@ pub(crate) struct Http {
     pub token: String,
     /// `Bearer <token>`.
     authorization: String,
-    /// Extra attempts after the first (0 for `retry: false`).
-    attempts: u32,
-    /// A user backoff function; `None` = `Math.exp(n) * 50`.
-    backoff: Option<Function>,
+    /// Network-retry policy.
+    retry: Retry,
+    /// The JS function `sendChecked` calls when the first attempt fails: it classifies the
+    /// failure and runs the remaining attempts. One per client, owned by the JS side so a
+    /// pending request keeps it alive even if the client itself is collected.
+    recover: JsValue,
     /// `prefixHeaders(new Headers(config.headers))`.
     global_headers: HeaderMap,
     /// Non-empty telemetry headers, appended on publish-family requests.
@@ -197,6 +272,35 @@ pub(crate) struct Http {
 }
 
 impl Http {
+    fn new(
+        base_url: String,
+        token: String,
+        retry: Retry,
+        global_headers: HeaderMap,
+        telemetry: Vec<(&'static str, String)>,
+    ) -> Self {
+        let policy = retry.clone();
+        let recover = Closure::<dyn Fn(JsValue, String, JsValue, bool) -> Promise>::new(
+            move |error: JsValue, url: String, init: JsValue, parse: bool| {
+                let policy = policy.clone();
+                future_to_promise(async move {
+                    let network = classify_rejection(error).await?;
+                    attempt_loop(&policy, &url, &init, parse, 1, network).await
+                })
+            },
+        )
+        .into_js_value();
+        Http {
+            authorization: format!("Bearer {token}"),
+            base_url,
+            token,
+            retry,
+            recover,
+            global_headers,
+            telemetry,
+        }
+    }
+
     /// `wrapWithGlobalHeaders(headers, global, telemetry)`.
     pub(crate) fn wrap_global(&self, headers: HeaderMap) -> Result<HeaderMap, JsValue> {
         let mut out = self.global_headers.clone();
@@ -209,21 +313,8 @@ impl Http {
         Ok(out)
     }
 
-    fn backoff_ms(&self, retry: u32) -> f64 {
-        match &self.backoff {
-            Some(f) => f
-                .call1(&JsValue::UNDEFINED, &JsValue::from(retry))
-                .ok()
-                .and_then(|v| v.as_f64())
-                .unwrap_or(0.0),
-            None => (retry as f64).exp() * 50.0,
-        }
-    }
-
-    /// Sends `req`, retrying network failures (fetch rejections) with the backoff; an error
-    /// status becomes the official error class. With `parse`, resolves to `response.json()`,
-    /// else to `undefined` without reading the body (`parseResponseAsJson: false`).
-    async fn call(&self, req: Req, parse: bool) -> Result<JsValue, JsValue> {
+    /// The URL and `fetch` init of a request (`processRequest`).
+    fn prepare(&self, req: &Req) -> (String, JsValue) {
         let url = build_url(&self.base_url, &req.path, &req.query);
         let init = Object::new();
         set(&init, "method", &JsValue::from_str(req.method));
@@ -251,42 +342,35 @@ impl Http {
                 }
             }
         }
-        let mut last_error = JsValue::UNDEFINED;
-        for index in 0..=self.attempts {
-            let attempt = match fetch_checked(&url, &init, parse) {
-                Ok(p) => JsFuture::from(p).await,
-                Err(e) => Err(e),
-            };
-            match attempt {
-                Ok(v) => return Ok(v),
-                // An HTTP error status: never retried.
-                Err(e) if e.is_instance_of::<web_sys::Response>() => {
-                    return Err(response_error(e.unchecked_into()).await);
-                }
-                // `response.json()` failed: not a network failure, never retried.
-                Err(e) if Array::is_array(&e) => return Err(e.unchecked_into::<Array>().get(0)),
-                Err(e) => {
-                    last_error = e;
-                    if index < self.attempts {
-                        sleep(self.backoff_ms(index)).await;
-                    }
-                }
-            }
-        }
-        if last_error.is_undefined() {
-            return Err(js_sys::Error::new("Exhausted all retries").into());
-        }
-        Err(last_error)
+        (url, init.into())
     }
 
-    /// Sends and parses the JSON body (`response.json()`).
+    /// Sends `req` and returns the JS promise directly (no Rust future on the success path):
+    /// resolves to `response.json()` with `parse`, else to `undefined` without reading the
+    /// body; failures go through `recover` (classification, retries).
+    pub(crate) fn dispatch(&self, req: Req, parse: bool) -> Promise {
+        let (url, init) = self.prepare(&req);
+        send_checked(&url, &init, parse, &self.recover)
+    }
+
+    /// [`Http::dispatch`] for a request that may have failed to build.
+    pub(crate) fn dispatch_result(&self, req: Result<Req, JsValue>, parse: bool) -> Promise {
+        match req {
+            Ok(req) => self.dispatch(req, parse),
+            Err(e) => Promise::reject(&e),
+        }
+    }
+
+    /// Sends and parses the JSON body (`response.json()`), for callers that reshape it.
     pub(crate) async fn json(&self, req: Req) -> Result<JsValue, JsValue> {
-        self.call(req, true).await
+        let (url, init) = self.prepare(&req);
+        attempt_loop(&self.retry, &url, &init, true, 0, JsValue::UNDEFINED).await
     }
 
     /// Sends and ignores the body (`parseResponseAsJson: false`).
     pub(crate) async fn void(&self, req: Req) -> Result<JsValue, JsValue> {
-        self.call(req, false).await?;
+        let (url, init) = self.prepare(&req);
+        attempt_loop(&self.retry, &url, &init, false, 0, JsValue::UNDEFINED).await?;
         Ok(JsValue::UNDEFINED)
     }
 }
@@ -402,19 +486,17 @@ impl Client {
         };
         let global_headers = options::prefixed_headers(&get(&config, "headers"))?;
         Ok(Client {
-            http: Rc::new(Http {
-                authorization: format!("Bearer {}", creds.token),
-                base_url: creds.base_url,
-                token: creds.token,
-                attempts,
-                backoff,
+            http: Rc::new(Http::new(
+                creds.base_url,
+                creds.token,
+                Retry { attempts, backoff },
                 global_headers,
-                telemetry: if enable {
+                if enable {
                     telemetry_headers(&env)
                 } else {
                     Vec::new()
                 },
-            }),
+            )),
         })
     }
 
@@ -467,18 +549,18 @@ impl Client {
 
     /// `client.publish(request)`.
     pub fn publish(&self, request: JsValue) -> Promise {
-        let http = self.http.clone();
-        promise(async move { publish_to(&http, &request, &["v2", "publish"]).await })
+        self.http.dispatch_result(
+            publish_request(&self.http, &request, &["v2", "publish"]),
+            true,
+        )
     }
 
     /// `client.publishJSON(request)`.
     #[wasm_bindgen(js_name = publishJSON)]
     pub fn publish_json(&self, request: JsValue) -> Promise {
-        let http = self.http.clone();
-        promise(async move {
-            let req = json_request(&http, &request)?;
-            publish_to(&http, &req, &["v2", "publish"]).await
-        })
+        let req = json_request(&self.http, &request)
+            .and_then(|req| publish_request(&self.http, &req, &["v2", "publish"]));
+        self.http.dispatch_result(req, true)
     }
 
     /// `client.batch(requests)`.
@@ -570,12 +652,12 @@ pub(crate) fn json_request(http: &Http, request: &JsValue) -> Result<JsValue, Js
     Ok(copy)
 }
 
-/// `publish`/`enqueue`: `POST <prefix>/<destination>` with the publish headers.
-pub(crate) async fn publish_to(
+/// `publish`/`enqueue`: the `POST <prefix>/<destination>` request with the publish headers.
+pub(crate) fn publish_request(
     http: &Http,
     request: &JsValue,
     prefix: &[&str],
-) -> Result<JsValue, JsValue> {
+) -> Result<Req, JsValue> {
     let headers = http.wrap_global(options::publish_headers(request)?)?;
     let destination = options::request_path(request, request)?;
     let body = get(request, "body");
@@ -586,7 +668,7 @@ pub(crate) async fn publish_to(
     } else {
         Body::None
     };
-    http.json(req).await
+    Ok(req)
 }
 
 async fn batch(http: &Http, requests: &JsValue) -> Result<JsValue, JsValue> {

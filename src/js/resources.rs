@@ -11,7 +11,9 @@ use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::client::{json_request, promise, publish_to, qstash_error, reshape_message, Http, Req};
+use super::client::{
+    json_request, promise, publish_request, qstash_error, reshape_message, Http, Req,
+};
 use super::options::{self, get, has, set, text, truthy};
 
 fn assert_non_empty(id: &JsValue, label: &str) -> Result<String, JsValue> {
@@ -504,24 +506,20 @@ impl Queue {
 
     /// `POST /v2/enqueue/{queue}/{destination}`.
     pub fn enqueue(&self, request: JsValue) -> Promise {
-        let http = self.http.clone();
-        let name = self.name();
-        promise(async move {
-            let name = name?;
-            publish_to(&http, &request, &["v2", "enqueue", &name]).await
-        })
+        let req = self
+            .name()
+            .and_then(|name| publish_request(&self.http, &request, &["v2", "enqueue", &name]));
+        self.http.dispatch_result(req, true)
     }
 
     /// `enqueue` with the body serialised to JSON.
     #[wasm_bindgen(js_name = enqueueJSON)]
     pub fn enqueue_json(&self, request: JsValue) -> Promise {
-        let http = self.http.clone();
-        let name = self.name();
-        promise(async move {
-            let req = json_request(&http, &request)?;
-            let name = name?;
-            publish_to(&http, &req, &["v2", "enqueue", &name]).await
-        })
+        let req = json_request(&self.http, &request).and_then(|req| {
+            let name = self.name()?;
+            publish_request(&self.http, &req, &["v2", "enqueue", &name])
+        });
+        self.http.dispatch_result(req, true)
     }
 
     /// Pause delivery.

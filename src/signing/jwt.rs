@@ -42,43 +42,43 @@ fn sextet(byte: u8) -> Option<u8> {
 
 /// `Buffer.from(segment, "base64url")` on Node (see the module doc). Linear, never fails.
 pub(crate) fn decode_lenient(segment: &str) -> Vec<u8> {
-    // V8 hands Node the string's UTF-16 code units; the decoder truncates each to a byte.
-    // For ASCII (every real token) this is the identity.
-    let units = || segment.encode_utf16().map(|unit| unit as u8);
-    let len = if segment.is_ascii() {
-        segment.len()
+    if segment.is_ascii() {
+        // Every real token: the code units are the bytes.
+        decode_units(segment.as_bytes().iter().copied(), segment.len())
     } else {
-        segment.encode_utf16().count()
-    };
+        // V8 hands Node the string's UTF-16 code units; the decoder truncates each to a byte.
+        let units = segment.encode_utf16().map(|unit| unit as u8);
+        decode_units(units, segment.encode_utf16().count())
+    }
+}
 
+fn decode_units(units: impl Iterator<Item = u8> + Clone, len: usize) -> Vec<u8> {
     // Node sizes the output from the raw length (minus up to two trailing `=`) and never
     // writes past it.
-    let capacity = {
-        let mut size = len;
-        let mut tail = units().skip(len.saturating_sub(2));
+    let capacity = if len >= 2 {
+        let mut tail = units.clone().skip(len - 2);
         let (second_last, last) = (tail.next(), tail.next());
-        if len >= 2 {
-            if last == Some(b'=') {
+        let mut size = len;
+        if last == Some(b'=') {
+            size -= 1;
+            if second_last == Some(b'=') {
                 size -= 1;
-                if second_last == Some(b'=') {
-                    size -= 1;
-                }
             }
-            let (groups, rest) = (size / 4, size % 4);
-            let mut bytes = groups * 3;
-            if rest != 0 && !(bytes == 0 && rest == 1) {
-                bytes += 1 + usize::from(rest == 3);
-            }
-            bytes
-        } else {
-            0
         }
+        let (groups, rest) = (size / 4, size % 4);
+        let mut bytes = groups * 3;
+        if rest != 0 && !(bytes == 0 && rest == 1) {
+            bytes += 1 + usize::from(rest == 3);
+        }
+        bytes
+    } else {
+        0
     };
 
     let mut out = Vec::with_capacity(capacity);
     let mut acc: u32 = 0;
     let mut have = 0u8;
-    for unit in units() {
+    for unit in units {
         if unit == b'=' {
             break;
         }

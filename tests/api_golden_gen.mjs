@@ -78,6 +78,7 @@ const cases = [
   ["publish redact empty", "publish", [{ url: URL_, redact: {} }]],
   ["publish headers record", "publish", [{ url: URL_, body: "h", headers: { "X-Custom": "a", "Content-Type": "text/plain", "Upstash-Callback-Retries": "3", Authorization: "Bearer u" } }]],
   ["publish headers pairs with duplicates", "publish", [{ url: URL_, headers: [["X-Pair", "p"], ["x-pair", "q"], ["Upstash-Forward-Pre", "already"], ["Content-Type-Extra", " v "]] }]],
+  ["publish duplicate header with empty value (set re-trims)", "publish", [{ url: URL_, headers: [["X-A", "v"], ["x-a", ""], ["Content-Type", "a"], ["content-type", ""]] }]],
   ["publish header overrides option", "publish", [{ url: URL_, retries: 5, headers: { "Upstash-Retries": "1", "Upstash-Method": "GET" } }]],
   ["publish invalid header name", "publish", [{ url: URL_, headers: { "bad name": "x" } }]],
   ["publish every option", "publish", [ALL]],
@@ -108,6 +109,7 @@ const cases = [
 
   // client config
   ["global headers on publish", "publish", [{ url: URL_, body: "a,b" }], { headers: { "X-Global": "g", "Upstash-Retries": "9", "Content-Type": "text/csv" } }],
+  ["global duplicate header with empty value", "publish", [{ url: URL_, headers: [["Upstash-Retries", "2"], ["upstash-retries", ""]] }], { headers: [["X-G", "a"], ["x-g", ""]] }],
   ["global headers overridden", "publish", [{ url: URL_, headers: { "X-Both": "request" }, retries: 1 }], { headers: { "X-Global": "g", "X-Both": "global" } }],
   ["global headers not on management", "messages.get", ["msg_1"], { headers: { "X-Global": "g" } }],
   ["global headers on schedule create", "schedules.create", [{ destination: URL_, cron: "* * * * *" }], { headers: { "X-Global": "g" } }],

@@ -121,6 +121,19 @@ impl HeaderMap {
         Ok(())
     }
 
+    /// `other.forEach((v, k) => this.set(k, v))` for a map whose names are already valid
+    /// and lower-case. Values are re-normalized: a combined value like `"a, "` (from
+    /// appending `""`) is trimmed by `set`, exactly as in JS.
+    pub(crate) fn set_all(&mut self, other: &HeaderMap) {
+        for (k, v) in &other.entries {
+            let v = normalize_value(v).to_string();
+            match self.position(k) {
+                Ok(i) => self.entries[i].1 = v,
+                Err(i) => self.entries.insert(i, (k.clone(), v)),
+            }
+        }
+    }
+
     /// `headers.get(name)`.
     pub fn get(&self, name: &str) -> Option<&str> {
         let lower = name.to_ascii_lowercase();
@@ -188,7 +201,9 @@ pub fn prefix_headers(mut headers: HeaderMap) -> HeaderMap {
         .map(|(n, v)| (n.to_string(), v.to_string()))
         .collect();
     for (name, value) in to_prefix {
-        // The prefixed name is still a valid token and the value was already validated.
+        // The prefixed name is still a valid token and the value was already validated, but
+        // `set` re-trims the combined value (`"v, "` from appending `""` becomes `"v,"`).
+        let value = normalize_value(&value).to_string();
         let forwarded = format!("upstash-forward-{name}");
         let lower = forwarded.clone();
         match headers.position(&lower) {

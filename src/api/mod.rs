@@ -381,9 +381,7 @@ impl ClientContext {
     /// telemetry *appended* (so a user-set telemetry value is combined, not replaced).
     pub fn wrap(&self, headers: &HeaderMap) -> Result<HeaderMap> {
         let mut out = self.global_headers.clone();
-        for (k, v) in headers.iter() {
-            out.set(k, v)?;
-        }
+        out.set_all(headers);
         for (k, v) in self.telemetry.iter() {
             if !v.is_empty() {
                 out.append(k, v)?;

@@ -95,7 +95,7 @@ fn push_json_string(out: &mut String, s: &str) {
 
 fn string_claim(doc: &Document, name: &str) -> Option<String> {
     match doc.get(name) {
-        Some(Value::String(s)) if s.exact => Some(s.value.clone()),
+        Some(Value::String(s)) if s.exact => Some(s.value.to_string()),
         _ => None,
     }
 }

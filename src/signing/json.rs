@@ -7,18 +7,21 @@
 //! unlimited (serde_json: 128). A full value tree would also drop recursively, which can exhaust
 //! the stack on deeply nested input. So this reader validates the whole text in one linear,
 //! non-recursive pass and materialises only the top-level members, with one level of array
-//! elements (enough for the `crit` header parameter).
+//! elements (enough for the `crit` header parameter). Strings without escapes are borrowed.
+
+use std::borrow::Cow;
 
 /// A decoded JSON string. JS strings are UTF-16; a `\uD800`-style lone surrogate has no `str`
 /// form, so it becomes U+FFFD and `exact` is false. Such a string never compares equal to a
 /// Rust string (a JS string with a lone surrogate is not equal to any well-formed one either).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct JsString {
-    pub(crate) value: String,
+pub(crate) struct JsString<'a> {
+    /// Borrowed from the input unless it had escapes.
+    pub(crate) value: Cow<'a, str>,
     pub(crate) exact: bool,
 }
 
-impl JsString {
+impl JsString<'_> {
     /// `===` against a well-formed string.
     pub(crate) fn is(&self, other: &str) -> bool {
         self.exact && self.value == other
@@ -27,27 +30,27 @@ impl JsString {
 
 /// A top-level member value. Containers below the first level are validated but not kept.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Value {
+pub(crate) enum Value<'a> {
     Null,
     Bool(bool),
     /// Every JSON number is an IEEE double in JS; overflow gives ±infinity.
     Number(f64),
-    String(JsString),
+    String(JsString<'a>),
     /// Elements of a top-level array; nested containers appear as `Array(vec![])`/`Object`.
-    Array(Vec<Value>),
+    Array(Vec<Value<'a>>),
     Object,
 }
 
-impl Value {
+impl Value<'_> {
     /// What JS `String(value)` prints, as the official Receiver interpolates claims into its
     /// messages (`invalid subject: ${p.sub}`). Nested containers are approximated.
-    pub(crate) fn js_display(value: Option<&Value>) -> String {
+    pub(crate) fn js_display(value: Option<&Value<'_>>) -> String {
         match value {
             None => "undefined".to_owned(),
             Some(Value::Null) => "null".to_owned(),
             Some(Value::Bool(b)) => b.to_string(),
             Some(Value::Number(n)) => js_number(*n),
-            Some(Value::String(s)) => s.value.clone(),
+            Some(Value::String(s)) => s.value.to_string(),
             Some(Value::Object) => "[object Object]".to_owned(),
             Some(Value::Array(items)) => items
                 .iter()
@@ -77,18 +80,18 @@ fn js_number(n: f64) -> String {
 
 /// The top-level shape of a parsed document.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Document {
+pub(crate) enum Document<'a> {
     /// A JSON object; members in document order (duplicates kept; the last one wins, as in
     /// `JSON.parse`).
-    Object(Vec<(JsString, Value)>),
+    Object(Vec<(JsString<'a>, Value<'a>)>),
     /// Valid JSON that is not an object.
     Other,
 }
 
-impl Document {
+impl<'a> Document<'a> {
     /// The value `JSON.parse(text)[name]` would give (own properties only; the claim and header
     /// names we look up are not on `Object.prototype`).
-    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Value<'a>> {
         match self {
             Document::Object(members) => members
                 .iter()
@@ -100,17 +103,23 @@ impl Document {
     }
 }
 
-/// Parse what jose parses: `JSON.parse(new TextDecoder().decode(bytes))`. The decoder is not
-/// fatal (invalid UTF-8 becomes U+FFFD) and drops one leading byte-order mark.
-pub(crate) fn parse_utf8_lossy(bytes: &[u8]) -> Option<Document> {
-    let text = String::from_utf8_lossy(bytes);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    parse(text)
+/// `new TextDecoder().decode(bytes)`: not fatal (invalid UTF-8 becomes U+FFFD, as
+/// `from_utf8_lossy` does) and drops one leading byte-order mark. Feed the result to [`parse`]
+/// for what jose's `JSON.parse(decoder.decode(bytes))` sees.
+pub(crate) fn decode_text(bytes: &[u8]) -> Cow<'_, str> {
+    match String::from_utf8_lossy(bytes) {
+        Cow::Borrowed(text) => Cow::Borrowed(text.strip_prefix('\u{feff}').unwrap_or(text)),
+        Cow::Owned(text) => match text.strip_prefix('\u{feff}') {
+            Some(rest) => Cow::Owned(rest.to_owned()),
+            None => Cow::Owned(text),
+        },
+    }
 }
 
 /// Parse a JSON text with `JSON.parse`'s grammar (RFC 8259). `None` when it is not valid JSON.
-pub(crate) fn parse(text: &str) -> Option<Document> {
+pub(crate) fn parse(text: &str) -> Option<Document<'_>> {
     let mut reader = Reader {
+        text,
         bytes: text.as_bytes(),
         pos: 0,
     };
@@ -126,21 +135,29 @@ pub(crate) fn parse(text: &str) -> Option<Document> {
 }
 
 struct Reader<'a> {
+    /// The input as text (strings are borrowed from it) and as bytes (for scanning).
+    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    // Tiny and hot: the release profile optimises for size and would not inline it.
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
+    // Tiny and hot: the release profile optimises for size and would not inline it.
+    #[inline(always)]
     fn next(&mut self) -> Option<u8> {
         let byte = self.peek()?;
         self.pos += 1;
         Some(byte)
     }
 
+    // Tiny and hot: the release profile optimises for size and would not inline it.
+    #[inline(always)]
     fn eat(&mut self, byte: u8) -> bool {
         if self.peek() == Some(byte) {
             self.pos += 1;
@@ -150,18 +167,22 @@ impl Reader<'_> {
         }
     }
 
+    // Tiny and hot: the release profile optimises for size and would not inline it.
+    #[inline(always)]
     fn expect(&mut self, byte: u8) -> Option<()> {
         self.eat(byte).then_some(())
     }
 
     /// JSON whitespace is exactly these four bytes (not Unicode spaces, not a BOM).
+    // Tiny and hot: the release profile optimises for size and would not inline it.
+    #[inline(always)]
     fn ws(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.pos += 1;
         }
     }
 
-    fn top_object(&mut self) -> Option<Vec<(JsString, Value)>> {
+    fn top_object(&mut self) -> Option<Vec<(JsString<'a>, Value<'a>)>> {
         self.expect(b'{')?;
         let mut members = Vec::new();
         self.ws();
@@ -192,7 +213,7 @@ impl Reader<'_> {
         }
     }
 
-    fn shallow_array(&mut self) -> Option<Value> {
+    fn shallow_array(&mut self) -> Option<Value<'a>> {
         self.expect(b'[')?;
         let mut items = Vec::new();
         self.ws();
@@ -222,7 +243,7 @@ impl Reader<'_> {
         }
     }
 
-    fn scalar(&mut self) -> Option<Value> {
+    fn scalar(&mut self) -> Option<Value<'a>> {
         match self.peek()? {
             b'"' => self.string().map(Value::String),
             b't' => self.literal(b"true").map(|()| Value::Bool(true)),
@@ -293,12 +314,12 @@ impl Reader<'_> {
         Some(value)
     }
 
-    fn string(&mut self) -> Option<JsString> {
+    fn string(&mut self) -> Option<JsString<'a>> {
         self.expect(b'"')?;
-        let mut out = String::new();
+        let mut out: Option<String> = None;
         let mut exact = true;
         loop {
-            // Copy the run of plain bytes in one go (keeps long strings linear and fast).
+            // Take the run of plain bytes in one go (keeps long strings linear and fast).
             let start = self.pos;
             while let Some(byte) = self.peek() {
                 if byte == b'"' || byte == b'\\' || byte < 0x20 {
@@ -306,24 +327,35 @@ impl Reader<'_> {
                 }
                 self.pos += 1;
             }
-            // The reader only ever stops on ASCII bytes, so this slice is on char boundaries
-            // of the `&str` we were given.
-            out.push_str(std::str::from_utf8(&self.bytes[start..self.pos]).ok()?);
+            // The scan only stops on ASCII bytes, so this is a char-boundary slice of the text.
+            let run = self.text.get(start..self.pos)?;
             match self.next()? {
-                b'"' => return Some(JsString { value: out, exact }),
+                b'"' => {
+                    // No escapes at all: borrow. Otherwise finish the owned copy.
+                    let value = match out {
+                        None => Cow::Borrowed(run),
+                        Some(mut owned) => {
+                            owned.push_str(run);
+                            Cow::Owned(owned)
+                        }
+                    };
+                    return Some(JsString { value, exact });
+                }
                 b'\\' => {}
                 // Raw control characters are not allowed inside JSON strings.
                 _ => return None,
             }
+            let owned = out.get_or_insert_with(String::new);
+            owned.push_str(run);
             match self.next()? {
-                b'"' => out.push('"'),
-                b'\\' => out.push('\\'),
-                b'/' => out.push('/'),
-                b'b' => out.push('\u{8}'),
-                b'f' => out.push('\u{c}'),
-                b'n' => out.push('\n'),
-                b'r' => out.push('\r'),
-                b't' => out.push('\t'),
+                b'"' => owned.push('"'),
+                b'\\' => owned.push('\\'),
+                b'/' => owned.push('/'),
+                b'b' => owned.push('\u{8}'),
+                b'f' => owned.push('\u{c}'),
+                b'n' => owned.push('\n'),
+                b'r' => owned.push('\r'),
+                b't' => owned.push('\t'),
                 b'u' => {
                     let unit = self.hex4()?;
                     if (0xD800..0xDC00).contains(&unit) {
@@ -339,20 +371,20 @@ impl Reader<'_> {
                                 let code = 0x10000
                                     + ((u32::from(unit) - 0xD800) << 10)
                                     + (u32::from(low) - 0xDC00);
-                                out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                                owned.push(char::from_u32(code).unwrap_or('\u{fffd}'));
                             }
                             None => {
                                 self.pos = save;
-                                out.push('\u{fffd}');
+                                owned.push('\u{fffd}');
                                 exact = false;
                             }
                         }
                     } else {
                         match char::from_u32(u32::from(unit)) {
-                            Some(ch) => out.push(ch),
+                            Some(ch) => owned.push(ch),
                             // A lone low surrogate.
                             None => {
-                                out.push('\u{fffd}');
+                                owned.push('\u{fffd}');
                                 exact = false;
                             }
                         }
@@ -446,7 +478,7 @@ impl Reader<'_> {
 mod tests {
     use super::*;
 
-    fn obj(text: &str) -> Vec<(JsString, Value)> {
+    fn obj(text: &str) -> Vec<(JsString<'_>, Value<'_>)> {
         match parse(text) {
             Some(Document::Object(members)) => members,
             other => panic!("not an object: {other:?}"),
@@ -504,7 +536,7 @@ mod tests {
         assert_eq!(
             doc.get("iss"),
             Some(&Value::String(JsString {
-                value: "Upstash".into(),
+                value: Cow::Borrowed("Upstash"),
                 exact: true
             }))
         );
@@ -543,9 +575,11 @@ mod tests {
 
     #[test]
     fn bom_and_invalid_utf8_follow_text_decoder() {
-        assert!(parse_utf8_lossy(b"\xef\xbb\xbf{}").is_some());
-        assert!(parse_utf8_lossy(b"{\"a\":\"\xff\"}").is_some());
-        assert!(parse_utf8_lossy(b"{\"a\":1}\xff").is_none());
+        assert!(parse(&decode_text(b"\xef\xbb\xbf{}")).is_some());
+        assert!(parse(&decode_text(b"{\"a\":\"\xff\"}")).is_some());
+        assert!(parse(&decode_text(b"{\"a\":1}\xff")).is_none());
+        assert!(parse(&decode_text(b"\xef\xbb\xbf{\"a\":\"\xff\"}")).is_some());
+        assert!(parse(&decode_text(b"\xef\xbb\xbf\xef\xbb\xbf{}")).is_none());
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub(crate) fn encode(bytes: &[u8]) -> String {
 
 /// The value of one alphabet byte, accepting both the standard (`+/`) and URL-safe (`-_`)
 /// alphabets as Node does.
+#[inline(always)]
 fn sextet(byte: u8) -> Option<u8> {
     match byte {
         b'A'..=b'Z' => Some(byte - b'A'),
@@ -167,11 +168,14 @@ fn is_aes_kw(alg: &str) -> bool {
 /// type checks a `Uint8Array` secret goes through).
 pub(crate) fn header(segment: &str) -> Result<Header, TokenError> {
     // `if (jws.protected)`: an empty segment is an empty header, not invalid JSON.
+    let bytes;
+    let text;
     let doc = if segment.is_empty() {
         Document::Object(Vec::new())
     } else {
-        json::parse_utf8_lossy(&decode_lenient(segment))
-            .ok_or_else(|| invalid_header("JWS Protected Header is invalid"))?
+        bytes = decode_lenient(segment);
+        text = json::decode_text(&bytes);
+        json::parse(&text).ok_or_else(|| invalid_header("JWS Protected Header is invalid"))?
     };
     // A non-object header (e.g. `"HS256"`) parses but has no `alg`/`crit`/`b64`; `get` gives
     // `None` for it, which is what `{...parsed}.alg` gives in JS.
@@ -230,12 +234,12 @@ pub(crate) fn header(segment: &str) -> Result<Header, TokenError> {
             ))
         }
     };
-    let name = alg.value.as_str();
+    let name: &str = &alg.value;
     let symmetric =
         name.starts_with("HS") || name == "dir" || name.starts_with("PBES2") || is_aes_kw(name);
     if !symmetric {
         return Err(TokenError::AlgNotAllowed {
-            alg: alg.value.clone(),
+            alg: alg.value.to_string(),
             message: format!(
                 "Key for the {name} algorithm must be one of type KeyObject, CryptoKey, or JSON Web Key. Received an instance of Uint8Array"
             ),
@@ -243,7 +247,7 @@ pub(crate) fn header(segment: &str) -> Result<Header, TokenError> {
     }
     if !name.starts_with("HS") {
         return Err(TokenError::AlgNotAllowed {
-            alg: alg.value.clone(),
+            alg: alg.value.to_string(),
             message:
                 "Key must be one of type KeyObject or CryptoKey. Received an instance of Uint8Array"
                     .to_owned(),

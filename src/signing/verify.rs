@@ -159,65 +159,40 @@ impl fmt::Debug for Verifier {
     }
 }
 
-/// The key-independent work on one token, done at most once whichever key is tried.
-struct Token<'a> {
-    /// Split and header check: the same outcome under every key.
-    parsed: Result<(Parts<'a>, Header), TokenError>,
+/// The key-independent part of jose's checks before the MAC: split and protected header.
+/// Its outcome is the same under every key, so it runs once.
+struct Prepared<'a> {
+    parts: Parts<'a>,
+    header: Header,
     /// The decoded signature segment.
     tag: Vec<u8>,
-    /// The claims check, computed the first time a key's MAC matches.
-    claims: Option<Result<Document, TokenError>>,
 }
 
-impl<'a> Token<'a> {
-    fn new(signature: &'a str) -> Self {
-        let parsed = jwt::split(signature)
-            .and_then(|parts| jwt::header(parts.header).map(|header| (parts, header)));
-        let tag = match &parsed {
-            Ok((parts, _)) => jwt::decode_lenient(parts.signature),
-            Err(_) => Vec::new(),
-        };
-        Token {
-            parsed,
-            tag,
-            claims: None,
-        }
+impl<'a> Prepared<'a> {
+    fn new(signature: &'a str) -> Result<Self, TokenError> {
+        let parts = jwt::split(signature)?;
+        let header = jwt::header(parts.header)?;
+        Ok(Prepared {
+            parts,
+            header,
+            tag: jwt::decode_lenient(parts.signature),
+        })
     }
 
-    /// jose's `jwtVerify` under one key.
-    fn attempt(&mut self, key: &Key, opts: &VerifyOptions<'_>) -> Result<Algorithm, TokenError> {
-        let (parts, header) = self.parsed.clone()?;
+    /// The MAC step of jose's `jwtVerify` under one key.
+    fn check_mac(&self, key: &Key) -> Result<(), TokenError> {
         if key.text.is_empty() {
             return Err(TokenError::EmptyKey);
         }
-        let signed = [parts.header.as_bytes(), b".", parts.payload.as_bytes()];
-        if !key.verify_mac(header.alg, &signed, &self.tag) {
-            return Err(TokenError::SignatureMismatch);
-        }
-        let claims = self.claims.get_or_insert_with(|| {
-            if header.unencoded_payload {
-                return Err(TokenError::InvalidJwt {
-                    message: "JWTs MUST NOT use unencoded payload",
-                });
-            }
-            // Invalid JSON and non-objects fail alike in jose (`catch {}` then `isObject`).
-            let doc = json::parse_utf8_lossy(&jwt::decode_lenient(parts.payload))
-                .unwrap_or(Document::Other);
-            claims::check(&doc, opts.now, opts.clock_tolerance).map(|()| doc)
-        });
-        match claims {
-            Ok(_) => Ok(header.alg),
-            Err(err) => Err(err.clone()),
-        }
-    }
-
-    /// The claims checked by a successful [`attempt`](Self::attempt).
-    fn into_claims(self) -> Document {
-        match self.claims {
-            Some(Ok(doc)) => doc,
-            // Unreachable after a successful attempt; a document without claims fails the
-            // body check, so even then nothing is accepted.
-            _ => Document::Other,
+        let signed = [
+            self.parts.header.as_bytes(),
+            b".",
+            self.parts.payload.as_bytes(),
+        ];
+        if key.verify_mac(self.header.alg, &signed, &self.tag) {
+            Ok(())
+        } else {
+            Err(TokenError::SignatureMismatch)
         }
     }
 }
@@ -269,15 +244,62 @@ impl Verifier {
         body_sha256: &[u8; 32],
         opts: &VerifyOptions<'_>,
     ) -> Result<VerifiedClaims, VerifyError> {
-        let mut token = Token::new(signature);
-        let (slot, alg) = match token.attempt(&self.current, opts) {
-            Ok(alg) => (KeySlot::Current, alg),
-            Err(current) => match token.attempt(&self.next, opts) {
-                Ok(alg) => (KeySlot::Next, alg),
+        // jose's `jwtVerify` with the current key, then (on any failure) with the next key.
+        // The steps before the MAC and the claims checks after it do not depend on the key,
+        // so each runs at most once.
+        let prepared = Prepared::new(signature);
+        let check_mac = |key: &Key| match &prepared {
+            Ok(prepared) => prepared.check_mac(key),
+            Err(err) => Err(err.clone()),
+        };
+        let (slot, current_failure) = match check_mac(&self.current) {
+            Ok(()) => (KeySlot::Current, None),
+            Err(current) => match check_mac(&self.next) {
+                Ok(()) => (KeySlot::Next, Some(current)),
                 Err(next) => return Err(VerifyError::Rejected { current, next }),
             },
         };
-        let doc = token.into_claims();
+        let Ok(prepared) = &prepared else {
+            // A MAC check passed, so preparation succeeded; nothing to accept otherwise.
+            return Err(VerifyError::Rejected {
+                current: TokenError::SignatureMismatch,
+                next: TokenError::SignatureMismatch,
+            });
+        };
+        let alg = prepared.header.alg;
+
+        let payload = jwt::decode_lenient(prepared.parts.payload);
+        let text = json::decode_text(&payload);
+        let doc = if prepared.header.unencoded_payload {
+            Err(TokenError::InvalidJwt {
+                message: "JWTs MUST NOT use unencoded payload",
+            })
+        } else {
+            // Invalid JSON and non-objects fail alike in jose (`catch {}` then `isObject`).
+            let doc = json::parse(&text).unwrap_or(Document::Other);
+            claims::check(&doc, opts.now, opts.clock_tolerance).map(|()| doc)
+        };
+        let doc = match (doc, slot, current_failure) {
+            (Ok(doc), _, _) => doc,
+            // The official then retries the whole verification with the next key: its MAC
+            // decides, and if it matches too, the same claims fail the same way.
+            (Err(claims), KeySlot::Current, _) => {
+                let next = match check_mac(&self.next) {
+                    Ok(()) => claims.clone(),
+                    Err(err) => err,
+                };
+                return Err(VerifyError::Rejected {
+                    current: claims,
+                    next,
+                });
+            }
+            (Err(claims), KeySlot::Next, current) => {
+                return Err(VerifyError::Rejected {
+                    current: current.unwrap_or(TokenError::SignatureMismatch),
+                    next: claims,
+                })
+            }
+        };
 
         if let Some(url) = opts.url {
             match doc.get("sub") {

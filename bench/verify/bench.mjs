@@ -1,0 +1,139 @@
+// Receiver.verify throughput and latency, ours vs @upstash/qstash, side by side in one process.
+// Runs under Node and Deno. Driven by bench/verify/run.sh, which installs the packed tarball
+// and sets QSTASH_WASM_ENTRY to a module that re-exports it by package name.
+//
+//   node bench/verify/bench.mjs hot            -> JSON: ops/s and p99 per case and impl
+//   node bench/verify/bench.mjs cold official  -> JSON: ms for import + first verify
+//   node bench/verify/bench.mjs cold ours
+//
+// Tokens are minted with node:crypto HMAC (independent of both implementations).
+
+import { createHash, createHmac } from "node:crypto";
+
+const env = (name) =>
+  typeof Deno !== "undefined" ? Deno.env.get(name) : process.env[name];
+const argv = typeof Deno !== "undefined" ? Deno.args : process.argv.slice(2);
+const runtime =
+  typeof Deno !== "undefined" ? `deno ${Deno.version.deno}` : `node ${process.versions.node}`;
+
+const CURRENT = "sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r";
+const NEXT = "sig_5ZB6DVzB1wjE8S6rZ7eenA8Pdnhs";
+const URL_ = "https://example.com/api/webhook";
+
+function mint({ key = CURRENT, body, exp }) {
+  const now = Math.floor(Date.now() / 1000);
+  const b64 = (s) => Buffer.from(s).toString("base64url");
+  const header = b64('{"alg":"HS256","typ":"JWT"}');
+  const payload = b64(
+    JSON.stringify({
+      iss: "Upstash",
+      sub: URL_,
+      exp: exp ?? now + 3600,
+      nbf: 0,
+      iat: now,
+      jti: "jwt_bench",
+      body: createHash("sha256").update(body).digest("base64url") + "=",
+    }),
+  );
+  const input = `${header}.${payload}`;
+  return `${input}.${createHmac("sha256", key).update(input).digest("base64url")}`;
+}
+
+function cases() {
+  const body = (n) => "x".repeat(n);
+  const kib = body(1024);
+  const valid = (name, b) => ({ name, body: b, signature: mint({ body: b }), expect: true });
+  const good = mint({ body: kib });
+  const badSig = good.slice(0, -6) + (good.at(-6) === "A" ? "B" : "A") + good.slice(-5);
+  return [
+    valid("0 B", ""),
+    valid("1 KiB", kib),
+    valid("64 KiB", body(64 * 1024)),
+    valid("1 MiB", body(1024 * 1024)),
+    { name: "bad signature (1 KiB)", body: kib, signature: badSig, expect: false },
+    {
+      name: "expired (1 KiB)",
+      body: kib,
+      signature: mint({ body: kib, exp: Math.floor(Date.now() / 1000) - 60 }),
+      expect: false,
+    },
+  ];
+}
+
+async function load(which) {
+  if (which === "official") return (await import("@upstash/qstash")).Receiver;
+  const entry = env("QSTASH_WASM_ENTRY");
+  if (!entry) throw new Error("QSTASH_WASM_ENTRY is not set (run bench/verify/run.sh)");
+  const mod = await import(entry.startsWith("file:") ? entry : `file://${entry}`);
+  if (typeof mod.Receiver !== "function") throw new Error("the package does not export Receiver");
+  return mod.Receiver;
+}
+
+async function once(receiver, c, variant) {
+  const req = { signature: c.signature, body: c.body, url: URL_ };
+  try {
+    if (variant === "sync") return receiver.verifySync(req) === true;
+    return (await receiver.verify(req)) === true;
+  } catch {
+    return false;
+  }
+}
+
+/** ops/s over a time budget, and p99 of the per-call latency. */
+async function measure(receiver, c, variant) {
+  const big = c.body.length >= 512 * 1024;
+  const warm = big ? 10 : 300;
+  for (let i = 0; i < warm; i++) {
+    const ok = await once(receiver, c, variant);
+    if (ok !== c.expect) throw new Error(`${c.name}: expected ${c.expect}, got ${ok}`);
+  }
+  const budget = big ? 2000 : 1500;
+  const samples = [];
+  const start = performance.now();
+  let t = start;
+  while (t - start < budget || samples.length < 30) {
+    await once(receiver, c, variant);
+    const t2 = performance.now();
+    samples.push(t2 - t);
+    t = t2;
+  }
+  samples.sort((a, b) => a - b);
+  const p99 = samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.99))];
+  return { ops: samples.length / ((t - start) / 1000), p99, n: samples.length };
+}
+
+async function hot() {
+  const Official = await load("official");
+  const Ours = await load("ours");
+  const keys = { currentSigningKey: CURRENT, nextSigningKey: NEXT };
+  const impls = [
+    ["official", new Official(keys), "async"],
+    ["ours", new Ours(keys), "async"],
+  ];
+  const oursSync = new Ours(keys);
+  if (typeof oursSync.verifySync === "function") impls.push(["ours verifySync", oursSync, "sync"]);
+  const rows = [];
+  for (const c of cases()) {
+    // Interleave implementations per case so drift on a shared machine hits both alike.
+    const row = { case: c.name };
+    for (const [name, receiver, variant] of impls) row[name] = await measure(receiver, c, variant);
+    rows.push(row);
+  }
+  console.log(JSON.stringify({ runtime, impls: impls.map((i) => i[0]), rows }));
+}
+
+async function cold(which) {
+  // Measured from the start of this module's evaluation: import + construct + first verify.
+  const t0 = performance.now();
+  const Receiver = await load(which);
+  const t1 = performance.now();
+  const body = '{"hello":"world"}';
+  const r = new Receiver({ currentSigningKey: CURRENT, nextSigningKey: NEXT });
+  const ok = await r.verify({ signature: mint({ body }), body, url: URL_ });
+  const t2 = performance.now();
+  if (ok !== true) throw new Error("first verify failed");
+  console.log(JSON.stringify({ runtime, which, importMs: t1 - t0, firstVerifyMs: t2 - t1, totalMs: t2 - t0 }));
+}
+
+if (argv[0] === "cold") await cold(argv[1]);
+else await hot();

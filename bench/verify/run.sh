@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Receiver.verify benchmark: ours (the packed npm package) vs @upstash/qstash, same process,
+# under Node and Deno; cold start in fresh processes; gzip sizes. Writes bench/verify/RESULTS.md.
+#
+#   bench/verify/run.sh            # uses pkg/*.tgz (builds it with scripts/build-pkg.sh if absent)
+#   QSTASH_BENCH_RUNTIMES=node bench/verify/run.sh
+#
+# Not a test: it prints numbers. On a shared 2-core machine expect +-20% run to run.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+export PATH="$ROOT/node_modules/.bin:$PATH"
+log() { printf '[bench/verify] %s\n' "$*" >&2; }
+RUNTIMES=${QSTASH_BENCH_RUNTIMES:-node deno}
+COLD_RUNS=${QSTASH_BENCH_COLD_RUNS:-9}
+
+shopt -s nullglob
+tgz=(pkg/*.tgz)
+if [[ ${#tgz[@]} -eq 0 ]]; then
+  log "no pkg/*.tgz: building it (scripts/build-pkg.sh)"
+  scripts/build-pkg.sh
+  tgz=(pkg/*.tgz)
+fi
+TARBALL="$ROOT/${tgz[0]}"
+NAME=$(tar -xOzf "$TARBALL" package/package.json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).name))')
+
+WORK="$ROOT/bench/.work/verify"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+printf '{ "private": true, "type": "module" }\n' >"$WORK/package.json"
+(cd "$WORK" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error "$TARBALL" >/dev/null)
+printf 'export * from "%s";\n' "$NAME" >"$WORK/entry.mjs"
+export QSTASH_WASM_ENTRY="$WORK/entry.mjs"
+
+for rt in $RUNTIMES; do
+  case $rt in
+    node) run=(node bench/verify/bench.mjs) ;;
+    deno) run=(deno run -A bench/verify/bench.mjs) ;;
+    *) log "unknown runtime $rt"; exit 1 ;;
+  esac
+  log "$rt: hot loop"
+  "${run[@]}" hot >"$WORK/hot-$rt.json"
+  log "$rt: cold start x$COLD_RUNS"
+  : >"$WORK/cold-$rt.jsonl"
+  for _ in $(seq "$COLD_RUNS"); do
+    for which in official ours; do
+      start=$(date +%s%N)
+      line=$("${run[@]}" cold "$which")
+      end=$(date +%s%N)
+      printf '%s\n' "${line%\}},\"wallMs\":$(((end - start) / 1000000))}" >>"$WORK/cold-$rt.jsonl"
+    done
+  done
+done
+
+log "sizes (esbuild --bundle --minify, gzip -9)"
+cat >"$WORK/official-receiver.mjs" <<'JS'
+export { Receiver } from "@upstash/qstash";
+JS
+cat >"$WORK/ours-receiver.mjs" <<JS
+export { Receiver } from "$NAME";
+JS
+esbuild "$WORK/official-receiver.mjs" --bundle --minify --format=esm --platform=browser \
+  --log-level=error --outfile="$WORK/official-receiver.bundle.js"
+(cd "$WORK" && esbuild ours-receiver.mjs --bundle --minify --format=esm --platform=browser \
+  --loader:.wasm=file --log-level=error --outdir=ours-bundle)
+gz() { gzip -9c "$@" | wc -c; }
+WASM=$(ls "$WORK"/node_modules/"$NAME"/*.wasm | head -1)
+{
+  printf '{"officialJs":%s,"officialJsRaw":%s,' "$(gz "$WORK/official-receiver.bundle.js")" "$(wc -c <"$WORK/official-receiver.bundle.js")"
+  printf '"oursJs":%s,"oursJsRaw":%s,' "$(cat "$WORK"/ours-bundle/*.js | gzip -9c | wc -c)" "$(cat "$WORK"/ours-bundle/*.js | wc -c)"
+  printf '"oursWasm":%s,"oursWasmRaw":%s}\n' "$(gz "$WASM")" "$(wc -c <"$WASM")"
+} >"$WORK/sizes.json"
+
+node bench/verify/render.mjs "$WORK" "bench/verify/run.sh" >bench/verify/RESULTS.md
+cat bench/verify/RESULTS.md

@@ -31,6 +31,12 @@ fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
+/// Builds the request now and sends it without a Rust future; a build error rejects the
+/// promise (every official method is `async`, so nothing throws synchronously).
+fn send(http: &Http, parse: bool, build: impl FnOnce() -> Result<Req, JsValue>) -> Promise {
+    http.dispatch_result(build(), parse)
+}
+
 fn is_empty_array(v: &JsValue) -> bool {
     Array::is_array(v) && v.unchecked_ref::<Array>().length() == 0
 }
@@ -105,11 +111,9 @@ impl Messages {
 
     /// Deprecated: `DELETE /v2/messages/{id}`, body ignored.
     pub fn delete(&self, message_id: JsValue) -> Promise {
-        let http = self.http.clone();
-        promise(async move {
+        send(&self.http, false, || {
             let id = assert_non_empty(&message_id, "Message id")?;
-            http.void(Req::new("DELETE", &["v2", "messages"]).seg(id))
-                .await
+            Ok(Req::new("DELETE", &["v2", "messages"]).seg(id))
         })
     }
 
@@ -154,9 +158,8 @@ fn reshape_schedule(s: &JsValue) {
 impl Schedules {
     /// `POST /v2/schedules/{destination}` with the schedule headers.
     pub fn create(&self, request: JsValue) -> Promise {
-        let http = self.http.clone();
-        promise(async move {
-            let headers = http.wrap_global(options::schedule_headers(&request)?)?;
+        send(&self.http, true, || {
+            let headers = self.http.wrap_global(options::schedule_headers(&request)?)?;
             let mut req =
                 Req::new("POST", &["v2", "schedules"]).seg(text(&get(&request, "destination")));
             req.headers = headers;
@@ -164,7 +167,7 @@ impl Schedules {
             if !body.is_undefined() {
                 req.body = super::client::Body::Js(body);
             }
-            http.json(req).await
+            Ok(req)
         })
     }
 
@@ -195,35 +198,27 @@ impl Schedules {
 
     /// Delete.
     pub fn delete(&self, schedule_id: JsValue) -> Promise {
-        let http = self.http.clone();
-        promise(async move {
+        send(&self.http, false, || {
             let id = assert_non_empty(&schedule_id, "Schedule id")?;
-            http.void(Req::new("DELETE", &["v2", "schedules"]).seg(id))
-                .await
+            Ok(Req::new("DELETE", &["v2", "schedules"]).seg(id))
         })
     }
 
     /// `PATCH /v2/schedules/{id}/pause`.
     pub fn pause(&self, request: JsValue) -> Promise {
-        let http = self.http.clone();
-        promise(async move {
+        send(&self.http, false, || {
             let id = text(&get(&request, "schedule"));
-            http.void(Req::new("PATCH", &["v2", "schedules"]).seg(id).seg("pause"))
-                .await
+            Ok(Req::new("PATCH", &["v2", "schedules"]).seg(id).seg("pause"))
         })
     }
 
     /// `PATCH /v2/schedules/{id}/resume`.
     pub fn resume(&self, request: JsValue) -> Promise {
-        let http = self.http.clone();
-        promise(async move {
+        send(&self.http, false, || {
             let id = text(&get(&request, "schedule"));
-            http.void(
-                Req::new("PATCH", &["v2", "schedules"])
-                    .seg(id)
-                    .seg("resume"),
-            )
-            .await
+            Ok(Req::new("PATCH", &["v2", "schedules"])
+                .seg(id)
+                .seg("resume"))
         })
     }
 }
@@ -250,52 +245,45 @@ impl UrlGroups {
     /// `POST /v2/topics/{name}/endpoints`.
     #[wasm_bindgen(js_name = addEndpoints)]
     pub fn add_endpoints(&self, request: JsValue) -> Promise {
-        let http = self.http.clone();
-        promise(async move {
+        send(&self.http, false, || {
             let req = Req::new("POST", &["v2", "topics"])
                 .seg(text(&get(&request, "name")))
                 .seg("endpoints")
                 .json(endpoints_body(&request)?);
-            http.void(req).await
+            Ok(req)
         })
     }
 
     /// `DELETE /v2/topics/{name}/endpoints`.
     #[wasm_bindgen(js_name = removeEndpoints)]
     pub fn remove_endpoints(&self, request: JsValue) -> Promise {
-        let http = self.http.clone();
-        promise(async move {
+        send(&self.http, false, || {
             let req = Req::new("DELETE", &["v2", "topics"])
                 .seg(text(&get(&request, "name")))
                 .seg("endpoints")
                 .json(endpoints_body(&request)?);
-            http.void(req).await
+            Ok(req)
         })
     }
 
     /// Every group.
     pub fn list(&self) -> Promise {
-        let http = self.http.clone();
-        promise(async move { http.json(Req::new("GET", &["v2", "topics"])).await })
+        send(&self.http, true, || Ok(Req::new("GET", &["v2", "topics"])))
     }
 
     /// One group.
     pub fn get(&self, name: JsValue) -> Promise {
-        let http = self.http.clone();
-        promise(async move {
+        send(&self.http, true, || {
             let name = assert_non_empty(&name, "Url group name")?;
-            http.json(Req::new("GET", &["v2", "topics"]).seg(name))
-                .await
+            Ok(Req::new("GET", &["v2", "topics"]).seg(name))
         })
     }
 
     /// Delete a group.
     pub fn delete(&self, name: JsValue) -> Promise {
-        let http = self.http.clone();
-        promise(async move {
+        send(&self.http, false, || {
             let name = assert_non_empty(&name, "Url group name")?;
-            http.void(Req::new("DELETE", &["v2", "topics"]).seg(name))
-                .await
+            Ok(Req::new("DELETE", &["v2", "topics"]).seg(name))
         })
     }
 }
@@ -412,11 +400,9 @@ impl Dlq {
     /// Extension: retry one message, `POST /v2/dlq/retry/{dlqId}`.
     #[wasm_bindgen(js_name = retryOne)]
     pub fn retry_one(&self, dlq_id: JsValue) -> Promise {
-        let http = self.http.clone();
-        promise(async move {
+        send(&self.http, true, || {
             let id = assert_non_empty(&dlq_id, "DLQ id")?;
-            http.json(Req::new("POST", &["v2", "dlq", "retry"]).seg(id))
-                .await
+            Ok(Req::new("POST", &["v2", "dlq", "retry"]).seg(id))
         })
     }
 }
@@ -447,9 +433,8 @@ impl Queue {
 impl Queue {
     /// `POST /v2/queues` with `{queueName, parallelism, paused}`.
     pub fn upsert(&self, request: JsValue) -> Promise {
-        let http = self.http.clone();
         let name = self.name();
-        promise(async move {
+        send(&self.http, false, || {
             let name = name?;
             let p = get(&request, "parallelism");
             let paused = get(&request, "paused");
@@ -474,33 +459,28 @@ impl Queue {
             ]);
             let req = Req::new("POST", &["v2", "queues"])
                 .json(String::from(js_sys::JSON::stringify(&body)?));
-            http.void(req).await
+            Ok(req)
         })
     }
 
     /// Details.
     pub fn get(&self) -> Promise {
-        let http = self.http.clone();
         let name = self.name();
-        promise(async move {
-            http.json(Req::new("GET", &["v2", "queues"]).seg(name?))
-                .await
+        send(&self.http, true, || {
+            Ok(Req::new("GET", &["v2", "queues"]).seg(name?))
         })
     }
 
     /// Every queue.
     pub fn list(&self) -> Promise {
-        let http = self.http.clone();
-        promise(async move { http.json(Req::new("GET", &["v2", "queues"])).await })
+        send(&self.http, true, || Ok(Req::new("GET", &["v2", "queues"])))
     }
 
     /// Delete.
     pub fn delete(&self) -> Promise {
-        let http = self.http.clone();
         let name = self.name();
-        promise(async move {
-            http.void(Req::new("DELETE", &["v2", "queues"]).seg(name?))
-                .await
+        send(&self.http, false, || {
+            Ok(Req::new("DELETE", &["v2", "queues"]).seg(name?))
         })
     }
 
@@ -524,21 +504,17 @@ impl Queue {
 
     /// Pause delivery.
     pub fn pause(&self) -> Promise {
-        let http = self.http.clone();
         let name = self.name();
-        promise(async move {
-            http.void(Req::new("POST", &["v2", "queues"]).seg(name?).seg("pause"))
-                .await
+        send(&self.http, false, || {
+            Ok(Req::new("POST", &["v2", "queues"]).seg(name?).seg("pause"))
         })
     }
 
     /// Resume delivery.
     pub fn resume(&self) -> Promise {
-        let http = self.http.clone();
         let name = self.name();
-        promise(async move {
-            http.void(Req::new("POST", &["v2", "queues"]).seg(name?).seg("resume"))
-                .await
+        send(&self.http, false, || {
+            Ok(Req::new("POST", &["v2", "queues"]).seg(name?).seg("resume"))
         })
     }
 }
@@ -559,17 +535,16 @@ impl FlowControlApi {
 impl FlowControlApi {
     /// Extension: `GET /v2/flowControl`.
     pub fn list(&self) -> Promise {
-        let http = self.http.clone();
-        promise(async move { http.json(Req::new("GET", &["v2", "flowControl"])).await })
+        send(&self.http, true, || {
+            Ok(Req::new("GET", &["v2", "flowControl"]))
+        })
     }
 
     /// One key.
     pub fn get(&self, key: JsValue) -> Promise {
-        let http = self.http.clone();
-        promise(async move {
+        send(&self.http, true, || {
             let key = assert_non_empty(&key, "Flow control key")?;
-            http.json(Req::new("GET", &["v2", "flowControl"]).seg(key))
-                .await
+            Ok(Req::new("GET", &["v2", "flowControl"]).seg(key))
         })
     }
 
@@ -666,13 +641,13 @@ impl SigningKeysApi {
 impl SigningKeysApi {
     /// `GET /v2/keys` → `{current, next}`.
     pub fn get(&self) -> Promise {
-        let http = self.http.clone();
-        promise(async move { http.json(Req::new("GET", &["v2", "keys"])).await })
+        send(&self.http, true, || Ok(Req::new("GET", &["v2", "keys"])))
     }
 
     /// `POST /v2/keys/rotate` → `{current, next}`.
     pub fn rotate(&self) -> Promise {
-        let http = self.http.clone();
-        promise(async move { http.json(Req::new("POST", &["v2", "keys", "rotate"])).await })
+        send(&self.http, true, || {
+            Ok(Req::new("POST", &["v2", "keys", "rotate"]))
+        })
     }
 }

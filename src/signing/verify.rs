@@ -43,6 +43,7 @@ impl VerifyOptions<'_> {
         }
     }
 }
+
 /// The claims of a token whose signature and claims passed. Fields are `None` when the claim is
 /// absent (jose does not require them) or, for strings, not a string.
 #[derive(Debug, Clone, PartialEq)]

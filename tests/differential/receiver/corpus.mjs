@@ -264,6 +264,56 @@ function mutations(token, other) {
   ];
 }
 
+/** Deterministic PRNG (mulberry32), so a failing case reproduces. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Characters Node's base64 decoder treats specially: '=' stops it, bytes outside the alphabet
+// are skipped, a UTF-16 unit above 0xFF counts as its low byte ('\u0141' reads as 'A', the
+// emoji's surrogates as '=' and NUL). No lone surrogates: they cannot cross into Rust intact.
+const NOISE = [..."=.+/-_ \t\n!~AZaz09", "\u00e9", "\u0141", "\u20ac", "\u{1F600}", "\u00c1", "\u0000"];
+
+/** Random edits of a valid token: mostly in the signature, where decoding leniency matters. */
+function fuzz(token, count, seed) {
+  const rand = prng(seed);
+  const pick = (xs) => xs[Math.floor(rand() * xs.length)];
+  const out = [];
+  for (let n = 0; n < count; n++) {
+    let [h, p, sig] = token.split(".");
+    const edits = 1 + Math.floor(rand() * 3);
+    const target = rand() < 0.8 ? "sig" : pick(["h", "p", "all"]);
+    for (let e = 0; e < edits; e++) {
+      const edit = (str) => {
+        const at = Math.floor(rand() * (str.length + 1));
+        switch (pick(["insert", "insert", "append", "delete", "replace"])) {
+          case "insert":
+            return str.slice(0, at) + pick(NOISE) + str.slice(at);
+          case "append":
+            return str + pick(NOISE);
+          case "delete":
+            return str.slice(0, at) + str.slice(at + 1);
+          default:
+            return str.slice(0, at) + pick(NOISE) + str.slice(at + 1);
+        }
+      };
+      if (target === "sig") sig = edit(sig);
+      else if (target === "h") h = edit(h);
+      else if (target === "p") p = edit(p);
+      else [h, p, sig] = edit(`${h}.${p}.${sig}`).split(".").concat(["", "", ""]).slice(0, 3);
+    }
+    out.push(`${h}.${p}.${sig}`);
+  }
+  return out;
+}
+
 const GARBAGE = [
   "",
   ".",
@@ -358,5 +408,15 @@ export async function buildCorpus(now, mintOurs) {
   }
 
   GARBAGE.forEach((g, i) => add(`garbage/${i}`, "garbage", { signature: g, body: "", url: URLS[0] }));
+
+  // Seeded random edits of valid tokens (both minters, all three algorithms).
+  specs.forEach((spec, i) => {
+    if (!spec.name.endsWith("/valid") || spec.name.includes("/other/")) return;
+    for (const [source, tokens] of [["ours", ours], ["jose", joseTokens]]) {
+      fuzz(tokens[i], 60, 1000 + i * 2 + (source === "ours" ? 0 : 1)).forEach((signature, n) =>
+        add(`fuzz/${source}/${spec.name}/${n}`, "fuzz", { signature, body: spec.body, url: spec.url }),
+      );
+    }
+  });
   return cases;
 }

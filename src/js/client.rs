@@ -38,12 +38,46 @@ use super::resources::{
 export function sendChecked(url, init, parse, recover) {
   return fetchChecked(url, init, parse).catch((e) => recover(e, url, init, parse));
 }
+const LOG_PREFIX = \"[Upstash QStash]\";
+function describeRequest(method, url) {
+  const { origin, pathname } = new URL(url);
+  const safePath = pathname.replace(/\\/[a-z][\\w+.-]*:\\/\\/.*$/i, (destination) => {
+    try {
+      const d = new URL(destination.slice(1));
+      return `/${d.origin}${d.pathname === \"/\" ? \"\" : \"/\\u2026\"}`;
+    } catch {
+      return \"/<destination>\";
+    }
+  });
+  return `${method ?? \"GET\"} ${origin}${safePath}`;
+}
+function formatError(error) {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause;
+  return cause instanceof Error ? `${error.message} (cause: ${cause.message})` : error.message;
+}
+export function logRetry(method, url, attempt, total, ms, error) {
+  console.warn(`${LOG_PREFIX} ${describeRequest(method, url)} failed (attempt ${attempt}/${total}), retrying in ${Math.round(ms)}ms: ${formatError(error)}`);
+}
+export function logGaveUp(method, url, total, error) {
+  console.error(`${LOG_PREFIX} ${describeRequest(method, url)} failed after ${total} ${total === 1 ? \"attempt\" : \"attempts\"}: ${formatError(error)}`);
+}
+export function logStatus(method, url, status) {
+  console.error(`${LOG_PREFIX} ${describeRequest(method, url)} failed with status ${status}`);
+}
 ")]
 extern "C" {
     #[wasm_bindgen(js_name = fetchChecked, catch)]
     fn fetch_checked(url: &str, init: &JsValue, parse: bool) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_name = sendChecked)]
     fn send_checked(url: &str, init: &JsValue, parse: bool, recover: &JsValue) -> Promise;
+    // The official SDK's console lines for a retried, failed or rejected request (same text).
+    #[wasm_bindgen(js_name = logRetry)]
+    fn log_retry(method: &str, url: &str, attempt: u32, total: u32, ms: f64, error: &JsValue);
+    #[wasm_bindgen(js_name = logGaveUp)]
+    fn log_gave_up(method: &str, url: &str, total: u32, error: &JsValue);
+    #[wasm_bindgen(js_name = logStatus)]
+    fn log_status(method: &str, url: &str, status: u16);
 }
 
 #[wasm_bindgen]
@@ -205,45 +239,57 @@ impl Retry {
     }
 }
 
-/// The attempt loop of `requestWithBackoff`, from attempt `index` on; `last_error` is the
-/// failure of attempt `index - 1` when `index > 0`. Network failures (fetch rejecting) are
-/// retried after `backoff(index)`; an error status or a non-JSON body ends it at once.
+/// The attempt loop of `requestWithBackoff`. `first_failure` is the (network) failure of the
+/// first attempt when the JS fast path already made it. A network failure (fetch rejecting) is
+/// retried after `backoff(index)` while attempts remain; an error status or a non-JSON body
+/// ends the loop at once. Logs the official SDK's console lines.
 async fn attempt_loop(
     retry: &Retry,
     url: &str,
     init: &JsValue,
     parse: bool,
-    mut index: u32,
-    mut last_error: JsValue,
+    first_failure: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    while index <= retry.attempts {
-        if index > 0 {
-            sleep(retry.backoff_ms(index - 1)).await;
-        }
-        let attempt = match fetch_checked(url, init, parse) {
-            Ok(p) => JsFuture::from(p).await,
-            Err(e) => Err(e),
+    let method = text(&get(init, "method"));
+    let total = retry.attempts + 1;
+    let mut failure = first_failure;
+    let mut index = 0;
+    loop {
+        let error = match failure.take() {
+            Some(e) => e,
+            None => {
+                let attempt = match fetch_checked(url, init, parse) {
+                    Ok(p) => JsFuture::from(p).await,
+                    Err(e) => Err(e),
+                };
+                match attempt {
+                    Ok(v) => return Ok(v),
+                    Err(e) => classify_rejection(e, &method, url).await?,
+                }
+            }
         };
-        match attempt {
-            Ok(v) => return Ok(v),
-            Err(e) => match classify_rejection(e).await {
-                Ok(network) => last_error = network,
-                Err(final_error) => return Err(final_error),
-            },
+        if index < retry.attempts {
+            let ms = retry.backoff_ms(index);
+            log_retry(&method, url, index + 1, total, ms, &error);
+            sleep(ms).await;
+            index += 1;
+        } else {
+            log_gave_up(&method, url, total, &error);
+            if error.is_undefined() {
+                return Err(js_sys::Error::new("Exhausted all retries").into());
+            }
+            return Err(error);
         }
-        index += 1;
     }
-    if last_error.is_undefined() {
-        return Err(js_sys::Error::new("Exhausted all retries").into());
-    }
-    Err(last_error)
 }
 
 /// Sorts a `fetchChecked` rejection: `Ok(error)` for a network failure (retryable),
 /// `Err(error to throw)` for an error status (the official class) or a non-JSON body.
-async fn classify_rejection(e: JsValue) -> Result<JsValue, JsValue> {
+async fn classify_rejection(e: JsValue, method: &str, url: &str) -> Result<JsValue, JsValue> {
     if e.is_instance_of::<web_sys::Response>() {
-        return Err(response_error(e.unchecked_into()).await);
+        let response: web_sys::Response = e.unchecked_into();
+        log_status(method, url, response.status());
+        return Err(response_error(response).await);
     }
     if Array::is_array(&e) {
         return Err(e.unchecked_into::<Array>().get(0));
@@ -284,8 +330,9 @@ impl Http {
             move |error: JsValue, url: String, init: JsValue, parse: bool| {
                 let policy = policy.clone();
                 future_to_promise(async move {
-                    let network = classify_rejection(error).await?;
-                    attempt_loop(&policy, &url, &init, parse, 1, network).await
+                    let method = text(&get(&init, "method"));
+                    let network = classify_rejection(error, &method, &url).await?;
+                    attempt_loop(&policy, &url, &init, parse, Some(network)).await
                 })
             },
         )
@@ -364,13 +411,13 @@ impl Http {
     /// Sends and parses the JSON body (`response.json()`), for callers that reshape it.
     pub(crate) async fn json(&self, req: Req) -> Result<JsValue, JsValue> {
         let (url, init) = self.prepare(&req);
-        attempt_loop(&self.retry, &url, &init, true, 0, JsValue::UNDEFINED).await
+        attempt_loop(&self.retry, &url, &init, true, None).await
     }
 
     /// Sends and ignores the body (`parseResponseAsJson: false`).
     pub(crate) async fn void(&self, req: Req) -> Result<JsValue, JsValue> {
         let (url, init) = self.prepare(&req);
-        attempt_loop(&self.retry, &url, &init, false, 0, JsValue::UNDEFINED).await?;
+        attempt_loop(&self.retry, &url, &init, false, None).await?;
         Ok(JsValue::UNDEFINED)
     }
 }

@@ -85,9 +85,11 @@ async function runOne(lib, server, c) {
   server.state.records.length = 0;
   const client = new lib.Client({ baseUrl: server.url + baseUrlSuffix, token: "test-token", ...config });
   let outcome;
-  // Both SDKs log failed requests with console.error; keep the report readable.
+  // Both SDKs log failed requests with console.error/warn: capture the lines and compare them.
   const saved = [console.error, console.warn];
-  console.error = console.warn = () => {};
+  const logs = [];
+  console.error = (...a) => logs.push(`error: ${a.join(" ")}`);
+  console.warn = (...a) => logs.push(`warn: ${a.join(" ")}`);
   try {
     if (c.respond) server.state.next = c.respond;
     const value = await c.run(client, lib);
@@ -98,7 +100,7 @@ async function runOne(lib, server, c) {
     [console.error, console.warn] = saved;
     server.state.next = null;
   }
-  return { requests: server.state.records.map(normaliseRequest), outcome };
+  return { requests: server.state.records.map(normaliseRequest), outcome, logs };
 }
 
 function diff(label, a, b, out) {
@@ -123,6 +125,7 @@ for (const c of cases) {
     const g = got.requests[i];
     for (const k of ["method", "path", "query", "headers", "body"]) diff(`request[${i}].${k}`, w[k], g[k], out);
   }
+  diff("console output", want.logs, got.logs, out);
   if (want.outcome.ok !== got.outcome.ok) {
     out.push(`  outcome: official ${want.outcome.ok ? "resolved" : "threw"}, ours ${got.outcome.ok ? "resolved" : "threw"}`);
     diff("outcome", want.outcome, got.outcome, out);
@@ -139,6 +142,58 @@ for (const c of cases) {
     console.log(`ok   ${c.name}`);
   }
 }
+// Network failures (a closed port): both clients must make the same number of fetch calls,
+// call the backoff with the same indexes, log the same lines and throw the same error.
+const closedUrl = await (async () => {
+  const { createServer } = await import("node:http");
+  const s = createServer();
+  await new Promise((r) => s.listen(0, "127.0.0.1", r));
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  return `http://127.0.0.1:${port}`;
+})();
+const networkCases = [
+  { name: "network: retries 2 with backoff", config: { retry: { retries: 2, backoff: (n) => n } }, run: (c) => c.publish({ url: "https://example.com/x", body: "b" }) },
+  { name: "network: retry false", config: { retry: false }, run: (c) => c.messages.get("m") },
+  { name: "network: default retries, custom backoff", config: { retry: { backoff: () => 0 } }, run: (c) => c.queue().list() },
+  { name: "network: void endpoint", config: { retry: { retries: 1, backoff: () => 0 } }, run: (c) => c.queue({ queueName: "q" }).delete() },
+];
+async function runNetwork(lib, nc) {
+  const original = globalThis.fetch;
+  let calls = 0;
+  const backoffs = [];
+  globalThis.fetch = (...a) => { calls++; return original(...a); };
+  const saved = [console.error, console.warn];
+  const logs = [];
+  console.error = (...a) => logs.push(`error: ${a.join(" ")}`);
+  console.warn = (...a) => logs.push(`warn: ${a.join(" ")}`);
+  const retry = nc.config.retry && { ...nc.config.retry, backoff: nc.config.retry.backoff && ((n) => { backoffs.push(n); return nc.config.retry.backoff(n); }) };
+  let outcome;
+  try {
+    const client = new lib.Client({ baseUrl: closedUrl, token: "t", ...nc.config, retry });
+    outcome = { ok: true, value: await nc.run(client) };
+  } catch (err) {
+    outcome = { ok: false, error: { class: err?.constructor?.name, message: err?.message, cause: err?.cause?.code } };
+  } finally {
+    globalThis.fetch = original;
+    [console.error, console.warn] = saved;
+  }
+  return { calls, backoffs, logs, outcome };
+}
+for (const nc of networkCases) {
+  const want = await runNetwork(official, nc);
+  const got = await runNetwork(ours, nc);
+  const out = [];
+  for (const k of ["calls", "backoffs", "logs", "outcome"]) diff(k, want[k], got[k], out);
+  if (out.length) {
+    mismatches += out.length;
+    failed.push(nc.name);
+    console.log(`FAIL ${nc.name}\n${out.join("\n")}`);
+  } else {
+    console.log(`ok   ${nc.name} (${got.calls} fetch calls)`);
+  }
+}
+
 // Our extensions have no official counterpart: check the request each one sends and that the
 // JSON answer comes back unchanged (or reshaped like the official's DLQ messages).
 const extensionCases = [
@@ -179,7 +234,7 @@ for (const e of extensionCases) {
 }
 await server.close();
 
-console.log(`\nwire: ${cases.length} differential cases + ${extensionCases.length} extension cases, ${cases.length + extensionCases.length - failed.length} passed, ${failed.length} with ${mismatches} mismatches`);
+console.log(`\nwire: ${cases.length} differential cases + ${networkCases.length} network-failure cases + ${extensionCases.length} extension cases, ${cases.length + networkCases.length + extensionCases.length - failed.length} passed, ${failed.length} with ${mismatches} mismatches`);
 if (failed.length) {
   console.log(`mismatching cases:\n  - ${failed.join("\n  - ")}`);
   process.exit(1);

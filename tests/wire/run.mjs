@@ -194,6 +194,76 @@ for (const nc of networkCases) {
   }
 }
 
+// Configuration from the environment: both clients are built under the same `process.env` and
+// `fetch` is stubbed, so we compare where the request goes, with which token, which telemetry
+// headers (names; platform/runtime values), the warnings printed and constructor errors.
+// NODE_ENV=production keeps the official SDK's dev mode from starting (or downloading) its dev
+// server; dev-mode credentials are still applied.
+const envCases = [
+  { name: "env QSTASH_URL + QSTASH_TOKEN", env: { QSTASH_URL: "http://env.example/", QSTASH_TOKEN: "env-token" }, config: {} },
+  { name: "env URL + config token", env: { QSTASH_URL: "http://env.example" }, config: { token: "cfg" } },
+  { name: "config beats env", env: { QSTASH_URL: "http://env.example", QSTASH_TOKEN: "env" }, config: { baseUrl: "http://cfg.example", token: "cfg" } },
+  { name: "region creds beat a partial config", env: { QSTASH_REGION: "eu-central-1", EU_CENTRAL_1_QSTASH_URL: "http://eu.example", EU_CENTRAL_1_QSTASH_TOKEN: "eu" }, config: { token: "cfg" } },
+  { name: "region without creds warns and falls back", env: { QSTASH_REGION: "US_EAST_1", QSTASH_URL: "http://fallback.example", QSTASH_TOKEN: "f" }, config: {} },
+  { name: "invalid region warns", env: { QSTASH_REGION: "mars-1", QSTASH_TOKEN: "t" }, config: { baseUrl: "http://x.example" } },
+  { name: "QSTASH_DEV=1 uses the dev server and token", env: { QSTASH_DEV: "1", NODE_ENV: "production" }, config: {} },
+  { name: "QSTASH_DEV=true with QSTASH_DEV_PORT, config ignored with a warning", env: { QSTASH_DEV: "true", QSTASH_DEV_PORT: "9999", NODE_ENV: "production" }, config: { baseUrl: "http://cfg.example", token: "cfg" } },
+  { name: "devMode: true", env: { NODE_ENV: "production" }, config: { devMode: true } },
+  { name: "devMode: false beats QSTASH_DEV", env: { QSTASH_DEV: "1", NODE_ENV: "production" }, config: { devMode: false, baseUrl: "http://cfg.example", token: "cfg" } },
+  { name: "invalid QSTASH_DEV throws", env: { QSTASH_DEV: "maybe" }, config: {} },
+  { name: "no token warns", env: {}, config: { baseUrl: "http://cfg.example" } },
+  { name: "/v2/publish base URL rewritten", env: {}, config: { baseUrl: "https://qstash.upstash.io/v2/publish/", token: "t" } },
+  { name: "UPSTASH_DISABLE_TELEMETRY", env: { UPSTASH_DISABLE_TELEMETRY: "1" }, config: { baseUrl: "http://cfg.example", token: "t" } },
+  { name: "telemetry platform vercel", env: { VERCEL: "1" }, config: { baseUrl: "http://cfg.example", token: "t" } },
+  { name: "telemetry platform aws", env: { AWS_REGION: "eu-west-1" }, config: { baseUrl: "http://cfg.example", token: "t" } },
+];
+async function runEnv(lib, ec) {
+  const savedEnv = { ...process.env };
+  Object.assign(process.env, ec.env);
+  const original = globalThis.fetch;
+  const requests = [];
+  globalThis.fetch = async (url, init) => {
+    const h = new Headers(init?.headers);
+    requests.push({
+      url: String(url),
+      authorization: h.get("authorization"),
+      telemetry: [...h.keys()].filter((k) => k.startsWith("upstash-telemetry-")).map((k) => (k.endsWith("-sdk") ? k : `${k}=${h.get(k)}`)),
+    });
+    return new Response('{"messageId":"m"}', { status: 201 });
+  };
+  const saved = [console.error, console.warn, console.log];
+  const logs = [];
+  console.error = (...a) => logs.push(`error: ${a.join(" ")}`);
+  console.warn = (...a) => logs.push(`warn: ${a.join(" ")}`);
+  console.log = (...a) => logs.push(`log: ${a.join(" ")}`);
+  let outcome;
+  try {
+    const client = new lib.Client(ec.config);
+    outcome = { ok: true, value: await client.publish({ url: "https://example.com/x" }) };
+  } catch (err) {
+    outcome = { ok: false, error: { class: err?.constructor?.name, message: err?.message } };
+  } finally {
+    globalThis.fetch = original;
+    [console.error, console.warn, console.log] = saved;
+    for (const k of Object.keys(process.env)) if (!(k in savedEnv)) delete process.env[k];
+    Object.assign(process.env, savedEnv);
+  }
+  return { requests, logs, outcome };
+}
+for (const ec of envCases) {
+  const want = await runEnv(official, ec);
+  const got = await runEnv(ours, ec);
+  const out = [];
+  for (const k of ["requests", "logs", "outcome"]) diff(k, want[k], got[k], out);
+  if (out.length) {
+    mismatches += out.length;
+    failed.push(ec.name);
+    console.log(`FAIL ${ec.name}\n${out.join("\n")}`);
+  } else {
+    console.log(`ok   ${ec.name}`);
+  }
+}
+
 // Our extensions have no official counterpart: check the request each one sends and that the
 // JSON answer comes back unchanged (or reshaped like the official's DLQ messages).
 const extensionCases = [
@@ -234,7 +304,7 @@ for (const e of extensionCases) {
 }
 await server.close();
 
-console.log(`\nwire: ${cases.length} differential cases + ${networkCases.length} network-failure cases + ${extensionCases.length} extension cases, ${cases.length + networkCases.length + extensionCases.length - failed.length} passed, ${failed.length} with ${mismatches} mismatches`);
+console.log(`\nwire: ${cases.length} differential cases + ${networkCases.length} network-failure cases + ${envCases.length} environment cases + ${extensionCases.length} extension cases, ${cases.length + networkCases.length + envCases.length + extensionCases.length - failed.length} passed, ${failed.length} with ${mismatches} mismatches`);
 if (failed.length) {
   console.log(`mismatching cases:\n  - ${failed.join("\n  - ")}`);
   process.exit(1);

@@ -350,10 +350,17 @@ impl Http {
 
     /// `wrapWithGlobalHeaders(headers, global, telemetry)`.
     pub(crate) fn wrap_global(&self, headers: HeaderMap) -> Result<HeaderMap, JsValue> {
-        let mut out = self.global_headers.clone();
-        for (k, v) in headers.iter() {
-            out.set(k, v).map_err(js_err)?;
-        }
+        // `new Headers(global)` + `set` of every request header: with no global headers that
+        // is the request's (already normalised) map itself.
+        let mut out = if self.global_headers.is_empty() {
+            headers
+        } else {
+            let mut out = self.global_headers.clone();
+            for (k, v) in headers.iter() {
+                out.set(k, v).map_err(js_err)?;
+            }
+            out
+        };
         for (k, v) in &self.telemetry {
             out.append(k, v).map_err(js_err)?;
         }

@@ -16,7 +16,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::api::{
-    build_url, classify_response, resolve_credentials, CredentialConfig, Env, HeaderMap,
+    build_url, classify_response, default_backoff_ms, resolve_credentials, CredentialConfig, Env,
+    HeaderMap,
 };
 use crate::error::{ErrorKind, RateLimit};
 
@@ -234,7 +235,7 @@ impl Retry {
                 .ok()
                 .and_then(|v| v.as_f64())
                 .unwrap_or(0.0),
-            None => (retry as f64).exp() * 50.0,
+            None => default_backoff_ms(retry),
         }
     }
 }

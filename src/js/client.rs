@@ -36,6 +36,17 @@ use super::resources::{
     return parse ? r.json().catch((e) => Promise.reject([e])) : undefined;
   });
 }
+export function buildInit(packed, body) {
+  const parts = packed.split(\"\\0\");
+  const headers = {};
+  for (let i = 1; i + 1 < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
+  const init = { method: parts[0], headers };
+  if (body !== undefined) {
+    init.body = body;
+    if (typeof ReadableStream !== \"undefined\" && body instanceof ReadableStream) init.duplex = \"half\";
+  }
+  return init;
+}
 export function sendChecked(url, init, parse, recover) {
   return fetchChecked(url, init, parse).catch((e) => recover(e, url, init, parse));
 }
@@ -70,6 +81,11 @@ export function logStatus(method, url, status) {
 extern "C" {
     #[wasm_bindgen(js_name = fetchChecked, catch)]
     fn fetch_checked(url: &str, init: &JsValue, parse: bool) -> Result<Promise, JsValue>;
+    /// `{ method, headers, body }` from `method\0name\0value…` (one string crossing instead of
+    /// one per header; names are tokens and values cannot hold NUL, so the split is exact).
+    /// A `ReadableStream` body gets `duplex: "half"`, without which Node's fetch refuses it.
+    #[wasm_bindgen(js_name = buildInit)]
+    fn build_init(packed: &str, body: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = sendChecked)]
     fn send_checked(url: &str, init: &JsValue, parse: bool, recover: &JsValue) -> Promise;
     // The official SDK's console lines for a retried, failed or rejected request (same text).
@@ -87,8 +103,6 @@ extern "C" {
     fn set_timeout(callback: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_namespace = console, js_name = warn)]
     fn console_warn(message: &str);
-    #[wasm_bindgen(js_name = ReadableStream)]
-    type JsReadableStream;
 }
 
 /// A `QstashError` (status optional), built by the package's error classes.
@@ -371,33 +385,26 @@ impl Http {
     /// The URL and `fetch` init of a request (`processRequest`).
     fn prepare(&self, req: &Req) -> (String, JsValue) {
         let url = build_url(&self.base_url, &req.path, &req.query);
-        let init = Object::new();
-        set(&init, "method", &JsValue::from_str(req.method));
-        let headers = Object::new();
+        let mut packed = String::with_capacity(256);
+        packed.push_str(req.method);
+        let mut push = |k: &str, v: &str| {
+            packed.push('\0');
+            packed.push_str(k);
+            packed.push('\0');
+            packed.push_str(v);
+        };
         for (k, v) in req.headers.iter() {
-            set(&headers, k, &JsValue::from_str(v));
+            push(k, v);
         }
         if !req.headers.has("authorization") {
-            set(
-                &headers,
-                "authorization",
-                &JsValue::from_str(&self.authorization),
-            );
+            push("authorization", &self.authorization);
         }
-        set(&init, "headers", &headers);
-        match &req.body {
-            Body::None => {}
-            Body::Text(s) => set(&init, "body", &JsValue::from_str(s)),
-            Body::Js(v) => {
-                set(&init, "body", v);
-                // Node's fetch refuses a stream body without `duplex: "half"`; other runtimes
-                // ignore the field. Without it a stream body could never be sent.
-                if v.is_object() && v.is_instance_of::<JsReadableStream>() {
-                    set(&init, "duplex", &JsValue::from_str("half"));
-                }
-            }
-        }
-        (url, init.into())
+        let body = match &req.body {
+            Body::None => JsValue::UNDEFINED,
+            Body::Text(s) => JsValue::from_str(s),
+            Body::Js(v) => v.clone(),
+        };
+        (url, build_init(&packed, &body))
     }
 
     /// Sends `req` and returns the JS promise directly (no Rust future on the success path):

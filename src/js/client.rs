@@ -720,9 +720,10 @@ pub(crate) fn publish_request(
     request: &JsValue,
     prefix: &[&str],
 ) -> Result<Req, JsValue> {
-    let headers = http.wrap_global(options::publish_headers(request)?)?;
-    let destination = options::request_path(request, request)?;
-    let body = get(request, "body");
+    let fields = options::Fields::of(request);
+    let headers = http.wrap_global(options::publish_headers(&fields)?)?;
+    let destination = options::request_path(&fields, request)?;
+    let body = fields.get("body");
     let mut req = Req::new("POST", prefix).seg(destination);
     req.headers = headers;
     req.body = if defined(&body) {
@@ -736,12 +737,13 @@ pub(crate) fn publish_request(
 async fn batch(http: &Http, requests: &JsValue) -> Result<JsValue, JsValue> {
     let messages = Array::new();
     for message in iter_array(requests)? {
-        let headers = http.wrap_global(options::publish_headers(&message)?)?;
+        let fields = options::Fields::of(&message);
+        let headers = http.wrap_global(options::publish_headers(&fields)?)?;
         let item = Object::new();
         set(
             &item,
             "destination",
-            &JsValue::from_str(&options::request_path(&message, &message)?),
+            &JsValue::from_str(&options::request_path(&fields, &message)?),
         );
         let h = Object::new();
         for (k, v) in headers.iter() {

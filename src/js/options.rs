@@ -93,6 +93,74 @@ fn is_plain_object(v: &JsValue) -> bool {
     proto.is_null() || OBJECT_PROTOTYPE.with(|p| *p == proto)
 }
 
+/// The option names a publish-family request can carry, in the bit order of
+/// `definedMask` (the JS list below must match).
+const REQUEST_KEYS: [&str; 22] = [
+    "headers",
+    "method",
+    "delay",
+    "notBefore",
+    "deduplicationId",
+    "contentBasedDeduplication",
+    "retries",
+    "retryDelay",
+    "callback",
+    "failureCallback",
+    "timeout",
+    "flowControl",
+    "label",
+    "redact",
+    "url",
+    "urlGroup",
+    "topic",
+    "api",
+    "body",
+    "cron",
+    "scheduleId",
+    "queueName",
+];
+
+// One call tells which options are present, so a typical publish (3–4 options) reads those
+// and not all 22: every property read is a wasm→JS crossing.
+#[wasm_bindgen(
+    inline_js = "const KEYS = [\"headers\", \"method\", \"delay\", \"notBefore\", \"deduplicationId\", \"contentBasedDeduplication\", \"retries\", \"retryDelay\", \"callback\", \"failureCallback\", \"timeout\", \"flowControl\", \"label\", \"redact\", \"url\", \"urlGroup\", \"topic\", \"api\", \"body\", \"cron\", \"scheduleId\", \"queueName\"];
+export function definedMask(o) {
+  let m = 0;
+  if (o === null || (typeof o !== \"object\" && typeof o !== \"function\")) return m;
+  for (let i = 0; i < KEYS.length; i++) if (o[KEYS[i]] !== undefined) m |= 1 << i;
+  return m;
+}
+"
+)]
+extern "C" {
+    #[wasm_bindgen(js_name = definedMask)]
+    fn defined_mask(obj: &JsValue) -> u32;
+}
+
+/// A request object's options, read lazily: absent ones cost no crossing.
+pub(crate) struct Fields<'a> {
+    obj: &'a JsValue,
+    mask: u32,
+}
+
+impl<'a> Fields<'a> {
+    /// Reads which of [`REQUEST_KEYS`] are present (`!== undefined`) in one call.
+    pub(crate) fn of(obj: &'a JsValue) -> Self {
+        Fields {
+            obj,
+            mask: defined_mask(obj),
+        }
+    }
+
+    /// `obj[key]`; `undefined` without a crossing when the mask says it is absent.
+    pub(crate) fn get(&self, key: &str) -> JsValue {
+        match REQUEST_KEYS.iter().position(|k| *k == key) {
+            Some(i) if self.mask & (1 << i) == 0 => JsValue::UNDEFINED,
+            _ => get(self.obj, key),
+        }
+    }
+}
+
 /// `obj[key]`, or `undefined` when `obj` is not an object.
 pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
     if !obj.is_object() && !obj.is_function() {
@@ -193,8 +261,8 @@ fn duration(v: &JsValue, rounded: bool) -> Result<String, JsValue> {
 
 /// The `Upstash-Flow-Control-*`, `Upstash-Label` and `Upstash-Redact-Fields` headers, shared
 /// by publish and schedule create.
-fn common_tail(req: &JsValue, h: &mut HeaderMap) -> Result<(), JsValue> {
-    let fc = get(req, "flowControl");
+fn common_tail(req: &Fields, h: &mut HeaderMap) -> Result<(), JsValue> {
+    let fc = req.get("flowControl");
     let key = get(&fc, "key");
     if truthy(&key) {
         let parallelism = get(&fc, "parallelism");
@@ -236,7 +304,7 @@ fn common_tail(req: &JsValue, h: &mut HeaderMap) -> Result<(), JsValue> {
         set_header(h, "Upstash-Flow-Control-Key", &text(&key))?;
         set_header(h, "Upstash-Flow-Control-Value", &parts.join(", "))?;
     }
-    let label = get(req, "label");
+    let label = req.get("label");
     if defined(&label) {
         let value = if Array::is_array(&label) {
             let arr: Array = label.unchecked_into();
@@ -246,7 +314,7 @@ fn common_tail(req: &JsValue, h: &mut HeaderMap) -> Result<(), JsValue> {
         };
         set_header(h, "Upstash-Label", &value)?;
     }
-    let redact = get(req, "redact");
+    let redact = req.get("redact");
     if defined(&redact) {
         let mut parts: Vec<String> = Vec::new();
         if truthy(&get(&redact, "body")) {
@@ -269,31 +337,31 @@ fn common_tail(req: &JsValue, h: &mut HeaderMap) -> Result<(), JsValue> {
 }
 
 /// `processHeaders(request)`: the publish-family `Upstash-*` headers.
-pub(crate) fn publish_headers(req: &JsValue) -> Result<HeaderMap, JsValue> {
-    let mut h = prefixed_headers(&get(req, "headers"))?;
-    let method = get(req, "method");
+pub(crate) fn publish_headers(req: &Fields) -> Result<HeaderMap, JsValue> {
+    let mut h = prefixed_headers(&req.get("headers"))?;
+    let method = req.get("method");
     let method = if method.is_undefined() || method.is_null() {
         "POST".to_string()
     } else {
         text(&method)
     };
     set_header(&mut h, "Upstash-Method", &method)?;
-    let delay = get(req, "delay");
+    let delay = req.get("delay");
     if defined(&delay) {
         set_header(&mut h, "Upstash-Delay", &duration(&delay, true)?)?;
     }
-    let not_before = get(req, "notBefore");
+    let not_before = req.get("notBefore");
     if defined(&not_before) {
         set_header(&mut h, "Upstash-Not-Before", &to_fixed0(&not_before)?)?;
     }
-    let dedup = get(req, "deduplicationId");
+    let dedup = req.get("deduplicationId");
     if defined(&dedup) {
         set_header(&mut h, "Upstash-Deduplication-Id", &text(&dedup))?;
     }
-    if truthy(&get(req, "contentBasedDeduplication")) {
+    if truthy(&req.get("contentBasedDeduplication")) {
         set_header(&mut h, "Upstash-Content-Based-Deduplication", "true")?;
     }
-    let retries = get(req, "retries");
+    let retries = req.get("retries");
     if defined(&retries) {
         set_header(&mut h, "Upstash-Retries", &to_fixed0(&retries)?)?;
     }
@@ -302,12 +370,12 @@ pub(crate) fn publish_headers(req: &JsValue) -> Result<HeaderMap, JsValue> {
         ("callback", "Upstash-Callback"),
         ("failureCallback", "Upstash-Failure-Callback"),
     ] {
-        let v = get(req, opt);
+        let v = req.get(opt);
         if defined(&v) {
             set_header(&mut h, header, &text(&v))?;
         }
     }
-    let timeout = get(req, "timeout");
+    let timeout = req.get("timeout");
     if defined(&timeout) {
         set_header(&mut h, "Upstash-Timeout", &duration(&timeout, false)?)?;
     }
@@ -317,20 +385,21 @@ pub(crate) fn publish_headers(req: &JsValue) -> Result<HeaderMap, JsValue> {
 
 /// The headers of `schedules.create(request)` (before global/telemetry wrapping).
 pub(crate) fn schedule_headers(req: &JsValue) -> Result<HeaderMap, JsValue> {
-    let mut h = prefixed_headers(&get(req, "headers"))?;
+    let req = &Fields::of(req);
+    let mut h = prefixed_headers(&req.get("headers"))?;
     if !h.has("Content-Type") {
         set_header(&mut h, "Content-Type", "application/json")?;
     }
-    set_header(&mut h, "Upstash-Cron", &text(&get(req, "cron")))?;
-    let method = get(req, "method");
+    set_header(&mut h, "Upstash-Cron", &text(&req.get("cron")))?;
+    let method = req.get("method");
     if defined(&method) {
         set_header(&mut h, "Upstash-Method", &text(&method))?;
     }
-    let delay = get(req, "delay");
+    let delay = req.get("delay");
     if defined(&delay) {
         set_header(&mut h, "Upstash-Delay", &duration(&delay, true)?)?;
     }
-    let retries = get(req, "retries");
+    let retries = req.get("retries");
     if defined(&retries) {
         set_header(&mut h, "Upstash-Retries", &to_fixed0(&retries)?)?;
     }
@@ -339,12 +408,12 @@ pub(crate) fn schedule_headers(req: &JsValue) -> Result<HeaderMap, JsValue> {
         ("callback", "Upstash-Callback"),
         ("failureCallback", "Upstash-Failure-Callback"),
     ] {
-        let v = get(req, opt);
+        let v = req.get(opt);
         if defined(&v) {
             set_header(&mut h, header, &text(&v))?;
         }
     }
-    let timeout = get(req, "timeout");
+    let timeout = req.get("timeout");
     if defined(&timeout) {
         set_header(&mut h, "Upstash-Timeout", &duration(&timeout, false)?)?;
     }
@@ -352,7 +421,7 @@ pub(crate) fn schedule_headers(req: &JsValue) -> Result<HeaderMap, JsValue> {
         ("scheduleId", "Upstash-Schedule-Id"),
         ("queueName", "Upstash-Queue-Name"),
     ] {
-        let v = get(req, opt);
+        let v = req.get(opt);
         if defined(&v) {
             set_header(&mut h, header, &text(&v))?;
         }
@@ -362,10 +431,10 @@ pub(crate) fn schedule_headers(req: &JsValue) -> Result<HeaderMap, JsValue> {
 }
 
 /// `getRequestPath(request)`: `url ?? urlGroup ?? topic`, else the API's path.
-pub(crate) fn request_path(req: &JsValue, original: &JsValue) -> Result<String, JsValue> {
+pub(crate) fn request_path(fields: &Fields, original: &JsValue) -> Result<String, JsValue> {
     let mut path = JsValue::UNDEFINED;
     for k in ["url", "urlGroup", "topic"] {
-        let v = get(req, k);
+        let v = fields.get(k);
         if !(v.is_undefined() || v.is_null()) {
             path = v;
             break;
@@ -374,7 +443,7 @@ pub(crate) fn request_path(req: &JsValue, original: &JsValue) -> Result<String, 
     if truthy(&path) {
         return Ok(text(&path));
     }
-    let api = get(req, "api");
+    let api = fields.get("api");
     let name = get(&api, "name").as_string();
     match name.as_deref() {
         Some("llm") => return Ok("api/llm".into()),

@@ -196,6 +196,29 @@ impl Api {
         ApiResponse { status, text }
     }
 
+    /// Like [`Api::call`] but returns `None` on a connection error (server killed).
+    pub async fn try_call(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: impl Into<reqwest::Body>,
+    ) -> Option<(u16, String)> {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).ok()?;
+        let mut req = self
+            .http
+            .request(m, format!("{}{}", self.base, path))
+            .bearer_auth(&self.token)
+            .body(body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.ok()?;
+        let status = res.status().as_u16();
+        let text = res.text().await.ok()?;
+        Some((status, text))
+    }
+
     /// `GET path`.
     pub async fn get(&self, path: &str) -> ApiResponse {
         self.call("GET", path, &[], "").await

@@ -6,6 +6,10 @@
 // tarball). For each case in cases.mjs both clients talk to the same local recording server; we
 // compare every request (method, path, query, headers with names lowercased and telemetry headers
 // ignored, body) and the returned value or thrown error (class, name, message, status, fields).
+// The console lines both SDKs print are compared too. Then three more sections: network
+// failures (closed port: fetch calls, backoff indexes, logs, error), configuration from the
+// environment (credentials, regions, dev mode, telemetry; fetch stubbed), and our extensions
+// (request shape only: they have no official counterpart).
 // Every mismatch is printed; the exit code is 1 if there was any.
 import { isDeepStrictEqual, inspect } from "node:util";
 import { pathToFileURL } from "node:url";

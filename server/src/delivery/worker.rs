@@ -24,35 +24,13 @@ enum Result_ {
     NoResponse(String),
 }
 
-/// Mints the `Upstash-Signature` JWT for one attempt with the user's current key:
-/// HS256 over `{"iss":"Upstash","sub":url,"exp":iat+300,"nbf":0,"iat","jti","body"}`, the key
-/// bytes being the key string (reference §2).
+/// Mints the `Upstash-Signature` JWT for one attempt with the user's current key (reference
+/// §2): a fresh token per attempt, since retries may be days apart and tokens live 5 minutes.
 fn signature(key: &str, url: &str, body: &[u8], now_ms: i64) -> String {
-    use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
-    use hmac::Mac;
-    use sha2::Digest;
+    use qstash_wasm::signing::{sign, Algorithm, Claims};
     let jti = crate::app::random_id("jwt_", 28);
-    let iat = now_ms / 1000;
-    let claims = serde_json::json!({
-        "iss": "Upstash",
-        "sub": url,
-        "exp": iat + 300,
-        "nbf": 0,
-        "iat": iat,
-        "jti": jti,
-        "body": URL_SAFE.encode(sha2::Sha256::digest(body)),
-    });
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT"}"#);
-    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
-    let input = format!("{header}.{payload}");
-    // HMAC accepts keys of any length, so `new_from_slice` cannot fail.
-    let mut mac = match hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()) {
-        Ok(m) => m,
-        Err(_) => return String::new(),
-    };
-    mac.update(input.as_bytes());
-    let sig = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
-    format!("{input}.{sig}")
+    let claims = Claims::for_delivery(url, body, (now_ms / 1000).max(0) as u64, jti);
+    sign(key, &claims, Algorithm::Hs256)
 }
 
 async fn send(engine: &Engine, p: &Pending, now_ms: i64) -> Result_ {

@@ -526,29 +526,29 @@ impl Sink {
     }
 }
 
-/// Verifies an `Upstash-Signature` against `key`, the URL and body; returns the claims.
+/// Verifies an `Upstash-Signature` with `key` as the CURRENT key (through the crate's
+/// `Verifier`, checking `sub` = `url`, the body hash, `iss`, `exp`/`nbf` now) and returns the
+/// decoded claims for further assertions.
 pub fn verify_signature(jwt: &str, key: &str, url: &str, body: &[u8]) -> serde_json::Value {
-    use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine as _;
-    use hmac::Mac;
-    use sha2::Digest;
-    let parts: Vec<&str> = jwt.split('.').collect();
-    assert_eq!(parts.len(), 3, "JWT has 3 parts: {jwt}");
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).expect("key");
-    mac.update(format!("{}.{}", parts[0], parts[1]).as_bytes());
-    let sig = URL_SAFE_NO_PAD.decode(parts[2]).expect("sig b64");
-    mac.verify_slice(&sig)
-        .expect("signature verifies with the key");
-    let header: serde_json::Value =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[0]).expect("hdr")).expect("hdr");
-    assert_eq!(header["alg"], "HS256");
-    let claims: serde_json::Value =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).expect("claims")).expect("c");
-    assert_eq!(claims["iss"], "Upstash");
-    assert_eq!(claims["sub"], url);
-    assert_eq!(
-        claims["body"].as_str().expect("body claim"),
-        URL_SAFE.encode(sha2::Sha256::digest(body))
-    );
-    claims
+    use qstash_wasm::signing::{KeySlot, Verifier, VerifyOptions};
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("time")
+        .as_secs();
+    // A next key that can never match: the signature must come from `key`.
+    let verifier = Verifier::new(key, "sig_not_the_signing_key");
+    let opts = VerifyOptions {
+        url: Some(url),
+        clock_tolerance: 5,
+        now,
+    };
+    let v = verifier
+        .verify(jwt, body, &opts)
+        .unwrap_or_else(|e| panic!("signature does not verify: {e}"));
+    assert_eq!(v.key, KeySlot::Current);
+    let payload = jwt.split('.').nth(1).expect("JWT payload");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("payload base64"))
+        .expect("claims JSON")
 }

@@ -250,8 +250,22 @@ impl App {
         user: UserId,
         items: Vec<NewMessage>,
     ) -> Vec<AppResult<Vec<PublishResult>>> {
-        let futs = items.into_iter().map(|m| self.publish(user, m));
-        futures_join_all(futs).await
+        // Spawned so all items enter the same group commit instead of committing one by one.
+        let handles: Vec<_> = items
+            .into_iter()
+            .map(|m| {
+                let app = self.clone();
+                tokio::spawn(async move { app.publish(user, m).await })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(handles.len());
+        for h in handles {
+            out.push(match h.await {
+                Ok(r) => r,
+                Err(e) => Err(AppError::Internal(format!("batch item task: {e}"))),
+            });
+        }
+        out
     }
 
     // ───────────────────────── messages ─────────────────────────
@@ -1099,20 +1113,6 @@ impl App {
         let r = self.publish(row.user, m).await?;
         Ok(r.into_iter().map(|p| p.message_id).collect())
     }
-}
-
-/// Runs futures concurrently and collects their outputs in order.
-async fn futures_join_all<F: std::future::Future>(
-    futs: impl IntoIterator<Item = F>,
-) -> Vec<F::Output> {
-    let futs: Vec<_> = futs.into_iter().map(Box::pin).collect();
-    let mut out = Vec::with_capacity(futs.len());
-    // Each publish mostly waits for the group commit; polling them one after another still
-    // lets all of them enter the same commit because each `write` enqueues before awaiting.
-    for f in futs {
-        out.push(f.await);
-    }
-    out
 }
 
 fn validate_name(field: &str, name: &str) -> AppResult<()> {

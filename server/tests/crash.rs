@@ -243,3 +243,29 @@ async fn sigkill_loses_no_acknowledged_message() {
     assert!(s.json()["nextScheduleTime"].as_i64().is_some());
     kill9(&mut p);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_gracefully_and_keeps_pending_messages() {
+    let dir = TempDir::new("term");
+    let sink = Sink::start().await;
+    let mut p = spawn(&dir.db());
+    let api = Api::new(&p.url, qstash_server::app::USERS[0].token);
+    let id = api
+        .publish_id(&sink.at("/later"), &[("Upstash-Delay", "1s")], "kept")
+        .await;
+    let pid = p.child.id().to_string();
+    let st = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill -TERM");
+    assert!(st.success());
+    let status = eventually("exit after SIGTERM", WAIT, || {
+        let r = p.child.try_wait().expect("try_wait");
+        async move { r }
+    })
+    .await;
+    assert!(status.success(), "exit status {status:?}");
+    let _p2 = spawn(&dir.db());
+    let got = sink.wait_for("/later", 1, WAIT).await;
+    assert_eq!(got[0].header("upstash-message-id"), id);
+}

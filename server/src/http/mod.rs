@@ -32,6 +32,18 @@ pub use error::ApiError;
 ///
 /// Serve it with `into_make_service_with_connect_info::<SocketAddr>()` so messages record the
 /// publisher's IP (`callerIP`); without connection info the field is omitted.
+///
+/// ```no_run
+/// # async fn demo() {
+/// use std::net::SocketAddr;
+/// let app = qstash_server::App::start(qstash_server::Config::new("/tmp/q.db")).unwrap();
+/// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+/// let router = qstash_server::http::router(app);
+/// axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+///     .await
+///     .unwrap();
+/// # }
+/// ```
 pub fn router(app: App) -> axum::Router {
     router::routes().with_state(app)
 }

@@ -93,6 +93,19 @@ pub fn caller_ip(parts: &Parts) -> Option<String> {
 
 /// Query parameters of a listing/filter endpoint: multi-valued (repeated or
 /// comma-separated), every name checked against the endpoint's allowed set.
+///
+/// ```
+/// use qstash_server::http::request::Query;
+/// let pairs = vec![
+///     ("label".to_string(), "a,b".to_string()),
+///     ("label".to_string(), "c".to_string()),
+///     ("url".to_string(), "https://x.com/?a=1,2".to_string()),
+/// ];
+/// let q = Query::parse(&pairs, &["label", "url"]).unwrap();
+/// assert_eq!(q.list("label"), vec!["a", "b", "c"]);
+/// assert_eq!(q.list("url"), vec!["https://x.com/?a=1,2"]); // never split
+/// assert!(Query::parse(&pairs, &["url"]).is_err()); // unknown filter "label"
+/// ```
 #[derive(Debug, Default)]
 pub struct Query {
     values: BTreeMap<String, Vec<String>>,
@@ -272,6 +285,15 @@ impl Query {
 }
 
 /// A JSON object body, read field by field so every error names its field.
+///
+/// ```
+/// use qstash_server::http::request::JsonObject;
+/// let o = JsonObject::parse(br#"{"queueName":"q","parallelism":"2"}"#, &["queueName", "parallelism"]).unwrap();
+/// assert_eq!(o.string("queueName").unwrap().as_deref(), Some("q"));
+/// let err = o.u32("parallelism").unwrap_err();
+/// assert!(err.message().starts_with("invalid parallelism"));
+/// assert!(JsonObject::parse(br#"{"other":1}"#, &["queueName"]).is_err());
+/// ```
 pub struct JsonObject {
     map: serde_json::Map<String, serde_json::Value>,
 }

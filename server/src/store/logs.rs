@@ -4,6 +4,7 @@ use super::messages::{host_path, StoredMessage};
 use super::{from_json, to_json, StoreResult};
 use crate::model::{HeaderMap, LogEntry, LogFilter, LogState, Order, Page, UserId};
 use rusqlite::{params, Connection};
+
 use serde::{Deserialize, Serialize};
 
 /// Event-specific fields of a log row (JSON in `logs.data`).
@@ -155,23 +156,40 @@ pub fn list(conn: &Connection, user: UserId, f: &LogFilter) -> StoreResult<Page<
     let count = f.count.unwrap_or(DEFAULT_COUNT).clamp(1, MAX_COUNT);
     let cursor: Option<i64> = f.cursor.as_deref().and_then(|c| c.parse().ok());
     let desc = f.order == Order::LatestFirst;
-    let sql = if desc {
-        "SELECT l.id, l.time_ms, l.state, l.data, m.data, m.body FROM logs l \
-         JOIN messages m ON m.id = l.message_id \
-         WHERE l.user_id = ?1 AND l.id < ?2 ORDER BY l.id DESC LIMIT ?3"
+    // With message ids the index on `logs.message_id` finds the rows directly; otherwise scan
+    // the user's events in order and filter in Rust (the message description is JSON).
+    // (Long id lists fall back to the scan: SQLite caps bound parameters.)
+    let ids: Vec<String> = if f.message_ids.len() <= 100 {
+        f.message_ids.clone()
     } else {
+        Vec::new()
+    };
+    let by_id = if ids.is_empty() {
+        String::new()
+    } else {
+        let marks: Vec<String> = (0..ids.len()).map(|i| format!("?{}", i + 4)).collect();
+        format!(" AND l.message_id IN ({})", marks.join(", "))
+    };
+    let (cmp, dir) = if desc { ("<", "DESC") } else { (">", "ASC") };
+    let sql = format!(
         "SELECT l.id, l.time_ms, l.state, l.data, m.data, m.body FROM logs l \
          JOIN messages m ON m.id = l.message_id \
-         WHERE l.user_id = ?1 AND l.id > ?2 ORDER BY l.id ASC LIMIT ?3"
-    };
-    let mut st = conn.prepare(sql)?;
+         WHERE l.user_id = ?1 AND l.id {cmp} ?2{by_id} ORDER BY l.id {dir} LIMIT ?3"
+    );
+    let mut st = conn.prepare(&sql)?;
     let mut pos = cursor.unwrap_or(if desc { i64::MAX } else { 0 });
     let mut items = Vec::new();
     // Filtering happens in Rust (the message description is JSON), so scan in chunks until the
     // page is full or the table ends.
     const CHUNK: i64 = 2000;
+    let user_i = user as i64;
     loop {
-        let mut rows = st.query(params![user as i64, pos, CHUNK])?;
+        let pos_now = pos;
+        let mut p: Vec<&dyn rusqlite::ToSql> = vec![&user_i, &pos_now, &CHUNK];
+        for id in &ids {
+            p.push(id);
+        }
+        let mut rows = st.query(p.as_slice())?;
         let mut seen = 0;
         while let Some(r) = rows.next()? {
             seen += 1;

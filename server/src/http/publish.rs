@@ -159,6 +159,9 @@ pub async fn batch(State(app): State<App>, user: User, req: Request) -> ApiResul
 }
 
 fn error_value(e: &ApiError) -> serde_json::Value {
+    if let ApiError::Internal(m) = e {
+        tracing::error!(error = %m, "batch item failed internally");
+    }
     serde_json::json!({ "error": e.message() })
 }
 

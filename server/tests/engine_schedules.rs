@@ -73,8 +73,10 @@ async fn schedule_fires_each_minute_and_stops_when_paused_or_deleted() {
         let sid = sid.clone();
         async move {
             let s = api.get(&format!("/v2/schedules/{sid}")).await.json();
+            // The firing's bookkeeping lands just after its publish: wait for both.
             let states = s["lastScheduleStates"].as_object().cloned()?;
-            states.values().all(|v| v == "SUCCESS").then_some(s)
+            (s["lastScheduleTime"] == START + 90_000 && states.values().all(|v| v == "SUCCESS"))
+                .then_some(s)
         }
     })
     .await;

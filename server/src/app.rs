@@ -1081,8 +1081,16 @@ impl App {
         Ok(())
     }
 
-    /// Publishes one firing of a schedule (used by the scheduler). Returns the message ids.
-    pub(crate) async fn fire_schedule(&self, row: &ScheduleRow) -> AppResult<Vec<String>> {
+    /// Publishes one firing of a schedule and records it (`lastScheduleTime`, the message ids,
+    /// `next_ms`) in the SAME transaction, so a crash can neither lose nor repeat a firing.
+    /// A firing that cannot publish (e.g. its URL group is gone) is recorded with no messages
+    /// and its error returned.
+    pub(crate) async fn fire_schedule(
+        &self,
+        row: &ScheduleRow,
+        now: i64,
+        next_ms: Option<i64>,
+    ) -> AppResult<Vec<String>> {
         let t = &row.template;
         let dest = if t.is_group {
             Destination::UrlGroup(t.destination.clone())
@@ -1110,8 +1118,23 @@ impl App {
             caller_ip: t.caller_ip.clone(),
             schedule_id: Some(row.id.clone()),
         };
-        let r = self.publish(row.user, m).await?;
-        Ok(r.into_iter().map(|p| p.message_id).collect())
+        let cfg = self.inner.config.clone();
+        let (user, id) = (row.user, row.id.clone());
+        let r = self
+            .inner
+            .store
+            .write(move |c| {
+                let r = publish_tx(c, user, m, now, &cfg)?;
+                let ids: Vec<String> = match &r {
+                    Ok(p) => p.results.iter().map(|x| x.message_id.clone()).collect(),
+                    Err(_) => Vec::new(),
+                };
+                store::schedules::fired(c, user, &id, now, next_ms, &ids)?;
+                Ok(r)
+            })
+            .await??;
+        let results = self.after_publish(user, r)?;
+        Ok(results.into_iter().map(|p| p.message_id).collect())
     }
 }
 

@@ -7,8 +7,8 @@
 //!
 //! Missed firings (the server was down): a schedule whose `next_ms` is in the past fires
 //! **once** on start-up, then resumes at its next cron time after now (no burst of catch-up
-//! firings). A crash between publishing and recording the firing repeats it once
-//! (at-least-once).
+//! firings). A firing's messages and its bookkeeping commit in one transaction, so a crash
+//! neither loses nor repeats a firing.
 
 use crate::app::App;
 use crate::parse::cron::parse_cron;
@@ -60,20 +60,12 @@ async fn fire_due(app: &App) -> Result<Option<i64>, crate::app::AppError> {
         };
         let next = match row.next_ms {
             Some(t) if t <= now => {
-                let ids = match app.fire_schedule(&row).await {
-                    Ok(ids) => ids,
-                    Err(e) => {
-                        // E.g. the URL group was deleted: the firing is skipped, the schedule
-                        // stays.
-                        tracing::warn!("schedule {} firing failed: {e}", row.id);
-                        Vec::new()
-                    }
-                };
                 let next = cron.next_after(now);
-                let (user, id) = (row.user, row.id.clone());
-                app.store()
-                    .write(move |c| schedules::fired(c, user, &id, now, next, &ids))
-                    .await?;
+                if let Err(e) = app.fire_schedule(&row, now, next).await {
+                    // E.g. the URL group was deleted: the firing is skipped (and recorded),
+                    // the schedule stays.
+                    tracing::warn!("schedule {} firing failed: {e}", row.id);
+                }
                 next
             }
             Some(t) => Some(t),

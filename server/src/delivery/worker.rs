@@ -79,13 +79,27 @@ async fn send(engine: &Engine, p: &Pending, now_ms: i64) -> Result_ {
                     .or_default()
                     .push(String::from_utf8_lossy(v.as_bytes()).into_owned());
             }
-            let body = match res.bytes().await {
-                Ok(b) => b[..b.len().min(MAX_RESPONSE_BODY)].to_vec(),
-                Err(e) if e.is_timeout() => {
-                    return Result_::NoResponse("context deadline exceeded".into())
+            // Read at most MAX_RESPONSE_BODY bytes: a destination streaming gigabytes must not
+            // fill our memory (the rest is dropped with the connection).
+            let mut res = res;
+            let mut body = Vec::new();
+            loop {
+                match res.chunk().await {
+                    Ok(Some(c)) => {
+                        let room = MAX_RESPONSE_BODY - body.len();
+                        body.extend_from_slice(&c[..c.len().min(room)]);
+                        if body.len() >= MAX_RESPONSE_BODY {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) if e.is_timeout() => {
+                        return Result_::NoResponse("context deadline exceeded".into())
+                    }
+                    // The status and headers arrived; a broken body still counts as answered.
+                    Err(_) => break,
                 }
-                Err(_) => Vec::new(),
-            };
+            }
             Result_::Http(Response {
                 status,
                 headers,

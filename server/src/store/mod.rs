@@ -256,3 +256,83 @@ pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> StoreResult<T> {
     Ok(serde_json::from_str(s)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_config(tag: &str) -> Config {
+        let dir = std::env::temp_dir().join(format!(
+            "qstash-store-{tag}-{}-{}",
+            std::process::id(),
+            crate::app::random_id("", 8)
+        ));
+        let mut c = Config::new(dir.join("q.db"));
+        c.synchronous = Synchronous::Normal;
+        c
+    }
+
+    fn count(c: &Connection) -> StoreResult<i64> {
+        Ok(c.query_row("SELECT count(*) FROM queues", [], |r| r.get(0))?)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failing_write_rolls_back_alone_within_a_group() {
+        let config = temp_config("group");
+        let store = Store::open(&config).expect("open");
+        let insert = |name: &'static str, fail: bool| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                store
+                    .write(move |c| {
+                        c.execute("INSERT INTO queues VALUES (1, ?1, 1, 0, 0, 0)", [name])?;
+                        if fail {
+                            return Err(StoreError("boom".into()));
+                        }
+                        Ok(())
+                    })
+                    .await
+            })
+        };
+        // Enqueued together, so they very likely share one transaction.
+        let handles = vec![insert("a", false), insert("b", true), insert("c", false)];
+        let mut results = Vec::new();
+        for h in handles {
+            results.push(h.await.expect("join").is_ok());
+        }
+        assert_eq!(results, [true, false, true]);
+        assert_eq!(store.read(count).await.expect("count"), 2);
+        let names: Vec<String> = store
+            .read(|c| {
+                let mut st = c.prepare("SELECT name FROM queues ORDER BY name")?;
+                let v = st
+                    .query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(v)
+            })
+            .await
+            .expect("names");
+        assert_eq!(names, ["a", "c"]);
+        if let Some(d) = config.db_path.parent() {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn migrations_are_idempotent_and_keys_survive_reopen() {
+        let config = temp_config("migrate");
+        let store = Store::open(&config).expect("open");
+        let k = store
+            .write(|c| keys::rotate(c, 1, "sig_new"))
+            .await
+            .expect("rotate");
+        assert_eq!(k.next, "sig_new");
+        drop(store);
+        let store = Store::open(&config).expect("reopen");
+        let k2 = store.read(|c| keys::get(c, 1)).await.expect("get");
+        assert_eq!(k2, Some(k));
+        if let Some(d) = config.db_path.parent() {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+}

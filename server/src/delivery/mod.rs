@@ -767,8 +767,17 @@ impl State {
                     l.wait.remove(&e.p.seq);
                 }
             }
+            Phase::GlobalWait => {
+                // It already took its flow-control slot (and rate budget) on the way here.
+                if let Some(k) = flow_key(&e.p.msg) {
+                    if let Some(l) = self.flows.get_mut(&k) {
+                        l.in_flight = l.in_flight.saturating_sub(1);
+                    }
+                    self.dirty_flows.insert(k);
+                }
+            }
             // Stale heap / deque items are skipped when they come up.
-            Phase::Timer | Phase::GlobalWait | Phase::InFlight => {}
+            Phase::Timer | Phase::InFlight => {}
         }
         self.finished(&e);
         CancelState::Removed

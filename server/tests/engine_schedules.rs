@@ -163,3 +163,64 @@ async fn schedule_survives_restart_and_fires_once_for_missed_times() {
     let list = api.get("/v2/schedules").await.json();
     assert_eq!(list.as_array().map(|a| a.len()), Some(1));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schedule_to_a_url_group_through_a_queue() {
+    let clock = TestClock::new(START);
+    let c2 = clock.clone();
+    let srv = start_server_with(move |c| c.clock = Arc::new(c2)).await;
+    let sink = Sink::start().await;
+    let api = srv.api();
+    let body = serde_json::json!({"endpoints": [{"url": sink.at("/g1")}, {"url": sink.at("/g2")}]});
+    let r = api
+        .call(
+            "POST",
+            "/v2/topics/sg/endpoints",
+            &[("Content-Type", "application/json")],
+            body.to_string(),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = api
+        .call(
+            "POST",
+            "/v2/schedules/sg",
+            &[
+                ("Upstash-Cron", "* * * * *"),
+                ("Upstash-Queue-Name", "sq"),
+                ("Upstash-Label", "nightly"),
+            ],
+            "to group",
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let sid = r.json()["scheduleId"].as_str().expect("id").to_string();
+    clock.advance_ms(30_000);
+    srv.app.nudge();
+    let a = sink.wait_for("/g1", 1, WAIT).await;
+    let b = sink.wait_for("/g2", 1, WAIT).await;
+    for r in [&a[0], &b[0]] {
+        assert_eq!(r.header("upstash-schedule-id"), sid);
+        assert_eq!(r.header("upstash-topic-name"), "sg");
+        assert_eq!(&r.body[..], b"to group");
+    }
+    let s = eventually("two states", WAIT, || {
+        let api = api.clone();
+        let sid = sid.clone();
+        async move {
+            let s = api.get(&format!("/v2/schedules/{sid}")).await.json();
+            (s["lastScheduleStates"].as_object().map(|o| o.len()) == Some(2)).then_some(s)
+        }
+    })
+    .await;
+    assert_eq!(s["queueName"], "sq");
+    assert_eq!(s["label"], "nightly");
+    assert_eq!(s["destination"], "sg");
+    let ev = api
+        .get("/v2/logs?queueName=sq&state=DELIVERED")
+        .await
+        .json();
+    let _ = ev;
+    let q = api.get("/v2/queues/sq").await;
+    assert_eq!(q.status, 200, "{}", q.text);
+}

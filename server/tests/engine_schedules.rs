@@ -216,11 +216,17 @@ async fn schedule_to_a_url_group_through_a_queue() {
     assert_eq!(s["queueName"], "sq");
     assert_eq!(s["label"], "nightly");
     assert_eq!(s["destination"], "sg");
-    let ev = api
-        .get("/v2/logs?queueName=sq&state=DELIVERED")
-        .await
-        .json();
-    let _ = ev;
+    eventually("both delivered, logged under the queue", WAIT, || {
+        let api = api.clone();
+        async move {
+            let v = api
+                .get("/v2/logs?queueName=sq&state=DELIVERED")
+                .await
+                .json();
+            (v["logs"].as_array().map(|a| a.len()) == Some(2)).then_some(())
+        }
+    })
+    .await;
     let q = api.get("/v2/queues/sq").await;
     assert_eq!(q.status, 200, "{}", q.text);
 }

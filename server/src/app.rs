@@ -96,12 +96,16 @@ pub type AppResult<T> = Result<T, AppError>;
 /// The engine's API. Cheap to clone.
 #[derive(Clone)]
 pub struct App {
+    /// Shared state; clones are handles to the same server.
     inner: Arc<Inner>,
 }
 
 struct Inner {
+    /// The database.
     store: Store,
+    /// Configuration (clock, defaults).
     config: Config,
+    /// The delivery dispatcher.
     engine: Engine,
     /// Wakes the scheduler when a schedule changes.
     schedules_changed: Arc<Notify>,
@@ -142,9 +146,13 @@ pub(crate) fn new_dlq_id(now_ms: i64) -> String {
 
 /// What a publish transaction produced.
 struct Published {
+    /// What the caller gets back.
     results: Vec<PublishResult>,
+    /// New messages to hand to the engine after COMMIT.
     pending: Vec<Pending>,
+    /// The flow-control key's config, if the message changed or created it.
     flow: Option<fcs::FlowRow>,
+    /// The queue, if this publish created it.
     queue: Option<queues::QueueRow>,
 }
 

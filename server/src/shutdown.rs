@@ -8,6 +8,7 @@ use tokio::sync::watch;
 /// Sender side of the shutdown flag.
 #[derive(Debug)]
 pub struct Shutdown {
+    /// `true` once shutdown began.
     tx: watch::Sender<bool>,
 }
 

@@ -98,21 +98,28 @@ enum Phase {
     InFlight,
 }
 
+/// A message the engine holds.
 #[derive(Debug)]
 struct Entry {
+    /// The message and its attempt state.
     p: Pending,
+    /// Where it waits now.
     phase: Phase,
     /// Holds one of its queue's parallelism slots (from first dispatch until it is done and
     /// its callbacks are done).
     holds_slot: bool,
+    /// A cancel arrived during an attempt: do not retry.
     cancel_requested: bool,
 }
 
 type Key = (UserId, String);
 
+/// A queue's dispatch state.
 #[derive(Debug)]
 struct QueueLane {
+    /// Slots (max messages between first dispatch and done).
     parallelism: u32,
+    /// Paused: nothing starts, slot holders park.
     paused: bool,
     /// Slots taken (messages between first dispatch and done, including their callbacks).
     active: u32,
@@ -134,38 +141,56 @@ impl QueueLane {
     }
 }
 
+/// A flow-control key's dispatch state.
 #[derive(Debug)]
 struct FlowLane {
+    /// Configuration (from messages or pin/pause calls).
     row: FlowRow,
+    /// HTTP calls in flight (counted from leaving the wait list until the attempt ends).
     in_flight: u32,
+    /// Dispatches in the current window.
     rate_count: u32,
+    /// Start of the current fixed window, unix ms.
     window_start_ms: i64,
+    /// Waiting messages by seq.
     wait: BTreeMap<i64, String>,
 }
 
 /// A queue slot kept busy by a finished message's outstanding callbacks.
 #[derive(Debug)]
 struct SlotRef {
+    /// The queue whose slot is held.
     queue: Key,
+    /// The message itself finished (delivered / DLQ'd / cancelled).
     parent_done: bool,
+    /// Its callback messages not yet finished.
     outstanding: u32,
 }
 
+/// Everything the dispatcher knows, behind one lock.
 #[derive(Debug, Default)]
 struct State {
+    /// Every message waiting or in flight, by id.
     entries: HashMap<String, Entry>,
     /// (due, seq, id); stale items (entry gone or moved) are skipped when popped.
     timers: BinaryHeap<Reverse<(i64, i64, String)>>,
     /// Extra wake-ups (queue heads not yet due, rate windows ending).
     wakes: BinaryHeap<Reverse<i64>>,
+    /// Queues by (user, name).
     queues: HashMap<Key, QueueLane>,
+    /// Flow-control keys by (user, key).
     flows: HashMap<Key, FlowLane>,
+    /// Ready messages waiting for the global in-flight cap, FIFO.
     global_wait: VecDeque<String>,
+    /// Attempts running.
     in_flight: u32,
+    /// Attempts running per user (`globalParallelism`).
     in_flight_user: HashMap<UserId, u32>,
+    /// Queue slots held by finished messages for their callbacks, by message id.
     slot_refs: HashMap<String, SlotRef>,
     /// Queues / flow keys whose waiters may be able to move.
     dirty_queues: HashSet<Key>,
+    /// Flow-control keys whose wait lists may be able to move.
     dirty_flows: HashSet<Key>,
     /// Attempts to start once the lock is released.
     launch: Vec<Pending>,
@@ -174,16 +199,25 @@ struct State {
 /// The dispatcher. Cheap to clone.
 #[derive(Clone)]
 pub struct Engine {
+    /// Shared state; clones are handles to the same engine.
     inner: Arc<Inner>,
 }
 
 pub(crate) struct Inner {
+    /// A std `Mutex`, not tokio's: it is never held across an `.await` and every critical
+    /// section is a few map operations, so blocking briefly is cheaper than an async lock.
     state: Mutex<State>,
+    /// Wakes the driver task (new message, completion, config change, test-clock move).
     notify: Notify,
+    /// Where outcomes are recorded.
     pub(crate) store: Store,
+    /// Clock, caps, defaults.
     pub(crate) config: Config,
+    /// One pooled HTTP client for all deliveries.
     pub(crate) http: reqwest::Client,
+    /// Users' signing keys (deliveries sign with `current`), updated on rotation.
     keys: RwLock<HashMap<UserId, SigningKeys>>,
+    /// Set on shutdown: no new attempts start.
     stopped: AtomicBool,
 }
 

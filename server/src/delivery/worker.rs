@@ -181,15 +181,21 @@ pub async fn attempt(engine: Engine, p: Pending) {
 
 /// Everything to write for one attempt.
 struct Plan {
+    /// The message attempted.
     msg: std::sync::Arc<StoredMessage>,
+    /// When the attempt ended (time of the events).
     now: i64,
     /// Events to log, in order.
     events: Vec<(LogState, LogExtra)>,
     /// `Some(t)`: retry at t. `None`: finished with `final_status`.
     retry_at: Option<i64>,
+    /// Attempts made, including this one.
     retried_after: u32,
+    /// Status column value when finished.
     final_status: i64,
+    /// DLQ id and last response, when the message failed.
     dlq: Option<(String, LastResponse)>,
+    /// Callback / failure-callback messages to store.
     callbacks: Vec<(StoredMessage, Vec<u8>)>,
 }
 

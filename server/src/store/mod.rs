@@ -97,9 +97,11 @@ fn open(path: &Path, sync: Synchronous) -> StoreResult<Connection> {
     conn.pragma_update(None, "synchronous", s)?;
     // Readers may briefly wait for a checkpoint; never fail with SQLITE_BUSY for that.
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    // We have one writer, so nothing else can contend for the write lock; bigger page cache
-    // keeps the hot indexes in memory.
+    // 16 MB page cache (negative = KiB): keeps the hot indexes (pending messages, logs by
+    // user) in memory instead of re-reading pages on every group commit.
     conn.pragma_update(None, "cache_size", -16_000)?;
+    // No foreign keys are declared: relations (logs → messages, dlq → messages) are kept by
+    // the code that writes them in one transaction, and pruning deletes them by age.
     conn.pragma_update(None, "foreign_keys", "OFF")?;
     Ok(conn)
 }

@@ -104,6 +104,8 @@ pub async fn serve(
     })
     .await;
     app.shutdown();
+    // Let running attempts record their outcome, so a clean stop causes no re-deliveries.
+    app.engine().drain(std::time::Duration::from_secs(5)).await;
     let _ = sched.await;
     let _ = pruner.await;
     served.map_err(|e| RunError(format!("serve: {e}")))

@@ -253,3 +253,25 @@ async fn timeout_counts_as_failure() {
     let v = api.get("/v2/dlq").await.json();
     assert_eq!(v["messages"][0]["responseStatus"], 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graceful_stop_lets_running_attempts_finish() {
+    let srv = start_server().await;
+    let sink = Sink::start().await;
+    sink.respond(|_| Reply::ok().delay(Duration::from_millis(600)));
+    let api = srv.api();
+    api.publish_id(&sink.at("/slowstop"), &[], "x").await;
+    sink.wait_for("/slowstop", 1, WAIT).await;
+    let (dir, config) = (srv.dir.clone(), srv.app.config().clone());
+    // The attempt is running; a graceful stop waits for its outcome to be recorded.
+    srv.stop().await;
+    let srv = start_server_at(dir, config).await;
+    let api = srv.api();
+    api.publish_id(&sink.at("/barrier"), &[], "b").await;
+    sink.wait_for("/barrier", 1, WAIT).await;
+    assert_eq!(
+        sink.requests_to("/slowstop").len(),
+        1,
+        "not delivered again"
+    );
+}

@@ -219,6 +219,8 @@ pub(crate) struct Inner {
     keys: RwLock<HashMap<UserId, SigningKeys>>,
     /// Set on shutdown: no new attempts start.
     stopped: AtomicBool,
+    /// Notified whenever the last running attempt finishes (graceful shutdown waits on it).
+    idle: Notify,
 }
 
 impl std::fmt::Debug for Engine {
@@ -262,6 +264,7 @@ impl Engine {
                 http,
                 keys: RwLock::new(keys.into_iter().collect()),
                 stopped: AtomicBool::new(false),
+                idle: Notify::new(),
             }),
         };
         {
@@ -416,7 +419,28 @@ impl Engine {
 
     /// Records an attempt's outcome and adds the callback messages it created.
     pub fn complete(&self, id: &str, outcome: Outcome, callbacks: Vec<Pending>) {
-        self.with(|st, _| st.complete(id, outcome, callbacks));
+        let idle = self.with(|st, _| {
+            st.complete(id, outcome, callbacks);
+            st.in_flight == 0
+        });
+        if idle {
+            self.inner.idle.notify_waiters();
+        }
+    }
+
+    /// After [`Engine::shutdown`]: waits until running attempts have recorded their outcome,
+    /// or `limit` passed (then they are simply delivered again after the restart).
+    pub async fn drain(&self, limit: std::time::Duration) {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let idle = self.inner.idle.notified();
+            if self.lock().in_flight == 0 {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, idle).await.is_err() {
+                return;
+            }
+        }
     }
 
     /// A queue was created or changed (parallelism, paused).

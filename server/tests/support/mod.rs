@@ -384,6 +384,8 @@ struct SinkState {
     responder: Responder,
     in_flight: usize,
     max_in_flight: usize,
+    /// When each request (by index) was answered.
+    ended: Vec<Option<Instant>>,
 }
 
 /// A recording destination server.
@@ -416,10 +418,12 @@ async fn sink_handler(
             index: st.requests.len(),
         };
         let reply = (st.responder)(&rec);
+        let index = rec.index;
         st.requests.push(rec);
+        st.ended.push(None);
         st.in_flight += 1;
         st.max_in_flight = st.max_in_flight.max(st.in_flight);
-        (reply, InFlightGuard(sink.state.clone()))
+        (reply, InFlightGuard(sink.state.clone(), index))
     };
     sink.notify.notify_waiters();
     if !reply.delay.is_zero() {
@@ -441,12 +445,13 @@ async fn sink_handler(
     res
 }
 
-struct InFlightGuard(Arc<Mutex<SinkState>>);
+struct InFlightGuard(Arc<Mutex<SinkState>>, usize);
 
 impl Drop for InFlightGuard {
     fn drop(&mut self) {
         if let Ok(mut st) = self.0.lock() {
             st.in_flight -= 1;
+            st.ended[self.1] = Some(Instant::now());
         }
     }
 }
@@ -465,6 +470,7 @@ impl Sink {
                 responder: Arc::new(|_| Reply::ok()),
                 in_flight: 0,
                 max_in_flight: 0,
+                ended: Vec::new(),
             })),
             notify: Arc::new(Notify::new()),
         };
@@ -498,6 +504,35 @@ impl Sink {
             .into_iter()
             .filter(|r| r.path.starts_with(prefix))
             .collect()
+    }
+
+    /// Most requests in flight at once among those `group` puts in the same group
+    /// (`None` = ignore the request), from arrival and answer times.
+    pub fn max_overlap_by(&self, group: impl Fn(&Recorded) -> Option<String>) -> usize {
+        let st = self.state.lock().expect("sink lock");
+        let mut events: std::collections::HashMap<String, Vec<(Instant, i32)>> = Default::default();
+        for (r, end) in st.requests.iter().zip(&st.ended) {
+            if let Some(g) = group(r) {
+                let e = events.entry(g).or_default();
+                e.push((r.at, 1));
+                // Unanswered requests are still in flight.
+                e.push((
+                    end.unwrap_or_else(|| Instant::now() + Duration::from_secs(3600)),
+                    -1,
+                ));
+            }
+        }
+        let mut best = 0;
+        for (_, mut ev) in events {
+            // Ends sort before starts at the same instant: back-to-back is not overlap.
+            ev.sort();
+            let mut cur = 0;
+            for (_, d) in ev {
+                cur += d;
+                best = best.max(cur);
+            }
+        }
+        best as usize
     }
 
     /// Most requests ever in flight at once.

@@ -557,7 +557,10 @@ impl App {
                 let row = queues::QueueRow {
                     user,
                     name: name.clone(),
-                    parallelism: parallelism.unwrap_or(1),
+                    // Omitted fields keep their current value (new queue: parallelism 1).
+                    parallelism: parallelism
+                        .or(old.as_ref().map(|o| o.parallelism))
+                        .unwrap_or(1),
                     paused: paused.unwrap_or(old.as_ref().is_some_and(|o| o.paused)),
                     created_ms: old.as_ref().map_or(now, |o| o.created_ms),
                     updated_ms: now,

@@ -70,14 +70,18 @@ async fn start_sink() -> (String, Arc<AtomicU64>) {
             "ok"
         }
     });
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let url = format!("http://{}", l.local_addr().expect("addr"));
     tokio::spawn(async move { axum::serve(l, router).await });
     (url, count)
 }
 
 async fn start_server(config: Config) -> (String, App) {
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let url = format!("http://{}", l.local_addr().expect("addr"));
     let app = App::start(config).expect("start");
     let a2 = app.clone();
@@ -101,6 +105,7 @@ fn pct(sorted: &[Duration], p: f64) -> f64 {
 }
 
 struct PublishRow {
+    sync: &'static str,
     conc: usize,
     n: usize,
     per_sec: f64,
@@ -108,9 +113,9 @@ struct PublishRow {
     p99: f64,
 }
 
-async fn publish_phase(o: &Opts, sink: &str, conc: usize) -> PublishRow {
+async fn publish_phase(o: &Opts, sink: &str, conc: usize, sync: Synchronous) -> PublishRow {
     let mut config = Config::new(temp_db(&format!("pub{conc}")));
-    config.synchronous = o.sync;
+    config.synchronous = sync;
     let (url, app) = start_server(config).await;
     let http = client();
     let dest = format!("{url}/v2/publish/{sink}/x");
@@ -150,6 +155,10 @@ async fn publish_phase(o: &Opts, sink: &str, conc: usize) -> PublishRow {
     all.sort();
     app.shutdown();
     PublishRow {
+        sync: match sync {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+        },
         conc,
         n: all.len(),
         per_sec: all.len() as f64 / el,
@@ -255,7 +264,8 @@ fn raw_sqlite(o: &Opts, sync: &str) -> f64 {
     let mut n = 0u64;
     let body = vec![b'x'; 256];
     while Instant::now() < end {
-        c.execute("INSERT INTO t (v) VALUES (?1)", [&body]).expect("insert");
+        c.execute("INSERT INTO t (v) VALUES (?1)", [&body])
+            .expect("insert");
         n += 1;
     }
     n as f64 / t0.elapsed().as_secs_f64()
@@ -281,8 +291,14 @@ async fn main() {
     let (sink, _) = start_sink().await;
     let mut rows = Vec::new();
     for conc in [1, 16, 64] {
-        rows.push(publish_phase(&o, &sink, conc).await);
+        rows.push(publish_phase(&o, &sink, conc, o.sync).await);
     }
+    // For comparison: the same at 64 publishers with the other durability setting.
+    let other = match o.sync {
+        Synchronous::Full => Synchronous::Normal,
+        Synchronous::Normal => Synchronous::Full,
+    };
+    rows.push(publish_phase(&o, &sink, 64, other).await);
     let (n, per_sec, recorded_per_sec) = delivery_phase(&o).await;
     println!("## Raw limits (same run)\n");
     println!("| what | per second |\n|---|---:|");
@@ -290,12 +306,12 @@ async fn main() {
     println!("| SQLite single-row commits, synchronous=FULL | {sqlite_full:.0} commits/s |");
     println!("| SQLite single-row commits, synchronous=NORMAL | {sqlite_normal:.0} commits/s |");
     println!("\n## Durable publishes (`POST /v2/publish`, 200 after COMMIT)\n");
-    println!("| concurrent publishers | publishes | publishes/s | p50 ms | p99 ms |");
-    println!("|---:|---:|---:|---:|---:|");
+    println!("| synchronous | concurrent publishers | publishes | publishes/s | p50 ms | p99 ms |");
+    println!("|---|---:|---:|---:|---:|---:|");
     for r in rows {
         println!(
-            "| {} | {} | {:.0} | {:.2} | {:.2} |",
-            r.conc, r.n, r.per_sec, r.p50, r.p99
+            "| {} | {} | {} | {:.0} | {:.2} | {:.2} |",
+            r.sync, r.conc, r.n, r.per_sec, r.p50, r.p99
         );
     }
     println!("\n## Deliveries (backlog released at once)\n");

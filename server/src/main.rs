@@ -8,12 +8,15 @@ use std::process::ExitCode;
 const USAGE: &str = "qstash-dev — a QStash-compatible local server
 
 USAGE: qstash-dev [--port N] [--host ADDR] [--db PATH] [--sync full|normal]
+                  [--max-in-flight N] [--retention-days N]
 
   --port N       port to listen on (env QSTASH_DEV_PORT, default 8080; 0 = any free port)
   --host ADDR    address to bind (default 127.0.0.1)
   --db PATH      SQLite database (default ./.qstash-dev/qstash.db)
   --sync MODE    full (default): every acknowledged publish survives power loss;
                  normal: survives a crash of this process, faster
+  --max-in-flight N   deliveries in flight at once, all users (default 1000)
+  --retention-days N  keep logs, finished messages and DLQ entries N days (default 7)
   dev            accepted and ignored (compatibility with `qstash dev`)
 ";
 
@@ -22,6 +25,8 @@ struct Args {
     host: String,
     db: String,
     sync: Synchronous,
+    max_in_flight: Option<u32>,
+    retention_days: Option<u32>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -35,6 +40,8 @@ fn parse_args() -> Result<Args, String> {
         host: "127.0.0.1".into(),
         db: "./.qstash-dev/qstash.db".into(),
         sync: Synchronous::Full,
+        max_in_flight: None,
+        retention_days: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -62,6 +69,24 @@ fn parse_args() -> Result<Args, String> {
                     "normal" => Synchronous::Normal,
                     v => return Err(format!("bad --sync {v:?} (full|normal)")),
                 }
+            }
+            "max-in-flight" => {
+                let v = value("max-in-flight")?;
+                a.max_in_flight = Some(
+                    v.parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| format!("bad --max-in-flight {v:?}"))?,
+                );
+            }
+            "retention-days" => {
+                let v = value("retention-days")?;
+                a.retention_days = Some(
+                    v.parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| format!("bad --retention-days {v:?}"))?,
+                );
             }
             "dev" => {}
             "h" | "help" => return Err(String::new()),
@@ -128,6 +153,12 @@ async fn main() -> ExitCode {
     };
     let mut config = Config::new(&args.db);
     config.synchronous = args.sync;
+    if let Some(n) = args.max_in_flight {
+        config.max_in_flight = n;
+    }
+    if let Some(d) = args.retention_days {
+        config.retention_ms = i64::from(d) * 86_400_000;
+    }
     let app = match qstash_server::App::start(config) {
         Ok(a) => a,
         Err(e) => {

@@ -137,6 +137,23 @@ pub async fn attempt(engine: Engine, p: Pending) {
         );
     }
     let result = send(&engine, &p, start).await;
+    match &result {
+        Result_::Http(r) => tracing::info!(
+            "{} {} {} → {} (retried {})",
+            id,
+            p.msg.method,
+            p.msg.url,
+            r.status,
+            p.retried
+        ),
+        Result_::NoResponse(e) => tracing::info!(
+            "{} {} {} → no response: {e} (retried {})",
+            id,
+            p.msg.method,
+            p.msg.url,
+            p.retried
+        ),
+    }
     let now = clock.now_ms();
     let cancel = engine.cancel_requested(&id);
     let plan = decide(&p, result, cancel, now);

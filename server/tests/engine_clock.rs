@@ -172,3 +172,36 @@ async fn flow_control_key_is_shared_by_queues_and_plain_publishes() {
     sink.wait_for("/s/", 8, WAIT).await;
     assert_eq!(sink.max_in_flight(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn far_future_messages_are_delivered_with_their_body() {
+    // Bodies of messages due in more than a minute are not kept in memory: the attempt reads
+    // them back, before and after a restart.
+    let clock = TestClock::new(START);
+    let c2 = clock.clone();
+    let srv = start_server_with(move |c| c.clock = Arc::new(c2)).await;
+    let sink = Sink::start().await;
+    let api = srv.api();
+    let body: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
+    api.publish_id(&sink.at("/far1"), &[("Upstash-Delay", "5m")], body.clone())
+        .await;
+    api.publish_id(&sink.at("/far2"), &[("Upstash-Delay", "10m")], body.clone())
+        .await;
+    clock.advance_ms(300_000);
+    srv.app.nudge();
+    let got = sink.wait_for("/far1", 1, WAIT).await;
+    assert_eq!(&got[0].body[..], &body[..]);
+    let (dir, config) = (srv.dir.clone(), srv.app.config().clone());
+    srv.stop().await;
+    let srv = start_server_at(dir, config).await;
+    clock.advance_ms(300_000);
+    srv.app.nudge();
+    let got = sink.wait_for("/far2", 1, WAIT).await;
+    assert_eq!(&got[0].body[..], &body[..]);
+    verify_signature(
+        &got[0].header("upstash-signature"),
+        "sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r",
+        &sink.at("/far2"),
+        &body,
+    );
+}

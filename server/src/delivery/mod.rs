@@ -36,8 +36,9 @@ pub struct Pending {
     pub seq: i64,
     /// The message.
     pub msg: Arc<StoredMessage>,
-    /// Its body. `Arc` so attempts don't copy it.
-    pub body: Arc<Vec<u8>>,
+    /// Its body (`Arc`: attempts don't copy it). `None` while the message is not due soon:
+    /// the attempt reads it from the database, so a large delayed backlog costs no memory.
+    pub body: Option<Arc<Vec<u8>>>,
     /// When the next attempt may start, unix ms.
     pub due_ms: i64,
     /// Attempts made so far (= `Upstash-Retried` of the next attempt).
@@ -50,7 +51,7 @@ impl Pending {
         Pending {
             seq,
             msg: Arc::new(msg),
-            body: Arc::new(body),
+            body: Some(Arc::new(body)),
             due_ms,
             retried,
         }
@@ -229,6 +230,16 @@ impl std::fmt::Debug for Engine {
     }
 }
 
+/// Bodies of messages due later than this are not kept in memory.
+const BODY_HORIZON_MS: i64 = 60_000;
+
+/// Drops the in-memory body of a message that is not due soon.
+fn shed_body(p: &mut Pending, now: i64) {
+    if p.due_ms > now + BODY_HORIZON_MS {
+        p.body = None;
+    }
+}
+
 fn queue_key(m: &StoredMessage) -> Option<Key> {
     m.queue.as_ref().map(|q| (m.user, q.clone()))
 }
@@ -244,7 +255,8 @@ impl Engine {
     pub fn start(store: Store, config: Config) -> StoreResult<Engine> {
         // Start-up runs before the server accepts requests; a plain blocking read is fine.
         let conn = rusqlite::Connection::open(&config.db_path)?;
-        let rows = store::messages::load_pending(&conn)?;
+        let now = config.clock.now_ms();
+        let rows = store::messages::load_pending(&conn, now + BODY_HORIZON_MS)?;
         let queues = store::queues::all(&conn)?;
         let flows = store::flow_control::all(&conn)?;
         let keys = store::keys::all(&conn)?;
@@ -291,7 +303,13 @@ impl Engine {
             }
             let pending_ids: HashSet<String> = rows.iter().map(|r| r.msg.id.clone()).collect();
             for r in rows {
-                let p = Pending::new(r.seq, r.msg, r.body, r.due_ms, r.retried);
+                let p = Pending {
+                    seq: r.seq,
+                    msg: Arc::new(r.msg),
+                    body: r.body.map(Arc::new),
+                    due_ms: r.due_ms,
+                    retried: r.retried,
+                };
                 // A queued message that already had an attempt held a slot: keep it, so the
                 // queue's order survives the restart.
                 let holds = p.msg.queue.is_some() && p.retried > 0;
@@ -400,8 +418,11 @@ impl Engine {
     }
 
     /// Adds a newly stored pending message.
-    pub fn add(&self, p: Pending) {
-        self.with(|st, _| st.add_new(p));
+    pub fn add(&self, mut p: Pending) {
+        self.with(|st, now| {
+            shed_body(&mut p, now);
+            st.add_new(p)
+        });
     }
 
     /// Cancels a pending message.
@@ -419,8 +440,8 @@ impl Engine {
 
     /// Records an attempt's outcome and adds the callback messages it created.
     pub fn complete(&self, id: &str, outcome: Outcome, callbacks: Vec<Pending>) {
-        let idle = self.with(|st, _| {
-            st.complete(id, outcome, callbacks);
+        let idle = self.with(|st, now| {
+            st.complete(id, outcome, callbacks, now);
             st.in_flight == 0
         });
         if idle {
@@ -878,7 +899,7 @@ impl State {
         }
     }
 
-    fn complete(&mut self, id: &str, outcome: Outcome, callbacks: Vec<Pending>) {
+    fn complete(&mut self, id: &str, outcome: Outcome, callbacks: Vec<Pending>, now: i64) {
         let Some(e) = self.entries.get_mut(id) else {
             return;
         };
@@ -902,6 +923,7 @@ impl State {
                 if let Some(e) = self.entries.get_mut(id) {
                     e.p.due_ms = due_ms;
                     e.p.retried = retried;
+                    shed_body(&mut e.p, now);
                     e.phase = Phase::Timer;
                     self.timers.push(Reverse((due_ms, e.p.seq, id.to_string())));
                 }

@@ -33,7 +33,7 @@ fn signature(key: &str, url: &str, body: &[u8], now_ms: i64) -> String {
     sign(key, &claims, Algorithm::Hs256)
 }
 
-async fn send(engine: &Engine, p: &Pending, now_ms: i64) -> Result_ {
+async fn send(engine: &Engine, p: &Pending, body: &[u8], now_ms: i64) -> Result_ {
     let m = &p.msg;
     let inner = engine.inner();
     let method = reqwest::Method::from_bytes(m.method.as_bytes()).unwrap_or(reqwest::Method::POST);
@@ -50,10 +50,7 @@ async fn send(engine: &Engine, p: &Pending, now_ms: i64) -> Result_ {
         req = req.header("Content-Type", ct.as_str());
     }
     if let Some(key) = engine.current_key(m.user) {
-        req = req.header(
-            "Upstash-Signature",
-            signature(&key, &m.url, &p.body, now_ms),
-        );
+        req = req.header("Upstash-Signature", signature(&key, &m.url, body, now_ms));
     }
     req = req
         .header("Upstash-Message-Id", m.id.as_str())
@@ -68,7 +65,7 @@ async fn send(engine: &Engine, p: &Pending, now_ms: i64) -> Result_ {
     if let Some(s) = &m.schedule_id {
         req = req.header("Upstash-Schedule-Id", s.as_str());
     }
-    req = req.body(p.body.as_ref().clone());
+    req = req.body(body.to_vec());
     match req.send().await {
         Ok(res) => {
             let status = res.status().as_u16();
@@ -136,7 +133,28 @@ pub async fn attempt(engine: Engine, p: Pending) {
             |_: crate::store::StoreResult<()>| {},
         );
     }
-    let result = send(&engine, &p, start).await;
+    let body = match &p.body {
+        Some(b) => b.clone(),
+        None => {
+            let id2 = id.clone();
+            match inner.store.read(move |c| msgs::body(c, &id2)).await {
+                Ok(Some(b)) => std::sync::Arc::new(b),
+                other => {
+                    tracing::error!("reading the body of {id} failed: {other:?}");
+                    engine.complete(
+                        &id,
+                        Outcome::Retry {
+                            due_ms: start + 1000,
+                            retried: p.retried,
+                        },
+                        Vec::new(),
+                    );
+                    return;
+                }
+            }
+        }
+    };
+    let result = send(&engine, &p, &body, start).await;
     match &result {
         Result_::Http(r) => tracing::info!(
             "{} {} {} → {} (retried {})",
@@ -156,7 +174,7 @@ pub async fn attempt(engine: Engine, p: Pending) {
     }
     let now = clock.now_ms();
     let cancel = engine.cancel_requested(&id);
-    let plan = decide(&p, result, cancel, now);
+    let plan = decide(&p, &body, result, cancel, now);
     let callbacks = plan.callbacks.clone();
     let outcome = match plan.retry_at {
         Some(due) => Outcome::Retry {
@@ -216,7 +234,7 @@ struct Plan {
     callbacks: Vec<(StoredMessage, Vec<u8>)>,
 }
 
-fn decide(p: &Pending, result: Result_, cancel: bool, now: i64) -> Plan {
+fn decide(p: &Pending, body: &[u8], result: Result_, cancel: bool, now: i64) -> Plan {
     let m = &p.msg;
     let mut plan = Plan {
         msg: m.clone(),
@@ -241,7 +259,7 @@ fn decide(p: &Pending, result: Result_, cancel: bool, now: i64) -> Plan {
             ));
             if let (false, Some(cb)) = (m.is_callback, &m.callback) {
                 plan.callbacks
-                    .push(callback::build(m, &p.body, cb, &r, p.retried, None, now));
+                    .push(callback::build(m, body, cb, &r, p.retried, None, now));
             }
             return plan;
         }
@@ -272,7 +290,7 @@ fn decide(p: &Pending, result: Result_, cancel: bool, now: i64) -> Plan {
     // report is undocumented, reference §3.1).
     if let (false, Some(cb), true) = (m.is_callback, &m.callback, resp.status != 0) {
         plan.callbacks
-            .push(callback::build(m, &p.body, cb, &resp, p.retried, None, now));
+            .push(callback::build(m, body, cb, &resp, p.retried, None, now));
     }
     let non_retryable = resp.status == 489
         && resp
@@ -311,7 +329,7 @@ fn decide(p: &Pending, result: Result_, cancel: bool, now: i64) -> Plan {
     if let (false, Some(cb)) = (m.is_callback, &m.failure_callback) {
         plan.callbacks.push(callback::build(
             m,
-            &p.body,
+            body,
             cb,
             &resp,
             p.retried,

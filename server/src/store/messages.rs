@@ -240,8 +240,8 @@ pub struct PendingRow {
     pub seq: i64,
     /// Description.
     pub msg: StoredMessage,
-    /// Body.
-    pub body: Vec<u8>,
+    /// Body, when the message is due soon (see [`load_pending`]).
+    pub body: Option<Vec<u8>>,
     /// Next attempt time.
     pub due_ms: i64,
     /// Attempts already made.
@@ -268,16 +268,20 @@ pub fn insert(conn: &Connection, m: &StoredMessage, body: &[u8], due_ms: i64) ->
     Ok(conn.last_insert_rowid())
 }
 
-fn row_to_pending(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, Vec<u8>, i64, i64)> {
+type PendingTuple = (i64, String, Option<Vec<u8>>, i64, i64);
+
+fn row_to_pending(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingTuple> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
 }
 
-/// Every pending message, in FIFO order (start-up recovery).
-pub fn load_pending(conn: &Connection) -> StoreResult<Vec<PendingRow>> {
+/// Every pending message, in FIFO order (start-up recovery). Bodies are read only for
+/// messages due by `body_before_ms`; the others are read when their attempt starts.
+pub fn load_pending(conn: &Connection, body_before_ms: i64) -> StoreResult<Vec<PendingRow>> {
     let mut st = conn.prepare(
-        "SELECT seq, data, body, due_ms, retried FROM messages WHERE status = 0 ORDER BY seq",
+        "SELECT seq, data, CASE WHEN due_ms <= ?1 THEN body END, due_ms, retried \
+         FROM messages WHERE status = 0 ORDER BY seq",
     )?;
-    let rows = st.query_map([], row_to_pending)?;
+    let rows = st.query_map([body_before_ms], row_to_pending)?;
     let mut out = Vec::new();
     for r in rows {
         let (seq, data, body, due_ms, retried) = r?;
@@ -290,6 +294,14 @@ pub fn load_pending(conn: &Connection) -> StoreResult<Vec<PendingRow>> {
         });
     }
     Ok(out)
+}
+
+/// A message's body.
+pub fn body(conn: &Connection, id: &str) -> StoreResult<Option<Vec<u8>>> {
+    Ok(conn
+        .prepare_cached("SELECT body FROM messages WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
 }
 
 /// A message by id (any status) with its body, status and retried count.

@@ -269,3 +269,17 @@ async fn sigterm_stops_gracefully_and_keeps_pending_messages() {
     let got = sink.wait_for("/later", 1, WAIT).await;
     assert_eq!(got[0].header("upstash-message-id"), id);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_server_on_the_same_database_refuses_to_start() {
+    let dir = TempDir::new("lock");
+    let _first = spawn(&dir.db());
+    let out = Command::new(env!("CARGO_BIN_EXE_qstash-dev"))
+        .args(["--port", "0", "--db"])
+        .arg(dir.db())
+        .output()
+        .expect("run second qstash-dev");
+    assert!(!out.status.success());
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("in use by another qstash-dev"), "{text}");
+}

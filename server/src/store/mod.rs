@@ -75,6 +75,9 @@ pub struct Store {
     readers: Arc<Mutex<Vec<Connection>>>,
     /// For opening more read connections.
     path: Arc<PathBuf>,
+    /// An exclusive lock on `<db>.lock`, held while any clone lives: two servers delivering
+    /// from one database would deliver everything twice. The OS drops it if we are killed.
+    _lock: Arc<std::fs::File>,
 }
 
 impl std::fmt::Debug for Store {
@@ -116,6 +119,7 @@ impl Store {
                     .map_err(|e| StoreError(format!("create {}: {e}", dir.display())))?;
             }
         }
+        let lock = lock_database(&config.db_path)?;
         let mut conn = open(&config.db_path, config.synchronous)?;
         schema::migrate(&mut conn)?;
         let (tx, rx) = mpsc::channel::<Job>();
@@ -127,6 +131,7 @@ impl Store {
             writer: tx,
             readers: Arc::new(Mutex::new(Vec::new())),
             path: Arc::new(config.db_path.clone()),
+            _lock: Arc::new(lock),
         })
     }
 
@@ -192,6 +197,41 @@ impl Store {
         })
         .await
         .map_err(|e| StoreError(format!("read task: {e}")))?
+    }
+}
+
+/// Takes the exclusive lock next to the database, waiting up to 5 s for a previous owner in
+/// this process (a restart in tests) or a stopping server to let go.
+fn lock_database(db: &Path) -> StoreResult<std::fs::File> {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&name)
+        .map_err(|e| StoreError(format!("open {}: {e}", Path::new(&name).display())))?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(file),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StoreError(format!(
+                    "{} is in use by another qstash-dev (lock {})",
+                    db.display(),
+                    Path::new(&name).display()
+                )))
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(StoreError(format!(
+                    "lock {}: {e}",
+                    Path::new(&name).display()
+                )))
+            }
+        }
     }
 }
 

@@ -78,7 +78,7 @@ async fn sigkill_loses_no_acknowledged_message() {
             .next()
             .and_then(|x| x.parse().ok())
             .unwrap_or(0);
-        if n % 7 == 0 && retried == "0" {
+        if n.is_multiple_of(7) && retried == "0" {
             Reply::status(500)
         } else {
             Reply::ok().delay(Duration::from_millis(5))
@@ -146,7 +146,10 @@ async fn sigkill_loses_no_acknowledged_message() {
                             // the database remembers.
                             &[
                                 ("Upstash-Retry-Delay", "100"),
-                                ("Upstash-Delay", if i % 2 == 0 { "1s" } else { "0s" }),
+                                (
+                                    "Upstash-Delay",
+                                    if i.is_multiple_of(2) { "1s" } else { "0s" },
+                                ),
                             ],
                             format!("m-{i}"),
                         ),

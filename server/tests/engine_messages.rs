@@ -198,8 +198,8 @@ async fn bulk_cancel_by_filter() {
     let sink = Sink::start().await;
     let api = srv.api();
     let mut ids = Vec::new();
-    for i in 0..4 {
-        let label = if i % 2 == 0 { "even" } else { "odd" };
+    for i in 0..4u32 {
+        let label = if i.is_multiple_of(2) { "even" } else { "odd" };
         ids.push(
             api.publish_id(
                 &sink.at("/bc"),

@@ -154,9 +154,9 @@ async fn flow_control_parallelism_is_never_exceeded() {
     let sink = Sink::start().await;
     sink.respond(|_| Reply::ok().delay(Duration::from_millis(100)));
     let api = srv.api();
-    for i in 0..10 {
+    for i in 0..10u32 {
         // Two different URLs share the key.
-        let path = if i % 2 == 0 { "/fa" } else { "/fb" };
+        let path = if i.is_multiple_of(2) { "/fa" } else { "/fb" };
         api.publish_id(
             &sink.at(path),
             &[

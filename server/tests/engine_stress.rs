@@ -27,7 +27,7 @@ async fn mixed_load_respects_every_limit() {
             .and_then(|x| x.parse().ok())
             .unwrap_or(0);
         let delay = Duration::from_millis(h(n) % 15);
-        if h(n + 7) % 5 == 0 && r.header("upstash-retried") == "0" {
+        if h(n + 7).is_multiple_of(5) && r.header("upstash-retried") == "0" {
             Reply::status(503).delay(delay)
         } else {
             Reply::ok().delay(delay)
@@ -130,7 +130,7 @@ async fn mixed_load_respects_every_limit() {
                         .next()
                         .and_then(|x| x.parse().ok())
                         .unwrap_or(0);
-                    !(h(n + 7) % 5 == 0 && r.header("upstash-retried") == "0")
+                    !(h(n + 7).is_multiple_of(5) && r.header("upstash-retried") == "0")
                 })
                 .collect();
             (ok.len() >= N as usize).then_some(ok)

@@ -159,7 +159,9 @@ impl Schedules {
     /// `POST /v2/schedules/{destination}` with the schedule headers.
     pub fn create(&self, request: JsValue) -> Promise {
         send(&self.http, true, || {
-            let headers = self.http.wrap_global(options::schedule_headers(&request)?)?;
+            let headers = self
+                .http
+                .wrap_global(options::schedule_headers(&request)?)?;
             let mut req =
                 Req::new("POST", &["v2", "schedules"]).seg(text(&get(&request, "destination")));
             req.headers = headers;

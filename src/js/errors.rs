@@ -1,8 +1,13 @@
-//! Constructors for the official JS error classes, which live in the package's `errors.js`
-//! (so `instanceof QstashError` holds for errors thrown by wasm and by JS alike).
+//! Constructors for the official JS error classes.
 //!
-//! NOTE (js-client): minimal stub so the Client compiles; helper "package" owns this file and
-//! may rewrite it freely — the Client calls only the four functions below.
+//! The classes themselves are plain JavaScript in the package's `errors.js` (`pkg-template/`),
+//! identical in name, message and fields to `@upstash/qstash`'s. Rust imports that very module
+//! (`raw_module`, resolved next to the wasm-bindgen glue), so an error thrown from wasm is an
+//! instance of the class the user imports: `err instanceof QstashError` holds no matter which
+//! side threw it.
+//!
+//! Every helper returns the error as a `JsValue`, ready to be thrown (`Err(value)` from a
+//! `#[wasm_bindgen]` function) or to reject a promise.
 
 use wasm_bindgen::prelude::*;
 
@@ -32,24 +37,33 @@ extern "C" {
     type JsQstashEmptyArrayError;
     #[wasm_bindgen(constructor, js_class = "QstashEmptyArrayError")]
     fn new(parameter: &str) -> JsQstashEmptyArrayError;
+
+    #[wasm_bindgen(js_name = SignatureError)]
+    type JsSignatureError;
+    #[wasm_bindgen(constructor, js_class = "SignatureError")]
+    fn new(message: &str, code: &str) -> JsSignatureError;
 }
 
+/// The argument object of the rate-limit constructors: each field a string or `null`, as the
+/// official reads them from `Headers.get`.
 fn args(pairs: &[(&str, Option<String>)]) -> JsValue {
     let o = js_sys::Object::new();
     for (k, v) in pairs {
         let v = v.as_deref().map(JsValue::from_str).unwrap_or(JsValue::NULL);
+        // Defining a property on a fresh plain object cannot fail (no setters, not frozen).
         let _ = js_sys::Reflect::set(&o, &JsValue::from_str(k), &v);
     }
     o.into()
 }
 
-/// `new QstashError(message, status)`.
+/// `new QstashError(message, status)`; `status` is `undefined` for client-side failures.
 pub(crate) fn qstash_error(message: &str, status: Option<u16>) -> JsValue {
     let status = status.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
     JsQstashError::new(message, status).into()
 }
 
-/// `new QstashRatelimitError(args)` or, with `daily`, `new QstashDailyRatelimitError(args)`.
+/// `new QstashRatelimitError({limit, remaining, reset})` or, with `daily`,
+/// `new QstashDailyRatelimitError(...)`.
 pub(crate) fn ratelimit_error(
     daily: bool,
     limit: Option<String>,
@@ -82,4 +96,22 @@ pub(crate) fn chat_ratelimit_error(fields: [Option<String>; 6]) -> JsValue {
 /// `new QstashEmptyArrayError(parameter)`.
 pub(crate) fn empty_array_error(parameter: &str) -> JsValue {
     JsQstashEmptyArrayError::new(parameter).into()
+}
+
+/// `new SignatureError(message, code)`: the official class plus a stable `code`
+/// (`VerifyError::code()`).
+pub(crate) fn signature_error(message: &str, code: &str) -> JsValue {
+    JsSignatureError::new(message, code).into()
+}
+
+/// A plain `Error(message)`, for the few places the official throws one (no signing keys, an
+/// invalid `QSTASH_DEV`) and for options that do not deserialize.
+pub(crate) fn plain_error(message: &str) -> JsValue {
+    js_sys::Error::new(message).into()
+}
+
+/// A `TypeError(message)`: a value of the wrong JavaScript type where the official would fail
+/// the same way.
+pub(crate) fn type_error(message: &str) -> JsValue {
+    js_sys::TypeError::new(message).into()
 }

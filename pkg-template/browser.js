@@ -1,0 +1,10 @@
+// Browser (and default) entry: fetches the .wasm next to this file and instantiates it with
+// streaming compilation. Bundlers that copy assets (Vite, webpack 5, Parcel) understand the
+// `new URL(..., import.meta.url)` pattern; with esbuild, copy qstash_wasm_bg.wasm next to the
+// output chunk.
+import init from "./qstash_wasm.js";
+
+await init({ module_or_path: new URL("./qstash_wasm_bg.wasm", import.meta.url) });
+
+export * from "./api.js";
+export * from "./errors.js";

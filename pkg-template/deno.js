@@ -1,0 +1,15 @@
+// Deno entry: the source-phase import (Deno >= 2.6, needs no permission); on older Deno the
+// dynamic import fails (a SyntaxError or a resolution error, so any error is caught) and the
+// bytes are read from disk instead, which needs --allow-read.
+import { initSync } from "./qstash_wasm.js";
+
+let wasmModule;
+try {
+  wasmModule = (await import("./deno-source.js")).default;
+} catch {
+  wasmModule = await Deno.readFile(new URL("./qstash_wasm_bg.wasm", import.meta.url));
+}
+initSync({ module: wasmModule });
+
+export * from "./api.js";
+export * from "./errors.js";

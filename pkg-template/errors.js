@@ -1,0 +1,88 @@
+// The error classes of @upstash/qstash, with the same names, messages and fields, so code that
+// catches the official errors works unchanged. The wasm code constructs these very classes
+// (src/js/errors.rs imports this file), so `instanceof` holds for errors thrown by the Client
+// and Receiver alike.
+
+const RATELIMIT_STATUS = 429;
+
+/** Any QStash API error: a non-2xx status other than 429, or a client-side validation failure. */
+export class QstashError extends Error {
+  /** The HTTP status, when the error came from a response. */
+  status;
+  constructor(message, status) {
+    super(message);
+    this.name = "QstashError";
+    this.status = status;
+  }
+}
+
+/** 429 from the burst rate limit (`Burst-RateLimit-*` headers). */
+export class QstashRatelimitError extends QstashError {
+  limit;
+  remaining;
+  reset;
+  constructor(args) {
+    super(`Exceeded burst rate limit. ${JSON.stringify(args)}`, RATELIMIT_STATUS);
+    this.name = "QstashRatelimitError";
+    this.limit = args.limit;
+    this.remaining = args.remaining;
+    this.reset = args.reset;
+  }
+}
+
+/** 429 from the LLM chat rate limit (`x-ratelimit-*` headers). */
+export class QstashChatRatelimitError extends QstashError {
+  limitRequests;
+  limitTokens;
+  remainingRequests;
+  remainingTokens;
+  resetRequests;
+  resetTokens;
+  constructor(args) {
+    super(`Exceeded chat rate limit. ${JSON.stringify(args)}`, RATELIMIT_STATUS);
+    this.name = "QstashChatRatelimitError";
+    this.limitRequests = args["limit-requests"];
+    this.limitTokens = args["limit-tokens"];
+    this.remainingRequests = args["remaining-requests"];
+    this.remainingTokens = args["remaining-tokens"];
+    this.resetRequests = args["reset-requests"];
+    this.resetTokens = args["reset-tokens"];
+  }
+}
+
+/** 429 from the daily message quota (`RateLimit-*` headers). */
+export class QstashDailyRatelimitError extends QstashError {
+  limit;
+  remaining;
+  reset;
+  constructor(args) {
+    super(`Exceeded daily rate limit. ${JSON.stringify(args)}`, RATELIMIT_STATUS);
+    this.name = "QstashDailyRatelimitError";
+    this.limit = args.limit;
+    this.remaining = args.remaining;
+    this.reset = args.reset;
+  }
+}
+
+/** An empty array in a query parameter: refused before sending, so no bulk action hits everything. */
+export class QstashEmptyArrayError extends QstashError {
+  constructor(parameterName) {
+    super(
+      `Empty array provided for query parameter "${parameterName}". This would result in no filter being applied, which could affect all resources.`,
+    );
+    this.name = "QstashEmptyArrayError";
+  }
+}
+
+/**
+ * A signature that did not verify. `code` (an addition to the official class) names the
+ * failed check in a stable, machine-readable way, e.g. `ERR_JWT_EXPIRED`.
+ */
+export class SignatureError extends Error {
+  code;
+  constructor(message, code) {
+    super(message);
+    this.name = "SignatureError";
+    this.code = code;
+  }
+}

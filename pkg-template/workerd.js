@@ -1,0 +1,10 @@
+// Cloudflare Workers entry: the bundler (wrangler/esbuild) keeps the .wasm as a separate
+// CompiledWasm module, so this import is a `WebAssembly.Module` that workerd compiled at load
+// time (compiling from bytes at run time is disallowed there).
+import wasmModule from "./qstash_wasm_bg.wasm";
+import { initSync } from "./qstash_wasm.js";
+
+initSync({ module: wasmModule });
+
+export * from "./api.js";
+export * from "./errors.js";

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Builds the npm package `qstash-wasm` into pkg/ and packs it into pkg/qstash-wasm-<version>.tgz.
+#
+#   1. cargo: the crate for wasm32-unknown-unknown (rustup's target if installed for the default
+#      toolchain, else Debian's rustc-web with -Zbuild-std; see scripts/setup);
+#   2. wasm-bindgen --target web (the one glue every entry file in pkg-template/ builds on);
+#   3. wasm-opt -Oz from npm binaryen (never Debian's 108: it corrupts the externref table),
+#      keeping exactly the wasm features the compiler used, then a check that the result still
+#      instantiates with the glue;
+#   4. pkg/ = wasm-bindgen output + pkg-template/ + generated api.js, version stamped from
+#      Cargo.toml; `npm pack`.
+#
+# Idempotent; safe to run concurrently (a lock serialises builds, and pkg/ is replaced by one
+# rename so a reader never sees a half-written package). Environment:
+#   QSTASH_WASM_NO_OPT=1   skip wasm-opt (faster local iteration; the package is ~2x larger)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+log() { printf '[build-pkg] %s\n' "$*" >&2; }
+t0=$SECONDS
+
+mkdir -p target
+exec 9>target/.build-pkg.lock
+if ! flock -n 9; then
+  log "another build-pkg is running; waiting for it"
+  flock 9
+fi
+
+# --- 1. cargo -----------------------------------------------------------------------------------
+# `strip = true` in the release profile would drop the `target_features` section, and then
+# wasm-bindgen and wasm-opt cannot see which features (reference types, multivalue, bulk memory)
+# the code uses. wasm-opt strips names and debug info anyway, so keep the section until then.
+export CARGO_PROFILE_RELEASE_STRIP=false
+if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  # Own target dir: wasm builds never wait on (or invalidate) the native builds' lock.
+  export CARGO_TARGET_DIR="$ROOT/target/wasm-stable"
+  log "cargo build (rustup wasm32 target)"
+  cargo build --release --target wasm32-unknown-unknown -p qstash-wasm
+else
+  export CARGO_TARGET_DIR="$ROOT/target/wasm"
+  log "cargo build (debian-web, -Zbuild-std)"
+  RUSTC_BOOTSTRAP=1 cargo +debian-web build --release --target wasm32-unknown-unknown \
+    -Zbuild-std=std,panic_abort -p qstash-wasm
+fi
+RAW="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/qstash_wasm.wasm"
+t_cargo=$SECONDS
+
+# --- 2. wasm-bindgen ----------------------------------------------------------------------------
+want_wb=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+have_wb=$(wasm-bindgen --version | awk '{print $2}')
+if [ "$want_wb" != "$have_wb" ]; then
+  log "wasm-bindgen CLI is $have_wb but Cargo.lock pins $want_wb (run scripts/setup)"
+  exit 1
+fi
+STAGE=$(mktemp -d "$ROOT/target/pkg-stage.XXXXXX")
+trap 'rm -rf "$STAGE"' EXIT
+wasm-bindgen --target web --out-name qstash_wasm --out-dir "$STAGE" "$RAW"
+
+# --- 3. wasm-opt --------------------------------------------------------------------------------
+WASM="$STAGE/qstash_wasm_bg.wasm"
+size_before=$(stat -c %s "$WASM")
+if [ "${QSTASH_WASM_NO_OPT:-0}" = 1 ]; then
+  log "wasm-opt skipped (QSTASH_WASM_NO_OPT=1)"
+else
+  WASM_OPT="$ROOT/node_modules/.bin/wasm-opt"
+  [ -x "$WASM_OPT" ] || { log "missing $WASM_OPT (npm binaryen; run scripts/setup)"; exit 1; }
+  # The features the input declares, passed explicitly so the optimiser neither rejects the
+  # input nor introduces an instruction the compiler did not already rely on.
+  mapfile -t features < <("$WASM_OPT" --print-features "$WASM" 2>/dev/null | grep '^--enable-')
+  if [ "${#features[@]}" -eq 0 ]; then
+    log "wasm-opt found no target_features section in $WASM"
+    exit 1
+  fi
+  "$WASM_OPT" -Oz "${features[@]}" "$WASM" -o "$WASM.opt"
+  mv "$WASM.opt" "$WASM"
+fi
+size_after=$(stat -c %s "$WASM")
+t_opt=$SECONDS
+
+# The hand-written files go in first: the glue imports ./errors.js.
+cp -r "$ROOT"/pkg-template/. "$STAGE"/
+
+# The optimised module must still compile, link against the glue, and run its start function.
+# (The glue imports ./errors.js — the error classes the wasm constructs — so it must be there.)
+cp "$ROOT/pkg-template/errors.js" "$STAGE/"
+node --input-type=module -e '
+  const [glue, wasm] = process.argv.slice(1);
+  const { readFileSync } = await import("node:fs");
+  const g = await import(glue);
+  g.initSync({ module: readFileSync(wasm) });
+' "file://$STAGE/qstash_wasm.js" "$WASM"
+
+# --- 4. assemble pkg/ ---------------------------------------------------------------------------
+VERSION=$(awk -F'"' '/^\[package\]/{p=1} p && /^version *=/{print $2; exit}' Cargo.toml)
+[ -n "$VERSION" ] || { log "no [package] version in Cargo.toml"; exit 1; }
+# api.js re-exports every public wasm-bindgen export (classes and functions) by name, so a new
+# #[wasm_bindgen] export reaches all entry files without an edit; `initSync` and the default
+# `init` stay out of the public API (they are on the "./glue" subpath for advanced users).
+node --input-type=module -e '
+  const [dir, version] = process.argv.slice(1);
+  const fs = await import("node:fs");
+  const glue = await import(`file://${dir}/qstash_wasm.js`);
+  const names = Object.keys(glue).filter((k) => k !== "default" && k !== "initSync").sort();
+  fs.writeFileSync(`${dir}/api.js`,
+    "// Generated by scripts/build-pkg.sh: the public exports of the wasm-bindgen glue.\n" +
+    `export { ${names.join(", ")} } from "./qstash_wasm.js";\n`);
+  const pj = JSON.parse(fs.readFileSync(`${dir}/package.json`, "utf8"));
+  pj.version = version;
+  fs.writeFileSync(`${dir}/package.json`, JSON.stringify(pj, null, 2) + "\n");
+' "$STAGE" "$VERSION"
+
+# Pack from the stage, then swap it in with renames (pkg/ is never half-written).
+(cd "$STAGE" && npm pack --silent --pack-destination "$STAGE" > /dev/null)
+TGZ_NAME="qstash-wasm-$VERSION.tgz"
+[ -f "$STAGE/$TGZ_NAME" ] || { log "npm pack did not produce $TGZ_NAME"; exit 1; }
+chmod 755 "$STAGE"
+rm -rf "$ROOT/pkg.old"
+[ -e "$ROOT/pkg" ] && mv "$ROOT/pkg" "$ROOT/pkg.old"
+mv "$STAGE" "$ROOT/pkg"
+trap - EXIT
+rm -rf "$ROOT/pkg.old"
+
+gz=$(gzip -c "$ROOT/pkg/qstash_wasm_bg.wasm" | wc -c)
+log "wasm: $size_before B from wasm-bindgen -> $size_after B optimised ($gz B gzip)"
+log "time: cargo $((t_cargo - t0))s, bindgen+opt $((t_opt - t_cargo))s, total $((SECONDS - t0))s"
+echo "$ROOT/pkg/$TGZ_NAME"

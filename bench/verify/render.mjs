@@ -94,4 +94,17 @@ if (existsSync(join(work, "sizes.json"))) {
   out.push("");
 }
 
+out.push("## Reading the numbers");
+out.push("");
+out.push(
+  "- Small bodies: the official's cost is jose's promise-based pipeline (key import, HMAC, claims) plus an async WebCrypto `subtle.digest` of the body, tens of µs in all; ours is one synchronous wasm call (~8 µs at 1 KiB), so we win several-fold on Node and more on Deno. Rejections are cheaper for the official (it stops before hashing the body), so the ratio there is lower.",
+);
+out.push(
+  "- Large bodies: the official hashes with native SHA-256 (SHA-NI); ours copies the string into wasm memory and hashes in wasm (~370 MB/s with `sha2` at opt-level 3). Closing that gap needs host hashing for big bodies in the JS facade (`node:crypto` / `crypto.subtle.digest`, then `signing::Verifier::verify_prehashed`), not yet wired in `src/js/receiver.rs`.",
+);
+out.push(
+  "- Cold start: the official imports the whole `@upstash/qstash` entry (all of jose and the Client); ours compiles one wasm module synchronously (Node) or asynchronously (Deno).",
+);
+out.push("");
+
 console.log(out.join("\n"));

@@ -27,7 +27,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let specs: Vec<Spec> = serde_json::from_str(&input)?;
     let tokens = specs
         .iter()
-        .map(|spec| Ok(sign(&spec.key, &spec.claims, spec.alg.parse::<Algorithm>()?)))
+        .map(|spec| {
+            Ok(sign(
+                &spec.key,
+                &spec.claims,
+                spec.alg.parse::<Algorithm>()?,
+            ))
+        })
         .collect::<Result<Vec<_>, String>>()?;
     println!("{}", serde_json::to_string(&tokens)?);
     Ok(())

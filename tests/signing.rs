@@ -1226,7 +1226,9 @@ fn verify_prehashed_matches_verify() {
         verifier().verify(&token, BODY, &opts)
     );
     let wrong: [u8; 32] = Sha256::digest(b"other").into();
-    let err = verifier().verify_prehashed(&token, &wrong, &opts).unwrap_err();
+    let err = verifier()
+        .verify_prehashed(&token, &wrong, &opts)
+        .unwrap_err();
     assert_eq!(err, verifier().verify(&token, b"other", &opts).unwrap_err());
     assert_eq!(err.code(), "ERR_BODY_MISMATCH");
 }

@@ -122,12 +122,16 @@ export async function run(lib, ctx) {
  * `{ ctx, teardown }`. `bin` defaults to target/debug/qstash-dev.
  */
 export async function setup({ bin } = {}) {
-  const { spawn } = await import("node:child_process");
-  const http = await import("node:http");
-  const fs = await import("node:fs");
-  const os = await import("node:os");
-  const path = await import("node:path");
-  const { fileURLToPath } = await import("node:url");
+  // `process.getBuiltinModule` (Node >= 20.16) rather than `import("node:…")`: this file is
+  // also bundled into the workerd test worker, whose module walker rejects any import of a
+  // Node built-in, even a dynamic one that never runs there.
+  const builtin = (name) => globalThis.process.getBuiltinModule(`node:${name}`);
+  const { spawn } = builtin("child_process");
+  const http = builtin("http");
+  const fs = builtin("fs");
+  const os = builtin("os");
+  const path = builtin("path");
+  const { fileURLToPath } = builtin("url");
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
   const exe = bin ?? process.env.QSTASH_DEV_BIN ?? path.join(root, "target/debug/qstash-dev");
   check(fs.existsSync(exe), `qstash-dev binary at ${exe} (cargo build -p qstash-server --bin qstash-dev)`);

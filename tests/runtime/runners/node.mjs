@@ -1,0 +1,9 @@
+// Node 20: the package's `node` entry, each test a node:test test (spec reporter).
+import { test } from "node:test";
+import * as lib from "qstash-wasm";
+import { collect } from "../harness.mjs";
+import { suites, config } from "../suites-index.mjs";
+
+const tests = await collect(lib, suites, config);
+if (tests.length === 0) throw new Error("zero tests collected");
+for (const t of tests) test(t.name, t.fn);

@@ -1,0 +1,201 @@
+// Receiver and error classes, run in every runtime against the installed package.
+// Tokens are minted here with Web Crypto (HMAC + SHA-256), never with our own signer.
+
+const enc = new TextEncoder();
+const CURRENT = "sig_current_7kYjw48mhY7kAjqNGcy6";
+const NEXT = "sig_next_5ZB6DVzB1wjE8S6rZ7eenA8P";
+const URL_ = "https://example.com/api/webhook";
+
+function b64url(bytes) {
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+async function bodyHash(body, { pad = false } = {}) {
+  const bytes = typeof body === "string" ? enc.encode(body) : body;
+  const h = b64url(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
+  return pad ? h + "=" : h;
+}
+
+const HASH = { HS256: "SHA-256", HS384: "SHA-384", HS512: "SHA-512" };
+
+async function mint(key, claims, alg = "HS256") {
+  const header = b64url(enc.encode(JSON.stringify({ alg, typ: "JWT" })));
+  const payload = b64url(enc.encode(JSON.stringify(claims)));
+  const k = await crypto.subtle.importKey("raw", enc.encode(key), { name: "HMAC", hash: HASH[alg] }, false, ["sign"]);
+  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", k, enc.encode(`${header}.${payload}`)));
+  return `${header}.${payload}.${b64url(sig)}`;
+}
+
+async function claimsFor(body, extra = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  return { iss: "Upstash", sub: URL_, exp: now + 300, nbf: now, iat: now, jti: "jwt_test", body: await bodyHash(body), ...extra };
+}
+
+export async function run(lib, { test, assert }) {
+  const { Receiver, SignatureError } = lib;
+  const receiver = new Receiver({ currentSigningKey: CURRENT, nextSigningKey: NEXT });
+
+  const expectSignatureError = async (fn, code) => {
+    const e = await assert.throws(fn, "expected a SignatureError");
+    assert.ok(e instanceof SignatureError, `expected instanceof SignatureError, got ${e?.name}: ${e?.message}`);
+    assert.ok(e instanceof Error, "SignatureError extends Error");
+    assert.equal(e.name, "SignatureError", "name");
+    assert.equal(typeof e.code, "string", "code is a string");
+    if (code) assert.equal(e.code, code, `code (message: ${e.message})`);
+    return e;
+  };
+
+  test("valid HS256 token with string body and url verifies", async () => {
+    const body = JSON.stringify({ hello: "wörld" });
+    const sig = await mint(CURRENT, await claimsFor(body));
+    assert.equal(await receiver.verify({ signature: sig, body, url: URL_ }), true);
+  });
+
+  test("HS384 and HS512 are accepted, like the official", async () => {
+    for (const alg of ["HS384", "HS512"]) {
+      const sig = await mint(CURRENT, await claimsFor("x"), alg);
+      assert.equal(await receiver.verify({ signature: sig, body: "x" }), true, alg);
+    }
+  });
+
+  test("token signed with the next key verifies", async () => {
+    const sig = await mint(NEXT, await claimsFor("rotated"));
+    assert.equal(await receiver.verify({ signature: sig, body: "rotated" }), true);
+  });
+
+  test("tampered signature rejects with SignatureError and a code", async () => {
+    const sig = await mint(CURRENT, await claimsFor("body"));
+    const last = sig.at(-2) === "A" ? "B" : "A";
+    const tampered = sig.slice(0, -2) + last + sig.at(-1);
+    const e = await expectSignatureError(() => receiver.verify({ signature: tampered, body: "body" }));
+    assert.ok(e.message.includes("signature verification failed"), e.message);
+  });
+
+  test("token signed with an unknown key rejects", async () => {
+    const sig = await mint("sig_someone_else", await claimsFor("body"));
+    await expectSignatureError(() => receiver.verify({ signature: sig, body: "body" }));
+  });
+
+  test("garbage signature rejects", async () => {
+    await expectSignatureError(() => receiver.verify({ signature: "not.a.jwt!", body: "" }));
+  });
+
+  test("raw bytes body (Uint8Array, non-UTF-8) verifies", async () => {
+    const bytes = new Uint8Array([0, 255, 254, 128, 10, 13, 0x80, 0xc3]);
+    const sig = await mint(CURRENT, await claimsFor(bytes));
+    assert.equal(await receiver.verify({ signature: sig, body: bytes }), true);
+    assert.equal(await receiver.verify({ signature: sig, body: bytes.buffer }), true, "ArrayBuffer");
+  });
+
+  test("body mismatch rejects with ERR_BODY_MISMATCH", async () => {
+    const sig = await mint(CURRENT, await claimsFor("original"));
+    const e = await expectSignatureError(() => receiver.verify({ signature: sig, body: "changed" }), "ERR_BODY_MISMATCH");
+    assert.ok(e.message.startsWith("body hash does not match"), e.message);
+  });
+
+  test("padded body claim is accepted", async () => {
+    const sig = await mint(CURRENT, await claimsFor("pad", { body: await bodyHash("pad", { pad: true }) }));
+    assert.equal(await receiver.verify({ signature: sig, body: "pad" }), true);
+  });
+
+  test("wrong url rejects with invalid subject", async () => {
+    const sig = await mint(CURRENT, await claimsFor("u"));
+    const e = await expectSignatureError(
+      () => receiver.verify({ signature: sig, body: "u", url: "https://example.com/other" }),
+      "ERR_SUBJECT_MISMATCH",
+    );
+    assert.equal(e.message, `invalid subject: ${URL_}, want: https://example.com/other`);
+  });
+
+  test("expired token rejects; clockTolerance admits it", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const sig = await mint(CURRENT, await claimsFor("late", { exp: now - 10, nbf: now - 400, iat: now - 400 }));
+    const e = await expectSignatureError(() => receiver.verify({ signature: sig, body: "late" }), "ERR_JWT_EXPIRED");
+    assert.ok(e.message.startsWith('"exp" claim timestamp check failed'), e.message);
+    assert.equal(await receiver.verify({ signature: sig, body: "late", clockTolerance: 60 }), true);
+  });
+
+  test("wrong issuer rejects", async () => {
+    const sig = await mint(CURRENT, await claimsFor("i", { iss: "NotUpstash" }));
+    await expectSignatureError(() => receiver.verify({ signature: sig, body: "i" }));
+  });
+
+  test("verifySync returns true and throws SignatureError synchronously", async () => {
+    const sig = await mint(CURRENT, await claimsFor("sync"));
+    assert.equal(receiver.verifySync({ signature: sig, body: "sync", url: URL_ }), true);
+    let thrown;
+    try {
+      receiver.verifySync({ signature: sig, body: "other" });
+    } catch (e) {
+      thrown = e;
+    }
+    assert.ok(thrown instanceof SignatureError, "verifySync throws SignatureError");
+    assert.equal(thrown.code, "ERR_BODY_MISMATCH");
+  });
+
+  test("verify returns a Promise that rejects (never throws synchronously)", async () => {
+    const p = receiver.verify({ signature: "x", body: "" });
+    assert.ok(p instanceof Promise, "a Promise");
+    await expectSignatureError(() => p);
+  });
+
+  test("mistyped options name the field", async () => {
+    const e1 = await assert.throws(() => new Receiver({ currentSigningKey: 1, nextSigningKey: NEXT }));
+    assert.ok(e1 instanceof TypeError && e1.message.includes("currentSigningKey"), e1.message);
+    const e2 = await assert.throws(() => new Receiver({ currentSigningkey: CURRENT }));
+    assert.ok(e2.message.includes("currentSigningkey"), e2.message);
+    const e3 = await assert.throws(() => receiver.verify({ signature: "a.b.c", body: 42 }));
+    assert.ok(e3 instanceof TypeError && e3.message.includes("body"), e3.message);
+    const e4 = await assert.throws(() => receiver.verify({ signature: "a.b.c", body: "", clockTolerance: "5" }));
+    assert.ok(e4.message.includes("clockTolerance"), e4.message);
+  });
+
+  test("no keys anywhere: the official plain Error", async () => {
+    const env = globalThis.process?.env;
+    let hasEnvKeys = false;
+    try {
+      hasEnvKeys = Boolean(env?.QSTASH_CURRENT_SIGNING_KEY && env?.QSTASH_NEXT_SIGNING_KEY);
+    } catch {
+      // Deno without --allow-env: the environment is unreadable, so it has no keys for us.
+    }
+    assert.ok(!hasEnvKeys, "the test environment must not define QSTASH_*_SIGNING_KEY");
+    const e = await assert.throws(() => new Receiver({ currentSigningKey: CURRENT }).verify({ signature: "x", body: "" }));
+    assert.ok(!(e instanceof SignatureError), "not a SignatureError");
+    assert.equal(e.message, "[Upstash QStash] No signing keys available for verification. See the warning above for more details.");
+  });
+
+  test("devMode verifies with the dev server's keys", async () => {
+    const sig = await mint("sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r", await claimsFor("dev"));
+    assert.equal(await new Receiver({ devMode: true }).verify({ signature: sig, body: "dev" }), true);
+  });
+
+  test("error classes: names, fields, instanceof", async () => {
+    const { QstashError, QstashRatelimitError, QstashChatRatelimitError, QstashDailyRatelimitError, QstashEmptyArrayError } = lib;
+    const q = new QstashError("boom", 500);
+    assert.ok(q instanceof Error && q instanceof QstashError);
+    assert.equal(q.name, "QstashError");
+    assert.equal(q.status, 500);
+    const r = new QstashRatelimitError({ limit: "10", remaining: "0", reset: "123" });
+    assert.ok(r instanceof QstashError);
+    assert.equal(r.name, "QstashRatelimitError");
+    assert.equal(r.status, 429);
+    assert.equal(r.remaining, "0");
+    assert.equal(r.message, 'Exceeded burst rate limit. {"limit":"10","remaining":"0","reset":"123"}');
+    const d = new QstashDailyRatelimitError({ limit: "1", remaining: "0", reset: null });
+    assert.equal(d.name, "QstashDailyRatelimitError");
+    assert.equal(d.reset, null);
+    const c = new QstashChatRatelimitError({ "limit-requests": "5", "limit-tokens": null, "remaining-requests": "0", "remaining-tokens": null, "reset-requests": "1s", "reset-tokens": null });
+    assert.equal(c.name, "QstashChatRatelimitError");
+    assert.equal(c.limitRequests, "5");
+    assert.equal(c.resetRequests, "1s");
+    const a = new QstashEmptyArrayError("messageIds");
+    assert.ok(a instanceof QstashError);
+    assert.equal(a.name, "QstashEmptyArrayError");
+    assert.ok(a.message.startsWith('Empty array provided for query parameter "messageIds".'));
+    const s = new SignatureError("bad");
+    assert.equal(s.name, "SignatureError");
+    assert.ok(!(s instanceof QstashError));
+  });
+}

@@ -5,10 +5,17 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 target="$root/target/wasm-client-test"
 out="$target/pkg"
-(cd "$here" && CARGO_TARGET_DIR="$target" RUSTC_BOOTSTRAP=1 cargo +debian-web build \
-  --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --quiet)
-wasm-bindgen --target web --out-dir "$out" \
-  "$target/wasm32-unknown-unknown/debug/qstash_wasm_client_test.wasm"
+# The same toolchain choice as scripts/build-pkg.sh: rustup's wasm32 target where installed,
+# else Debian's rustc-web with -Zbuild-std (see scripts/setup).
+if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  (cd "$here" && CARGO_TARGET_DIR="$target/stable" cargo build --target wasm32-unknown-unknown --quiet)
+  wasm="$target/stable/wasm32-unknown-unknown/debug/qstash_wasm_client_test.wasm"
+else
+  (cd "$here" && CARGO_TARGET_DIR="$target/debian-web" RUSTC_BOOTSTRAP=1 cargo +debian-web build \
+    --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --quiet)
+  wasm="$target/debian-web/wasm32-unknown-unknown/debug/qstash_wasm_client_test.wasm"
+fi
+wasm-bindgen --target web --out-dir "$out" "$wasm"
 # The crate's JS facade imports the package's error classes.
 cp "$root/pkg-template/errors.js" "$out/errors.js"
 echo '{"type":"module"}' > "$out/package.json"

@@ -29,6 +29,9 @@ for suite in test-runtimes test-differential test-server-sdk test-client test-ww
   run "$suite" bash "scripts/$suite.sh"
 done
 run "wasm Rust client" bash tests/wasm_client/run.sh
+# The main job (`make demo`) is a test too: it asserts every step it prints.
+run "demo" bash -c 'cargo build -q -p qstash-server --bin qstash-dev && node scripts/demo.mjs'
+
 
 echo
 echo "=== summary"

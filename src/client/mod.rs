@@ -123,9 +123,9 @@ impl Client {
             },
             env,
         )?;
-        let telemetry_on = !env
+        let telemetry_on = env
             .var("UPSTASH_DISABLE_TELEMETRY")
-            .is_some_and(|v| !v.is_empty())
+            .is_none_or(|v| v.is_empty())
             && config.enable_telemetry.unwrap_or(true);
         let telemetry = telemetry_on.then(|| transport::telemetry(&ProcessEnv::current()));
         let mut ctx = ClientContext::new(credentials.base_url.clone(), credentials.token.clone())

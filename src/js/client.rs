@@ -612,7 +612,7 @@ impl Client {
     /// `client.publish(request)`.
     pub fn publish(&self, request: JsValue) -> Promise {
         self.http.dispatch_result(
-            publish_request(&self.http, &request, &["v2", "publish"]),
+            publish_request(&self.http, &request, &["v2", "publish"], false),
             true,
         )
     }
@@ -621,14 +621,14 @@ impl Client {
     #[wasm_bindgen(js_name = publishJSON)]
     pub fn publish_json(&self, request: JsValue) -> Promise {
         let req = json_request(&self.http, &request)
-            .and_then(|req| publish_request(&self.http, &req, &["v2", "publish"]));
+            .and_then(|req| publish_request(&self.http, &req, &["v2", "publish"], true));
         self.http.dispatch_result(req, true)
     }
 
     /// `client.batch(requests)`.
     pub fn batch(&self, requests: JsValue) -> Promise {
         let http = self.http.clone();
-        promise(async move { batch(&http, &requests).await })
+        promise(async move { batch(&http, &requests, false).await })
     }
 
     /// `client.batchJSON(requests)`.
@@ -657,7 +657,7 @@ impl Client {
                 set(&copy, "headers", &header_pairs(&headers));
                 out.push(&copy);
             }
-            batch(&http, &out).await
+            batch(&http, &out, true).await
         })
     }
 
@@ -715,14 +715,16 @@ pub(crate) fn json_request(http: &Http, request: &JsValue) -> Result<JsValue, Js
 }
 
 /// `publish`/`enqueue`: the `POST <prefix>/<destination>` request with the publish headers.
+/// `from_json`: `request` is a [`json_request`] copy (see [`options::request_path`]).
 pub(crate) fn publish_request(
     http: &Http,
     request: &JsValue,
     prefix: &[&str],
+    from_json: bool,
 ) -> Result<Req, JsValue> {
     let fields = options::Fields::of(request);
     let headers = http.wrap_global(options::publish_headers(&fields)?)?;
-    let destination = options::request_path(&fields, request)?;
+    let destination = options::request_path(&fields, request, from_json)?;
     let body = fields.get("body");
     let mut req = Req::new("POST", prefix).seg(destination);
     req.headers = headers;
@@ -734,7 +736,7 @@ pub(crate) fn publish_request(
     Ok(req)
 }
 
-async fn batch(http: &Http, requests: &JsValue) -> Result<JsValue, JsValue> {
+async fn batch(http: &Http, requests: &JsValue, from_json: bool) -> Result<JsValue, JsValue> {
     let messages = Array::new();
     for message in iter_array(requests)? {
         let fields = options::Fields::of(&message);
@@ -743,7 +745,7 @@ async fn batch(http: &Http, requests: &JsValue) -> Result<JsValue, JsValue> {
         set(
             &item,
             "destination",
-            &JsValue::from_str(&options::request_path(&fields, &message)?),
+            &JsValue::from_str(&options::request_path(&fields, &message, from_json)?),
         );
         let h = Object::new();
         for (k, v) in headers.iter() {

@@ -431,7 +431,15 @@ pub(crate) fn schedule_headers(req: &JsValue) -> Result<HeaderMap, JsValue> {
 }
 
 /// `getRequestPath(request)`: `url ?? urlGroup ?? topic`, else the API's path.
-pub(crate) fn request_path(fields: &Fields, original: &JsValue) -> Result<String, JsValue> {
+///
+/// `headers_object`: `original.headers` is the pairs array we built for a `publishJSON` /
+/// `enqueueJSON` / `batchJSON` copy, where the official holds a `Headers` object; the error
+/// message shows it as `JSON.stringify(new Headers(...))`, i.e. `{}`.
+pub(crate) fn request_path(
+    fields: &Fields,
+    original: &JsValue,
+    headers_object: bool,
+) -> Result<String, JsValue> {
     let mut path = JsValue::UNDEFINED;
     for k in ["url", "urlGroup", "topic"] {
         let v = fields.get(k);
@@ -453,9 +461,14 @@ pub(crate) fn request_path(fields: &Fields, original: &JsValue) -> Result<String
         }
         _ => {}
     }
-    let shown = js_sys::JSON::stringify(original)
-        .map(String::from)
-        .unwrap_or_default();
+    let shown = if headers_object {
+        let copy: JsValue = Object::assign(&Object::new(), original.unchecked_ref()).into();
+        set(&copy, "headers", &Object::new());
+        js_sys::JSON::stringify(&copy)
+    } else {
+        js_sys::JSON::stringify(original)
+    };
+    let shown = shown.map(String::from).unwrap_or_default();
     Err(qstash_error(
         &format!("Failed to infer request path for {shown}"),
         None,

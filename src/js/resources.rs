@@ -488,9 +488,9 @@ impl Queue {
 
     /// `POST /v2/enqueue/{queue}/{destination}`.
     pub fn enqueue(&self, request: JsValue) -> Promise {
-        let req = self
-            .name()
-            .and_then(|name| publish_request(&self.http, &request, &["v2", "enqueue", &name]));
+        let req = self.name().and_then(|name| {
+            publish_request(&self.http, &request, &["v2", "enqueue", &name], false)
+        });
         self.http.dispatch_result(req, true)
     }
 
@@ -499,7 +499,7 @@ impl Queue {
     pub fn enqueue_json(&self, request: JsValue) -> Promise {
         let req = json_request(&self.http, &request).and_then(|req| {
             let name = self.name()?;
-            publish_request(&self.http, &req, &["v2", "enqueue", &name])
+            publish_request(&self.http, &req, &["v2", "enqueue", &name], true)
         });
         self.http.dispatch_result(req, true)
     }

@@ -24,7 +24,7 @@ run "clippy" cargo clippy --workspace --all-targets -- -D warnings
 run "cargo test" cargo test --workspace
 run "build package" bash scripts/build-pkg.sh
 export SKIP_BUILD=1
-for suite in test-runtimes test-differential test-server-sdk test-client test-www; do
+for suite in test-runtimes test-differential test-server-sdk test-client test-parity test-www; do
   # A missing suite is a failure, not a skip: nothing drops out of `make test` silently.
   run "$suite" bash "scripts/$suite.sh"
 done

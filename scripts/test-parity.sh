@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Results parity (tests/parity): the official @upstash/qstash Client and ours run the same
+# scenarios against one qstash-dev (temp db, free port; the test starts and stops it and its
+# local sink), and what every call RETURNS and THROWS must be deeply equal after normalising
+# ids and timestamps. Our client is the packed tarball installed into a throwaway project.
+# Builds the package with scripts/build-pkg.sh unless SKIP_BUILD=1; builds qstash-dev with cargo
+# (a no-op when it is up to date). Exits non-zero on any mismatch.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+start=$SECONDS
+
+if [ ! -d node_modules/@upstash/qstash ]; then
+  echo "test-parity: node_modules/@upstash/qstash missing (run npm ci)" >&2
+  exit 1
+fi
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  bash scripts/build-pkg.sh || { echo "test-parity: package build failed" >&2; exit 1; }
+fi
+tgz=$(ls -t "$ROOT"/pkg/qstash-wasm-*.tgz 2>/dev/null | head -1)
+if [ -z "$tgz" ]; then
+  echo "test-parity: no pkg/qstash-wasm-*.tgz — run scripts/build-pkg.sh first" >&2
+  exit 1
+fi
+
+W="$ROOT/tests/.work/parity"
+rm -rf "$W" && mkdir -p "$W/project"
+(
+  cd "$W/project" &&
+    echo '{"name":"qstash-wasm-parity","private":true,"type":"module"}' > package.json &&
+    npm install --no-audit --no-fund --ignore-scripts --loglevel=error "$tgz" > "$W/npm-install.log" 2>&1
+) || { cat "$W/npm-install.log"; echo "test-parity: npm install of $tgz failed" >&2; exit 1; }
+
+echo "== building qstash-dev"
+cargo build -q -p qstash-server --bin qstash-dev || { echo "test-parity: qstash-dev build failed" >&2; exit 1; }
+
+echo "== official vs ours, results and errors (tests/parity)"
+if QSTASH_WASM_PKG="$W/project/node_modules/qstash-wasm" \
+  node --test --test-reporter=spec tests/parity/parity.test.mjs; then
+  echo "test-parity: PASS ($((SECONDS - start))s)"
+else
+  status=$?
+  echo "test-parity: FAIL (exit $status, $((SECONDS - start))s)" >&2
+  exit "$status"
+fi

@@ -226,14 +226,30 @@ impl App {
     /// out to one message per endpoint. Duplicates return the original ids with
     /// `deduplicated: true`.
     pub async fn publish(&self, user: UserId, m: NewMessage) -> AppResult<Vec<PublishResult>> {
+        let rx = self.submit_publish(user, m)?;
+        self.finish_publish(user, rx).await
+    }
+
+    /// Validates `m` and queues its write transaction now (synchronously), so writes submitted
+    /// one after another run in that order; the receiver yields the outcome after COMMIT.
+    fn submit_publish(&self, user: UserId, m: NewMessage) -> AppResult<PublishRx> {
         validate_new(&m)?;
         let now = self.now();
         let cfg = self.inner.config.clone();
-        let p = self
-            .inner
-            .store
-            .write(move |c| publish_tx(c, user, m, now, &cfg))
-            .await??;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.inner.store.write_detached(
+            move |c| publish_tx(c, user, m, now, &cfg),
+            move |r| {
+                let _ = tx.send(r);
+            },
+        )?;
+        Ok(rx)
+    }
+
+    async fn finish_publish(&self, user: UserId, rx: PublishRx) -> AppResult<Vec<PublishResult>> {
+        let p = rx
+            .await
+            .map_err(|_| StoreError("writer thread stopped".into()))???;
         self.after_publish(user, p)
     }
 
@@ -258,19 +274,18 @@ impl App {
         user: UserId,
         items: Vec<NewMessage>,
     ) -> Vec<AppResult<Vec<PublishResult>>> {
-        // Spawned so all items enter the same group commit instead of committing one by one.
-        let handles: Vec<_> = items
+        // Every write is submitted before any is awaited: all items enter the same group commit,
+        // and they run in input order, so a dedup id repeated within one batch keeps its first
+        // item as the original (and a queue receives the items in batch order).
+        let submitted: Vec<_> = items
             .into_iter()
-            .map(|m| {
-                let app = self.clone();
-                tokio::spawn(async move { app.publish(user, m).await })
-            })
+            .map(|m| self.submit_publish(user, m))
             .collect();
-        let mut out = Vec::with_capacity(handles.len());
-        for h in handles {
-            out.push(match h.await {
-                Ok(r) => r,
-                Err(e) => Err(AppError::Internal(format!("batch item task: {e}"))),
+        let mut out = Vec::with_capacity(submitted.len());
+        for s in submitted {
+            out.push(match s {
+                Ok(rx) => self.finish_publish(user, rx).await,
+                Err(e) => Err(e),
             });
         }
         out
@@ -1202,6 +1217,9 @@ fn validate_new(m: &NewMessage) -> AppResult<()> {
     }
     Ok(())
 }
+
+/// The outcome of a submitted publish transaction (see [`App::submit_publish`]).
+type PublishRx = tokio::sync::oneshot::Receiver<Result<AppResult<Published>, StoreError>>;
 
 /// The content-based dedup key: destination + body + content type + forwarded headers.
 fn content_hash(m: &NewMessage) -> String {

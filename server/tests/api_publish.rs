@@ -387,3 +387,26 @@ async fn batch_results_are_aligned_with_per_item_errors() {
     assert_eq!(r.json().as_array().map(Vec::len), Some(1));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn batch_items_are_applied_in_input_order() {
+    // A dedup id repeated within one batch: the first item is the original, every later one
+    // is the duplicate. Repeated a few times, since concurrent application made it a coin toss.
+    let server = start_server().await;
+    let sink = Sink::start().await;
+    let api = server.api();
+    for round in 0..5 {
+        let id = format!("batch-dd-{round}");
+        let item = json!({"destination": sink.at("/dd"), "headers": {"upstash-deduplication-id": id, "upstash-delay": "1h"}, "body": "x"});
+        let items = json!([item, item, item]);
+        let r = api.call("POST", "/v2/batch", &[], items.to_string()).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let v = r.json();
+        let arr = v.as_array().expect("array");
+        assert_eq!(arr[0].get("deduplicated"), None, "round {round}: {v}");
+        assert_eq!(arr[1]["deduplicated"], true, "round {round}: {v}");
+        assert_eq!(arr[2]["deduplicated"], true, "round {round}: {v}");
+        assert_eq!(arr[1]["messageId"], arr[0]["messageId"], "{v}");
+    }
+    server.stop().await;
+}

@@ -21,7 +21,7 @@ use crate::api::{
 };
 use crate::error::{ErrorKind, RateLimit};
 
-use super::options::{self, defined, get, has, set, text, truthy};
+use super::options::{self, defined, get, has, require_in, require_props, set, text, truthy};
 use super::resources::{
     Dlq, FlowControlApi, Messages, Queue, Schedules, SigningKeysApi, UrlGroups,
 };
@@ -637,7 +637,12 @@ impl Client {
         let http = self.http.clone();
         promise(async move {
             let out = Array::new();
-            for message in iter_array(&requests)? {
+            if !Array::is_array(&requests) {
+                require_props(&requests, "map")?;
+                return Err(type_error("request.map is not a function"));
+            }
+            for message in iter_array(&requests, "request")? {
+                require_in(&message, "body")?;
                 if has(&message, "body") {
                     // The official mutates the caller's object in place; so do we.
                     let body = json_stringify(&get(&message, "body"))?;
@@ -692,10 +697,11 @@ pub(crate) fn json_stringify(value: &JsValue) -> Result<JsValue, JsValue> {
     Ok(s.into())
 }
 
-/// Iterates a JS array (anything else is a `TypeError`, like `for…of` on a non-iterable).
-pub(crate) fn iter_array(v: &JsValue) -> Result<Vec<JsValue>, JsValue> {
+/// Iterates a JS array (anything else is a `TypeError`, like `for…of` on a non-iterable;
+/// `name` is the official's variable, which the engine's message names).
+pub(crate) fn iter_array(v: &JsValue, name: &str) -> Result<Vec<JsValue>, JsValue> {
     if !Array::is_array(v) {
-        return Err(type_error(&format!("{} is not iterable", text(v))));
+        return Err(type_error(&format!("{name} is not iterable")));
     }
     Ok(v.unchecked_ref::<Array>().iter().collect())
 }
@@ -703,6 +709,7 @@ pub(crate) fn iter_array(v: &JsValue) -> Result<Vec<JsValue>, JsValue> {
 /// The `publishJSON`/`enqueueJSON` transformation: prefix headers, JSON content type,
 /// `processApi`, `body = JSON.stringify(body)`. Returns a new request object.
 pub(crate) fn json_request(http: &Http, request: &JsValue) -> Result<JsValue, JsValue> {
+    require_props(request, "headers")?;
     let mut headers = options::prefixed_headers(&get(request, "headers"))?;
     headers
         .set("Content-Type", "application/json")
@@ -722,6 +729,7 @@ pub(crate) fn publish_request(
     prefix: &[&str],
     from_json: bool,
 ) -> Result<Req, JsValue> {
+    require_props(request, "headers")?;
     let fields = options::Fields::of(request);
     let headers = http.wrap_global(options::publish_headers(&fields)?)?;
     let destination = options::request_path(&fields, request, from_json)?;
@@ -738,7 +746,8 @@ pub(crate) fn publish_request(
 
 async fn batch(http: &Http, requests: &JsValue, from_json: bool) -> Result<JsValue, JsValue> {
     let messages = Array::new();
-    for message in iter_array(requests)? {
+    for message in iter_array(requests, "request")? {
+        require_props(&message, "headers")?;
         let fields = options::Fields::of(&message);
         let headers = http.wrap_global(options::publish_headers(&fields)?)?;
         let item = Object::new();
@@ -783,6 +792,7 @@ async fn logs(http: &Http, request: &JsValue) -> Result<JsValue, JsValue> {
     let request = if request.is_undefined() {
         Object::new().into()
     } else {
+        require_props(request, "count")?;
         request.clone()
     };
     let query = options::list_query(&request, "messageIds").encode()?;

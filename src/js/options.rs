@@ -199,6 +199,42 @@ pub(crate) fn text(v: &JsValue) -> String {
     }
 }
 
+/// A path segment as `[...].join("/")` renders it: `undefined` and `null` become `""`.
+pub(crate) fn seg_text(v: &JsValue) -> String {
+    if v.is_undefined() || v.is_null() {
+        String::new()
+    } else {
+        text(v)
+    }
+}
+
+/// The engine's `TypeError` for `v.prop` when `v` is `undefined` or `null` (the official reads
+/// a property of its argument first; plain-JS callers who omit it get this very error).
+pub(crate) fn require_props(v: &JsValue, prop: &str) -> Result<(), JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Err(type_error(&format!(
+            "Cannot read properties of {} (reading '{prop}')",
+            if v.is_null() { "null" } else { "undefined" }
+        )));
+    }
+    Ok(())
+}
+
+/// The engine's `TypeError` for `"key" in v` when `v` is not an object.
+pub(crate) fn require_in(v: &JsValue, key: &str) -> Result<(), JsValue> {
+    if !v.is_object() && !v.is_function() {
+        let shown = if v.is_string() {
+            format!("{:?}", text(v))
+        } else {
+            text(v)
+        };
+        return Err(type_error(&format!(
+            "Cannot use 'in' operator to search for '{key}' in {shown}"
+        )));
+    }
+    Ok(())
+}
+
 /// `x.toFixed(0)` (the official uses it for delay, notBefore and retries).
 fn to_fixed0(v: &JsValue) -> Result<String, JsValue> {
     match v.as_f64() {

@@ -14,7 +14,7 @@ use wasm_bindgen::JsCast;
 use super::client::{
     json_request, promise, publish_request, qstash_error, reshape_message, Http, Req,
 };
-use super::options::{self, get, has, set, text, truthy};
+use super::options::{self, get, has, require_in, require_props, seg_text, set, text, truthy};
 
 fn assert_non_empty(id: &JsValue, label: &str) -> Result<String, JsValue> {
     if !truthy(id) {
@@ -70,7 +70,7 @@ impl Messages {
 }
 
 async fn cancel(http: &Http, request: JsValue) -> Result<JsValue, JsValue> {
-    if request.is_string() || !request.is_object() {
+    if request.is_string() {
         let id = assert_non_empty(&request, "Message id")?;
         return http
             .json(Req::new("DELETE", &["v2", "messages"]).seg(id))
@@ -82,6 +82,7 @@ async fn cancel(http: &Http, request: JsValue) -> Result<JsValue, JsValue> {
     let filters = if Array::is_array(&request) {
         object(&[("messageIds", request)])
     } else {
+        require_in(&request, "cursor")?;
         request
     };
     let mut req = Req::new("DELETE", &["v2", "messages"]);
@@ -147,6 +148,21 @@ impl Schedules {
     }
 }
 
+/// `({ schedule })` on `undefined`/`null` is the engine's destructuring `TypeError`.
+fn destructure_schedule(request: &JsValue) -> Result<&JsValue, JsValue> {
+    if request.is_undefined() || request.is_null() {
+        let v = if request.is_null() {
+            "null"
+        } else {
+            "undefined"
+        };
+        return Err(super::client::type_error(&format!(
+            "Cannot destructure property 'schedule' of '{v}' as it is {v}."
+        )));
+    }
+    Ok(request)
+}
+
 /// `if ("rate" in schedule) schedule.ratePerSecond = schedule.rate`.
 fn reshape_schedule(s: &JsValue) {
     if has(s, "rate") {
@@ -159,11 +175,12 @@ impl Schedules {
     /// `POST /v2/schedules/{destination}` with the schedule headers.
     pub fn create(&self, request: JsValue) -> Promise {
         send(&self.http, true, || {
+            require_props(&request, "headers")?;
             let headers = self
                 .http
                 .wrap_global(options::schedule_headers(&request)?)?;
             let mut req =
-                Req::new("POST", &["v2", "schedules"]).seg(text(&get(&request, "destination")));
+                Req::new("POST", &["v2", "schedules"]).seg(seg_text(&get(&request, "destination")));
             req.headers = headers;
             let body = get(&request, "body");
             if !body.is_undefined() {
@@ -191,7 +208,7 @@ impl Schedules {
         let http = self.http.clone();
         promise(async move {
             let list = http.json(Req::new("GET", &["v2", "schedules"])).await?;
-            for s in super::client::iter_array(&list)? {
+            for s in super::client::iter_array(&list, "schedules")? {
                 reshape_schedule(&s);
             }
             Ok(list)
@@ -209,7 +226,7 @@ impl Schedules {
     /// `PATCH /v2/schedules/{id}/pause`.
     pub fn pause(&self, request: JsValue) -> Promise {
         send(&self.http, false, || {
-            let id = text(&get(&request, "schedule"));
+            let id = seg_text(&get(destructure_schedule(&request)?, "schedule"));
             Ok(Req::new("PATCH", &["v2", "schedules"]).seg(id).seg("pause"))
         })
     }
@@ -217,7 +234,7 @@ impl Schedules {
     /// `PATCH /v2/schedules/{id}/resume`.
     pub fn resume(&self, request: JsValue) -> Promise {
         send(&self.http, false, || {
-            let id = text(&get(&request, "schedule"));
+            let id = seg_text(&get(destructure_schedule(&request)?, "schedule"));
             Ok(Req::new("PATCH", &["v2", "schedules"])
                 .seg(id)
                 .seg("resume"))
@@ -248,8 +265,9 @@ impl UrlGroups {
     #[wasm_bindgen(js_name = addEndpoints)]
     pub fn add_endpoints(&self, request: JsValue) -> Promise {
         send(&self.http, false, || {
+            require_props(&request, "name")?;
             let req = Req::new("POST", &["v2", "topics"])
-                .seg(text(&get(&request, "name")))
+                .seg(seg_text(&get(&request, "name")))
                 .seg("endpoints")
                 .json(endpoints_body(&request)?);
             Ok(req)
@@ -260,8 +278,9 @@ impl UrlGroups {
     #[wasm_bindgen(js_name = removeEndpoints)]
     pub fn remove_endpoints(&self, request: JsValue) -> Promise {
         send(&self.http, false, || {
+            require_props(&request, "name")?;
             let req = Req::new("DELETE", &["v2", "topics"])
-                .seg(text(&get(&request, "name")))
+                .seg(seg_text(&get(&request, "name")))
                 .seg("endpoints")
                 .json(endpoints_body(&request)?);
             Ok(req)
@@ -303,7 +322,7 @@ impl Dlq {
 }
 
 async fn dlq_delete(http: &Http, request: JsValue) -> Result<JsValue, JsValue> {
-    if request.is_string() || !request.is_object() {
+    if request.is_string() {
         let id = assert_non_empty(&request, "DLQ id")?;
         http.void(Req::new("DELETE", &["v2", "dlq"]).seg(id))
             .await?;
@@ -315,6 +334,7 @@ async fn dlq_delete(http: &Http, request: JsValue) -> Result<JsValue, JsValue> {
     let filters = if Array::is_array(&request) {
         object(&[("dlqIds", request)])
     } else {
+        require_in(&request, "cursor")?;
         request
     };
     let mut req = Req::new("DELETE", &["v2", "dlq"]);
@@ -332,6 +352,7 @@ impl Dlq {
             let options = if options.is_undefined() {
                 Object::new().into()
             } else {
+                require_props(&options, "count")?;
                 options
             };
             let mut req = Req::new("GET", &["v2", "dlq"]);
@@ -391,6 +412,7 @@ impl Dlq {
             let filters = if Array::is_array(&request) {
                 object(&[("dlqIds", request)])
             } else {
+                require_in(&request, "cursor")?;
                 request
             };
             let mut req = Req::new("POST", &["v2", "dlq", "retry"]);
@@ -438,6 +460,7 @@ impl Queue {
         let name = self.name();
         send(&self.http, false, || {
             let name = name?;
+            require_props(&request, "parallelism")?;
             let p = get(&request, "parallelism");
             let paused = get(&request, "paused");
             let body = object(&[
@@ -612,8 +635,11 @@ impl FlowControlApi {
     ) -> Promise {
         let http = self.http.clone();
         promise(async move {
+            if let Some((opts, _)) = &query {
+                require_props(opts, "parallelism")?;
+            }
             let mut req = Req::new("POST", &["v2", "flowControl"])
-                .seg(text(&key))
+                .seg(seg_text(&key))
                 .seg(verb);
             if let Some((opts, keys)) = query {
                 let mut q = options::Query::default();

@@ -126,7 +126,9 @@ function scenario(name, fn, { timeout = 60_000 } = {}) {
     }
     // A step that fails inside the harness (a TypeError on an undefined result, a wait that
     // timed out) would "agree" on both sides and hide a broken scenario: refuse those.
+    // Steps named "misuse: …" call the API wrongly on purpose and may throw exactly those.
     for (const [step, out] of want.steps) {
+      if (step.startsWith("misuse: ")) continue;
       const m = out.threw?.message ?? "";
       assert.ok(!/Cannot read properties of|is not a function|is not iterable|timed out after/.test(m), `official step "${step}" failed in the harness: ${m}`);
     }
@@ -763,6 +765,55 @@ scenario("fake API: rate limits, error bodies, odd 2xx bodies", async (c, x) => 
   await x.step("flowControl.get passes through", () => at("200-object").flowControl.get("k"));
   await x.step("queue list passes through", () => at("200-array").queue().list());
   await x.step("urlGroups list passes through", () => at("200-array").urlGroups.list());
+});
+
+// ------------------------------------------------------------------------------------------------
+// misuse: wrong argument types. Plain-JS callers do this; the official throws engine TypeErrors
+// (or sends odd requests) and ours must do the same thing.
+
+scenario("misuse: missing and wrongly typed arguments", async (c, x) => {
+  const calls = {
+    "publish()": () => c.publish(),
+    "publish(null)": () => c.publish(null),
+    "publishJSON()": () => c.publishJSON(),
+    "batch()": () => c.batch(),
+    "batch({})": () => c.batch({}),
+    "batch([null])": () => c.batch([null]),
+    "batchJSON()": () => c.batchJSON(),
+    "batchJSON('x')": () => c.batchJSON("x"),
+    "logs(null)": () => c.logs(null),
+    "events(undefined)": async () => Object.keys(await c.events(undefined)).sort(),
+    "messages.get(123)": () => c.messages.get(123),
+    "messages.cancel()": () => c.messages.cancel(),
+    "messages.cancel(null)": () => c.messages.cancel(null),
+    "messages.cancel({})": () => c.messages.cancel({}),
+    "messages.cancel({filter: {}})": () => c.messages.cancel({ filter: {} }),
+    "messages.deleteMany()": () => c.messages.deleteMany(),
+    "dlq.delete()": () => c.dlq.delete(),
+    "dlq.delete({})": () => c.dlq.delete({}),
+    "dlq.retry()": () => c.dlq.retry(),
+    "dlq.retry({})": () => c.dlq.retry({}),
+    "dlq.listMessages(null)": () => c.dlq.listMessages(null),
+    "dlq.listMessages({dlqIds: undefined})": () => c.dlq.listMessages({ dlqIds: undefined }),
+    "schedules.create()": () => c.schedules.create(),
+    "schedules.create({})": () => c.schedules.create({}),
+    "schedules.pause()": () => c.schedules.pause(),
+    "schedules.resume({})": () => c.schedules.resume({}),
+    "schedules.get()": () => c.schedules.get(),
+    "urlGroups.addEndpoints()": () => c.urlGroups.addEndpoints(),
+    "urlGroups.addEndpoints({name: 'g'})": () => c.urlGroups.addEndpoints({ name: "g-none" }),
+    "urlGroups.removeEndpoints({})": () => c.urlGroups.removeEndpoints({}),
+    "urlGroups.get(undefined)": () => c.urlGroups.get(undefined),
+    "queue(null).list()": async () => Array.isArray(await c.queue(null).list()),
+    "queue upsert()": () => c.queue({ queueName: "mq" }).upsert(),
+    "queue enqueue()": () => c.queue({ queueName: "mq" }).enqueue(),
+    "flowControl.get()": () => c.flowControl.get(),
+    "flowControl.pin('k')": () => c.flowControl.pin("k"),
+    "flowControl.unpin('k')": () => c.flowControl.unpin("k"),
+    "flowControl.pause()": () => c.flowControl.pause(),
+    "flowControl.resetRate('')": () => c.flowControl.resetRate(""),
+  };
+  for (const [name, fn] of Object.entries(calls)) await x.step(`misuse: ${name}`, fn);
 });
 
 // ------------------------------------------------------------------------------------------------

@@ -768,6 +768,42 @@ scenario("fake API: rate limits, error bodies, odd 2xx bodies", async (c, x) => 
 });
 
 // ------------------------------------------------------------------------------------------------
+// the `api` option: LLM providers and email, through publishJSON / batchJSON / enqueueJSON
+
+scenario("api providers: publishJSON, batchJSON, enqueueJSON", async (c, x) => {
+  const L = libs[x.side];
+  const show = async (p) => {
+    const r = await p;
+    const one = Array.isArray(r) ? r[0] : r;
+    const m = await c.messages.get(one.messageId);
+    await c.messages.cancel(one.messageId);
+    return { r, m };
+  };
+  await x.step("openai", () => show(c.publishJSON({ api: { name: "llm", provider: L.openai({ token: "sk-1", organization: "org" }) }, body: { model: "m" }, callback: x.sink("/ok/cb"), delay: "1h" })));
+  await x.step("anthropic + helicone", () => show(c.publishJSON({ api: { name: "llm", provider: L.anthropic({ token: "ak" }), analytics: { name: "helicone", token: "hk" } }, body: {}, callback: x.sink("/ok/cb"), delay: "1h" })));
+  await x.step("custom", () => show(c.publishJSON({ api: { name: "llm", provider: L.custom({ baseUrl: "https://llm.example/v1/chat/completions", token: "ct" }) }, body: {}, callback: x.sink("/ok/cb"), method: "PUT", delay: "1h" })));
+  await x.step("upstash llm (api/llm)", () => c.publishJSON({ api: { name: "llm" }, body: {}, callback: x.sink("/ok/cb"), delay: "1h" }));
+  await x.step("resend", () => show(c.publishJSON({ api: { name: "email", provider: L.resend({ token: "re" }) }, body: { to: "a@b" }, delay: "1h", headers: { "X-H": "1" } })));
+  await x.step("resend via publish (raw)", () => show(c.publish({ api: { name: "email", provider: L.resend({ token: "re", batch: true }) }, body: "{}", delay: "1h" })));
+  await x.step("batchJSON with api", async () => {
+    const r = await c.batchJSON([{ api: { name: "email", provider: L.resend({ token: "re", batch: true }) }, body: [{ to: "x" }], delay: "1h" }, { url: x.sink("/ok/plain"), body: 1, delay: "1h" }]);
+    const ms = [];
+    for (const i of r) {
+      ms.push(await c.messages.get(i.messageId));
+      await c.messages.cancel(i.messageId);
+    }
+    return { r, ms };
+  });
+  await x.step("enqueueJSON with api", async () => {
+    await c.queue({ queueName: "apiq" }).upsert({ paused: true });
+    const r = await show(c.queue({ queueName: "apiq" }).enqueueJSON({ api: { name: "llm", provider: L.openai({ token: "sk" }) }, body: { m: 1 }, callback: x.sink("/ok/cb") }));
+    await c.queue({ queueName: "apiq" }).delete();
+    return r;
+  });
+  x.note("provider objects", [L.openai({ token: "t" }), L.anthropic({ token: "t" }), L.custom({ baseUrl: "https://x/v1", token: "t" }), L.upstash(), L.resend({ token: "t" })].map((p) => ({ baseUrl: p.baseUrl, token: p.token, owner: p.owner, apiKind: p.apiKind, method: p.method, url: p.getUrl?.() })));
+});
+
+// ------------------------------------------------------------------------------------------------
 // misuse: wrong argument types. Plain-JS callers do this; the official throws engine TypeErrors
 // (or sends odd requests) and ours must do the same thing.
 

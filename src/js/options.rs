@@ -236,12 +236,16 @@ pub(crate) fn require_in(v: &JsValue, key: &str) -> Result<(), JsValue> {
 }
 
 /// `x.toFixed(0)` (the official uses it for delay, notBefore and retries).
-fn to_fixed0(v: &JsValue) -> Result<String, JsValue> {
+fn to_fixed0(v: &JsValue, name: &str) -> Result<String, JsValue> {
     match v.as_f64() {
         Some(x) => Ok(js_sys::Number::from(x).to_fixed(0)?.into()),
+        // The engine's messages for `request.<name>.toFixed(0)` on a non-number.
+        None if v.is_undefined() || v.is_null() => Err(type_error(&format!(
+            "Cannot read properties of {} (reading 'toFixed')",
+            if v.is_null() { "null" } else { "undefined" }
+        ))),
         None => Err(type_error(&format!(
-            "{}.toFixed is not a function",
-            text(v)
+            "request.{name}.toFixed is not a function"
         ))),
     }
 }
@@ -285,13 +289,17 @@ fn set_header(h: &mut HeaderMap, name: &str, value: &str) -> Result<(), JsValue>
 }
 
 /// `delay`/`timeout` style values: a string verbatim, a number with an `s` suffix.
-fn duration(v: &JsValue, rounded: bool) -> Result<String, JsValue> {
+fn duration(v: &JsValue, rounded: bool, name: &str) -> Result<String, JsValue> {
     if let Some(s) = v.as_string() {
         return Ok(s);
     }
     Ok(format!(
         "{}s",
-        if rounded { to_fixed0(v)? } else { text(v) }
+        if rounded {
+            to_fixed0(v, name)?
+        } else {
+            text(v)
+        }
     ))
 }
 
@@ -384,11 +392,15 @@ pub(crate) fn publish_headers(req: &Fields) -> Result<HeaderMap, JsValue> {
     set_header(&mut h, "Upstash-Method", &method)?;
     let delay = req.get("delay");
     if defined(&delay) {
-        set_header(&mut h, "Upstash-Delay", &duration(&delay, true)?)?;
+        set_header(&mut h, "Upstash-Delay", &duration(&delay, true, "delay")?)?;
     }
     let not_before = req.get("notBefore");
     if defined(&not_before) {
-        set_header(&mut h, "Upstash-Not-Before", &to_fixed0(&not_before)?)?;
+        set_header(
+            &mut h,
+            "Upstash-Not-Before",
+            &to_fixed0(&not_before, "notBefore")?,
+        )?;
     }
     let dedup = req.get("deduplicationId");
     if defined(&dedup) {
@@ -399,7 +411,7 @@ pub(crate) fn publish_headers(req: &Fields) -> Result<HeaderMap, JsValue> {
     }
     let retries = req.get("retries");
     if defined(&retries) {
-        set_header(&mut h, "Upstash-Retries", &to_fixed0(&retries)?)?;
+        set_header(&mut h, "Upstash-Retries", &to_fixed0(&retries, "retries")?)?;
     }
     for (opt, header) in [
         ("retryDelay", "Upstash-Retry-Delay"),
@@ -413,7 +425,11 @@ pub(crate) fn publish_headers(req: &Fields) -> Result<HeaderMap, JsValue> {
     }
     let timeout = req.get("timeout");
     if defined(&timeout) {
-        set_header(&mut h, "Upstash-Timeout", &duration(&timeout, false)?)?;
+        set_header(
+            &mut h,
+            "Upstash-Timeout",
+            &duration(&timeout, false, "timeout")?,
+        )?;
     }
     common_tail(req, &mut h)?;
     Ok(h)
@@ -433,11 +449,11 @@ pub(crate) fn schedule_headers(req: &JsValue) -> Result<HeaderMap, JsValue> {
     }
     let delay = req.get("delay");
     if defined(&delay) {
-        set_header(&mut h, "Upstash-Delay", &duration(&delay, true)?)?;
+        set_header(&mut h, "Upstash-Delay", &duration(&delay, true, "delay")?)?;
     }
     let retries = req.get("retries");
     if defined(&retries) {
-        set_header(&mut h, "Upstash-Retries", &to_fixed0(&retries)?)?;
+        set_header(&mut h, "Upstash-Retries", &to_fixed0(&retries, "retries")?)?;
     }
     for (opt, header) in [
         ("retryDelay", "Upstash-Retry-Delay"),
@@ -451,7 +467,11 @@ pub(crate) fn schedule_headers(req: &JsValue) -> Result<HeaderMap, JsValue> {
     }
     let timeout = req.get("timeout");
     if defined(&timeout) {
-        set_header(&mut h, "Upstash-Timeout", &duration(&timeout, false)?)?;
+        set_header(
+            &mut h,
+            "Upstash-Timeout",
+            &duration(&timeout, false, "timeout")?,
+        )?;
     }
     for (opt, header) in [
         ("scheduleId", "Upstash-Schedule-Id"),

@@ -848,6 +848,17 @@ scenario("misuse: missing and wrongly typed arguments", async (c, x) => {
     "flowControl.unpin('k')": () => c.flowControl.unpin("k"),
     "flowControl.pause()": () => c.flowControl.pause(),
     "flowControl.resetRate('')": () => c.flowControl.resetRate(""),
+    "publish retries as string": () => c.publish({ url: x.sink("/ok/t"), retries: "3" }),
+    "publish notBefore as string": () => c.publish({ url: x.sink("/ok/t"), notBefore: "123" }),
+    "publish delay as null": () => c.publish({ url: x.sink("/ok/t"), delay: null }),
+    "publish timeout as null": () => c.publish({ url: x.sink("/ok/t"), timeout: null, delay: "1h" }).then((r) => c.messages.cancel(r.messageId)),
+    "publish label as number": () => c.publish({ url: x.sink("/ok/t"), label: 7, delay: "1h" }).then(async (r) => [await c.messages.get(r.messageId), await c.messages.cancel(r.messageId)]),
+    "publish headers as string": () => c.publish({ url: x.sink("/ok/t"), headers: "nope" }),
+    "publish redact header string": () => c.publish({ url: x.sink("/ok/t"), redact: { header: "Authorization" }, delay: "1h" }).then(async (r) => [await c.messages.get(r.messageId), await c.messages.cancel(r.messageId)]),
+    "publish url empty string": () => c.publish({ url: "", body: "x" }),
+    "publish url number": () => c.publish({ url: 5, body: "x" }),
+    "schedules.create retries as string": () => c.schedules.create({ destination: x.sink("/ok/t"), cron: "* * * * *", retries: "2" }),
+    "queue upsert parallelism string": () => c.queue({ queueName: "mq2" }).upsert({ parallelism: "2" }).then(() => c.queue({ queueName: "mq2" }).get()).finally(() => c.queue({ queueName: "mq2" }).delete()),
   };
   for (const [name, fn] of Object.entries(calls)) await x.step(`misuse: ${name}`, fn);
 });

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -245,6 +247,48 @@ impl Verifier {
         body_sha256: &[u8; 32],
         opts: &VerifyOptions<'_>,
     ) -> Result<VerifiedClaims, VerifyError> {
+        self.run(signature, body_sha256, opts, claims::verified)
+    }
+
+    /// [`verify`](Self::verify) when only the outcome matters: the same checks and errors,
+    /// without building the [`VerifiedClaims`] (the JS Receiver only returns `true`).
+    ///
+    /// ```
+    /// use qstash_wasm::signing::{sign, Algorithm, Claims, Verifier, VerifyOptions};
+    /// let claims = Claims::for_delivery("https://a.example", b"body", 1_000, "jwt_1".into());
+    /// let token = sign("sig_k", &claims, Algorithm::Hs256);
+    /// let verifier = Verifier::new("sig_k", "sig_n");
+    /// assert!(verifier.check(&token, b"body", &VerifyOptions::at(1_000)).is_ok());
+    /// let err = verifier.check(&token, b"other", &VerifyOptions::at(1_000)).unwrap_err();
+    /// assert_eq!(err.code(), "ERR_BODY_MISMATCH");
+    /// ```
+    pub fn check(
+        &self,
+        signature: &str,
+        body: &[u8],
+        opts: &VerifyOptions<'_>,
+    ) -> Result<(), VerifyError> {
+        self.check_prehashed(signature, &Sha256::digest(body).into(), opts)
+    }
+
+    /// [`verify_prehashed`](Self::verify_prehashed) without building the [`VerifiedClaims`].
+    pub fn check_prehashed(
+        &self,
+        signature: &str,
+        body_sha256: &[u8; 32],
+        opts: &VerifyOptions<'_>,
+    ) -> Result<(), VerifyError> {
+        self.run(signature, body_sha256, opts, |_, _, _| ())
+    }
+
+    /// The verification; `accepted` turns the verified payload into the result.
+    fn run<T>(
+        &self,
+        signature: &str,
+        body_sha256: &[u8; 32],
+        opts: &VerifyOptions<'_>,
+        accepted: impl FnOnce(&Document<'_>, KeySlot, Algorithm) -> T,
+    ) -> Result<T, VerifyError> {
         // jose's `jwtVerify` with the current key, then (on any failure) with the next key.
         // The steps before the MAC and the claims checks after it do not depend on the key,
         // so each runs at most once.
@@ -314,17 +358,15 @@ impl Verifier {
             }
         }
 
-        let got = jwt::encode(body_sha256);
+        // 32 bytes are 43 unpadded base64url characters; encoded on the stack.
+        let mut got = [0u8; 43];
+        let got = match URL_SAFE_NO_PAD.encode_slice(body_sha256, &mut got) {
+            Ok(n) => &got[..n],
+            Err(_) => &got[..0],
+        };
         let matches = match doc.get("body") {
             Some(Value::String(claim)) => {
-                claim.exact
-                    && bool::from(
-                        claim
-                            .value
-                            .trim_end_matches('=')
-                            .as_bytes()
-                            .ct_eq(got.as_bytes()),
-                    )
+                claim.exact && bool::from(claim.value.trim_end_matches('=').as_bytes().ct_eq(got))
             }
             // The official calls `.replace` on it and throws; either way it is rejected.
             _ => false,
@@ -332,9 +374,9 @@ impl Verifier {
         if !matches {
             return Err(VerifyError::BodyMismatch {
                 want: Value::js_display(doc.get("body")),
-                got,
+                got: jwt::encode(body_sha256),
             });
         }
-        Ok(claims::verified(&doc, slot, alg))
+        Ok(accepted(&doc, slot, alg))
     }
 }

@@ -2,9 +2,12 @@
 // streaming compilation. Bundlers that copy assets (Vite, webpack 5, Parcel) understand the
 // `new URL(..., import.meta.url)` pattern; with esbuild, copy qstash_wasm_bg.wasm next to the
 // output chunk.
-import init from "./qstash_wasm.js";
+import init, { ReceiverCore } from "./qstash_wasm.js";
+import { defineReceiver } from "./receiver-facade.js";
 
 await init({ module_or_path: new URL("./qstash_wasm_bg.wasm", import.meta.url) });
 
 export * from "./api.js";
 export * from "./errors.js";
+// The public Receiver: the facade (receiver-facade.js) over the wasm `ReceiverCore`.
+export const Receiver = defineReceiver(ReceiverCore);

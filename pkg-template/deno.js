@@ -1,7 +1,8 @@
 // Deno entry: the source-phase import (Deno >= 2.6, needs no permission); on older Deno the
 // dynamic import fails (a SyntaxError or a resolution error, so any error is caught) and the
 // bytes are read from disk instead, which needs --allow-read.
-import { initSync } from "./qstash_wasm.js";
+import { initSync, ReceiverCore } from "./qstash_wasm.js";
+import { defineReceiver } from "./receiver-facade.js";
 
 let wasmModule;
 try {
@@ -13,3 +14,5 @@ initSync({ module: wasmModule });
 
 export * from "./api.js";
 export * from "./errors.js";
+// The public Receiver: the facade (receiver-facade.js) over the wasm `ReceiverCore`.
+export const Receiver = defineReceiver(ReceiverCore);

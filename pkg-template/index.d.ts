@@ -5,51 +5,6 @@ export declare class QstashRatelimitError extends QstashError { limit: string | 
 export declare class QstashChatRatelimitError extends QstashError { limitRequests: string | null; limitTokens: string | null; remainingRequests: string | null; remainingTokens: string | null; resetRequests: string | null; resetTokens: string | null; constructor(args: ChatRateLimit); }
 export declare class QstashDailyRatelimitError extends QstashError { limit: string | null; remaining: string | null; reset: string | null; constructor(args: RateLimit); }
 export declare class QstashEmptyArrayError extends QstashError { constructor(parameterName: string); }
-export declare class SignatureError extends Error { readonly code?: string; constructor(message: string, code?: string); }
 
-/** Keys for {@link Receiver}; when both keys are absent they come from `QSTASH_CURRENT_SIGNING_KEY` / `QSTASH_NEXT_SIGNING_KEY`. */
-export type ReceiverConfig = {
-  /** The current signing key (`sig_...`). */
-  currentSigningKey?: string;
-  /** The next signing key, used after a key rotation. */
-  nextSigningKey?: string;
-  /** `true`: the local dev server's keys; `false`: never; unset: read `QSTASH_DEV`. */
-  devMode?: boolean;
-};
-
-/** What {@link Receiver.verify} checks. */
-export type VerifyRequest = {
-  /** The `Upstash-Signature` header. */
-  signature: string;
-  /** The raw request body: a string (hashed as UTF-8) or the exact bytes. */
-  body: string | Uint8Array | ArrayBuffer;
-  /** The URL the message was sent to; checked against the token's `sub` when given. */
-  url?: string;
-  /** Seconds of tolerance for `exp`/`nbf`. @default 0 */
-  clockTolerance?: number;
-  /** The `Upstash-Region` header, for multi-region key selection via `QSTASH_REGION`. */
-  upstashRegion?: string;
-};
-
-/**
- * Verifies QStash deliveries; a drop-in for `@upstash/qstash`'s `Receiver`.
- *
- * @example
- * ```ts
- * import { Receiver, SignatureError } from "qstash-wasm";
- * const receiver = new Receiver({ currentSigningKey: "sig_...", nextSigningKey: "sig_..." });
- * try {
- *   await receiver.verify({ signature: req.headers.get("upstash-signature")!, body: await req.text() });
- * } catch (e) {
- *   if (e instanceof SignatureError) console.log(e.code); // e.g. "ERR_JWT_EXPIRED"
- * }
- * ```
- */
-export declare class Receiver {
-  constructor(config?: ReceiverConfig);
-  /** Resolves `true`, or rejects with a {@link SignatureError}. */
-  verify(request: VerifyRequest): Promise<boolean>;
-  /** {@link Receiver.verify} without a Promise: returns `true` or throws. */
-  verifySync(request: VerifyRequest): boolean;
-  free(): void;
-}
+export { Receiver, SignatureError } from "./receiver.js";
+export type { ReceiverConfig, VerifyRequest } from "./receiver.js";

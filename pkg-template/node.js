@@ -1,9 +1,12 @@
 // Node entry: reads the .wasm next to this file and instantiates it synchronously, so the
 // module has no top-level await and stays `require()`-able on Node >= 20.19.
 import { readFileSync } from "node:fs";
-import { initSync } from "./qstash_wasm.js";
+import { initSync, ReceiverCore } from "./qstash_wasm.js";
+import { defineReceiver } from "./receiver-facade.js";
 
 initSync({ module: readFileSync(new URL("./qstash_wasm_bg.wasm", import.meta.url)) });
 
 export * from "./api.js";
 export * from "./errors.js";
+// The public Receiver: the facade (receiver-facade.js) over the wasm `ReceiverCore`.
+export const Receiver = defineReceiver(ReceiverCore);

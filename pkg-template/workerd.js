@@ -2,9 +2,12 @@
 // CompiledWasm module, so this import is a `WebAssembly.Module` that workerd compiled at load
 // time (compiling from bytes at run time is disallowed there).
 import wasmModule from "./qstash_wasm_bg.wasm";
-import { initSync } from "./qstash_wasm.js";
+import { initSync, ReceiverCore } from "./qstash_wasm.js";
+import { defineReceiver } from "./receiver-facade.js";
 
 initSync({ module: wasmModule });
 
 export * from "./api.js";
 export * from "./errors.js";
+// The public Receiver: the facade (receiver-facade.js) over the wasm `ReceiverCore`.
+export const Receiver = defineReceiver(ReceiverCore);

@@ -2,8 +2,10 @@
 # Builds the npm package `qstash-wasm` into pkg/ and packs it into pkg/qstash-wasm-<version>.tgz.
 #
 #   1. cargo: the crate for wasm32-unknown-unknown (rustup's target if installed for the default
-#      toolchain, else Debian's rustc-web with -Zbuild-std; see scripts/setup);
-#   2. wasm-bindgen --target web (the one glue every entry file in pkg-template/ builds on);
+#      toolchain, else Debian's rustc-web with -Zbuild-std; see scripts/setup), twice: the full
+#      package, and receiver-only (--no-default-features: no Client) for `qstash-wasm/receiver`;
+#   2. wasm-bindgen --target web (the glue the entry files in pkg-template/ build on:
+#      qstash_wasm.js for `qstash-wasm`, qstash_receiver.js for the receiver-* entries);
 #   3. wasm-opt -Oz from npm binaryen (never Debian's 108: it corrupts the externref table),
 #      keeping exactly the wasm features the compiler used, then a check that the result still
 #      instantiates with the glue;
@@ -35,15 +37,33 @@ export CARGO_PROFILE_RELEASE_STRIP=false
 if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   # Own target dir: wasm builds never wait on (or invalidate) the native builds' lock.
   export CARGO_TARGET_DIR="$ROOT/target/wasm-stable"
-  log "cargo build (rustup wasm32 target)"
-  cargo build --release --target wasm32-unknown-unknown -p qstash-wasm
+  how="rustup wasm32 target"
+  cargo_wasm() { cargo build --release --target wasm32-unknown-unknown -p qstash-wasm "$@"; }
 else
   export CARGO_TARGET_DIR="$ROOT/target/wasm"
-  log "cargo build (debian-web, -Zbuild-std)"
-  RUSTC_BOOTSTRAP=1 cargo +debian-web build --release --target wasm32-unknown-unknown \
-    -Zbuild-std=std,panic_abort -p qstash-wasm
+  how="debian-web, -Zbuild-std"
+  cargo_wasm() {
+    RUSTC_BOOTSTRAP=1 cargo +debian-web build --release --target wasm32-unknown-unknown \
+      -Zbuild-std=std,panic_abort -p qstash-wasm "$@"
+  }
 fi
-RAW="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/qstash_wasm.wasm"
+OUT="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/qstash_wasm.wasm"
+# Two builds of the one crate; both write $OUT, so each is copied aside right away (the lock
+# above keeps another build-pkg from interleaving). The dependencies are shared.
+# Speed over size where Receiver.verify spends its time (profiled with node --cpu-prof; sha2 is
+# at opt-level 3 in Cargo.toml already): base64 in both builds (+4 KB), and the crate itself in
+# the receiver-only build, where it is only the signing core (+12 KB; ~15% faster verify). The
+# full build keeps the crate at "z": there it is mostly the Client.
+fast_base64=(--config 'profile.release.package.base64.opt-level=3')
+fast_crate=(--config 'profile.release.package.qstash-wasm.opt-level=3')
+log "cargo build: full package ($how)"
+cargo_wasm "${fast_base64[@]}"
+RAW="$CARGO_TARGET_DIR/qstash_wasm.full.wasm"
+cp "$OUT" "$RAW"
+log "cargo build: receiver-only, --no-default-features ($how)"
+cargo_wasm --no-default-features "${fast_base64[@]}" "${fast_crate[@]}"
+RAW_RECEIVER="$CARGO_TARGET_DIR/qstash_wasm.receiver.wasm"
+cp "$OUT" "$RAW_RECEIVER"
 t_cargo=$SECONDS
 
 # --- 2. wasm-bindgen ----------------------------------------------------------------------------
@@ -56,26 +76,32 @@ fi
 STAGE=$(mktemp -d "$ROOT/target/pkg-stage.XXXXXX")
 trap 'rm -rf "$STAGE"' EXIT
 wasm-bindgen --target web --out-name qstash_wasm --out-dir "$STAGE" "$RAW"
+wasm-bindgen --target web --out-name qstash_receiver --out-dir "$STAGE" "$RAW_RECEIVER"
 
 # --- 3. wasm-opt --------------------------------------------------------------------------------
 WASM="$STAGE/qstash_wasm_bg.wasm"
+WASM_RECEIVER="$STAGE/qstash_receiver_bg.wasm"
 size_before=$(stat -c %s "$WASM")
+size_before_receiver=$(stat -c %s "$WASM_RECEIVER")
 if [ "${QSTASH_WASM_NO_OPT:-0}" = 1 ]; then
   log "wasm-opt skipped (QSTASH_WASM_NO_OPT=1)"
 else
   WASM_OPT="$ROOT/node_modules/.bin/wasm-opt"
   [ -x "$WASM_OPT" ] || { log "missing $WASM_OPT (npm binaryen; run scripts/setup)"; exit 1; }
-  # The features the input declares, passed explicitly so the optimiser neither rejects the
-  # input nor introduces an instruction the compiler did not already rely on.
-  mapfile -t features < <("$WASM_OPT" --print-features "$WASM" 2>/dev/null | grep '^--enable-')
-  if [ "${#features[@]}" -eq 0 ]; then
-    log "wasm-opt found no target_features section in $WASM"
-    exit 1
-  fi
-  "$WASM_OPT" -Oz "${features[@]}" "$WASM" -o "$WASM.opt"
-  mv "$WASM.opt" "$WASM"
+  for w in "$WASM" "$WASM_RECEIVER"; do
+    # The features the input declares, passed explicitly so the optimiser neither rejects the
+    # input nor introduces an instruction the compiler did not already rely on.
+    mapfile -t features < <("$WASM_OPT" --print-features "$w" 2>/dev/null | grep '^--enable-')
+    if [ "${#features[@]}" -eq 0 ]; then
+      log "wasm-opt found no target_features section in $w"
+      exit 1
+    fi
+    "$WASM_OPT" -Oz "${features[@]}" "$w" -o "$w.opt"
+    mv "$w.opt" "$w"
+  done
 fi
 size_after=$(stat -c %s "$WASM")
+size_after_receiver=$(stat -c %s "$WASM_RECEIVER")
 t_opt=$SECONDS
 
 # The hand-written files go in first: the glue imports ./errors.js.
@@ -84,24 +110,27 @@ cp -r "$ROOT"/pkg-template/. "$STAGE"/
 # The optimised module must still compile, link against the glue, and run its start function.
 # (The glue imports ./errors.js — the error classes the wasm constructs — so it must be there.)
 cp "$ROOT/pkg-template/errors.js" "$STAGE/"
-node --input-type=module -e '
-  const [glue, wasm] = process.argv.slice(1);
-  const { readFileSync } = await import("node:fs");
-  const g = await import(glue);
-  g.initSync({ module: readFileSync(wasm) });
-' "file://$STAGE/qstash_wasm.js" "$WASM"
+for name in qstash_wasm qstash_receiver; do
+  node --input-type=module -e '
+    const [glue, wasm] = process.argv.slice(1);
+    const { readFileSync } = await import("node:fs");
+    const g = await import(glue);
+    g.initSync({ module: readFileSync(wasm) });
+  ' "file://$STAGE/$name.js" "$STAGE/${name}_bg.wasm"
+done
 
 # --- 4. assemble pkg/ ---------------------------------------------------------------------------
 VERSION=$(awk -F'"' '/^\[package\]/{p=1} p && /^version *=/{print $2; exit}' Cargo.toml)
 [ -n "$VERSION" ] || { log "no [package] version in Cargo.toml"; exit 1; }
 # api.js re-exports every public wasm-bindgen export (classes and functions) by name, so a new
 # #[wasm_bindgen] export reaches all entry files without an edit; `initSync` and the default
-# `init` stay out of the public API (they are on the "./glue" subpath for advanced users).
+# `init` stay out of the public API (they are on the "./glue" subpath for advanced users), and
+# so does `ReceiverCore`: the entry files wrap it in the JS `Receiver` (receiver-facade.js).
 node --input-type=module -e '
   const [dir, version] = process.argv.slice(1);
   const fs = await import("node:fs");
   const glue = await import(`file://${dir}/qstash_wasm.js`);
-  const names = Object.keys(glue).filter((k) => k !== "default" && k !== "initSync").sort();
+  const names = Object.keys(glue).filter((k) => !["default", "initSync", "ReceiverCore"].includes(k)).sort();
   fs.writeFileSync(`${dir}/api.js`,
     "// Generated by scripts/build-pkg.sh: the public exports of the wasm-bindgen glue.\n" +
     `export { ${names.join(", ")} } from "./qstash_wasm.js";\n`);
@@ -122,6 +151,8 @@ trap - EXIT
 rm -rf "$ROOT/pkg.old"
 
 gz=$(gzip -c "$ROOT/pkg/qstash_wasm_bg.wasm" | wc -c)
+gz_receiver=$(gzip -c "$ROOT/pkg/qstash_receiver_bg.wasm" | wc -c)
 log "wasm: $size_before B from wasm-bindgen -> $size_after B optimised ($gz B gzip)"
+log "receiver-only wasm: $size_before_receiver B -> $size_after_receiver B optimised ($gz_receiver B gzip)"
 log "time: cargo $((t_cargo - t0))s, bindgen+opt $((t_opt - t_cargo))s, total $((SECONDS - t0))s"
 echo "$ROOT/pkg/$TGZ_NAME"

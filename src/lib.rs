@@ -12,6 +12,9 @@
 //! - `client` (wasm32): the Rust Client API for Rust code compiled to wasm.
 //! - `js` (wasm32): the wasm-bindgen facade that gives JavaScript the `@upstash/qstash` API.
 //!
+//! Feature `client` (default): the Client (`client`, `transport` and its JS facade). Without
+//! it, the wasm32 build exports only the Receiver (the package's `qstash-wasm/receiver`).
+//!
 //! Everything in `signing`, `api` and `model` is pure: no I/O and no JS, so `cargo test` runs it
 //! natively.
 
@@ -20,11 +23,22 @@ pub mod error;
 pub mod model;
 pub mod signing;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
 pub mod client;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
 mod js;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "client"))]
 pub mod transport;
+
+/// The receiver-only build (`--no-default-features`, the package's `qstash-wasm/receiver`
+/// subpath): the same `js` facade files minus the Client, so the wasm holds only verification.
+#[cfg(all(target_arch = "wasm32", not(feature = "client")))]
+mod js {
+    mod env;
+    // The Client's error constructors are unused here.
+    #[allow(dead_code)]
+    mod errors;
+    mod receiver;
+}
 
 pub use error::{Error, ErrorKind};

@@ -8,7 +8,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{ArrayBuffer, Promise, Reflect, Uint8Array};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use js_sys::{ArrayBuffer, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -30,9 +32,12 @@ extern "C" {
 
 const NO_KEYS: &str = "[Upstash QStash] No signing keys available for verification. See the warning above for more details.";
 
-/// Verifies the `Upstash-Signature` of QStash deliveries; a drop-in for the official
-/// `Receiver`, plus `verifySync` and byte bodies.
-#[wasm_bindgen]
+/// The wasm half of the JS `Receiver` (exported as `ReceiverCore`). The package's JS facade
+/// (`pkg-template/receiver-facade.js`) is the public `Receiver`: it reads the request once,
+/// hashes large bodies with the platform's native SHA-256, and calls
+/// `verifyText`/`verifyBytes` in the common case or `verifySync` (the complete official logic)
+/// otherwise.
+#[wasm_bindgen(js_name = ReceiverCore)]
 pub struct Receiver {
     /// Built once from `config` when it has both keys (the common case: no per-call keying).
     configured: Option<Rc<Verifier>>,
@@ -75,7 +80,7 @@ fn opt_string(obj: &JsValue, what: &str, name: &str) -> Result<Option<String>, J
     })
 }
 
-#[wasm_bindgen]
+#[wasm_bindgen(js_class = ReceiverCore)]
 impl Receiver {
     /// `new Receiver({ currentSigningKey?, nextSigningKey?, devMode? })`.
     #[wasm_bindgen(constructor)]
@@ -131,18 +136,26 @@ impl Receiver {
         })
     }
 
-    /// `await receiver.verify({ signature, body, url?, clockTolerance?, upstashRegion? })`:
-    /// resolves `true` or rejects with a `SignatureError` (a plain `Error` when no keys exist).
-    pub fn verify(&self, request: JsValue) -> Promise {
-        match self.verify_sync(request) {
-            Ok(v) => Promise::resolve(&JsValue::from_bool(v)),
-            Err(e) => Promise::reject(&e),
-        }
+    /// Whether the config named both keys, so the fast path (`verifyText`, `verifyBytes`) may be used
+    /// (when dev mode is off for the call).
+    #[wasm_bindgen(getter, js_name = hasConfigKeys)]
+    pub fn has_config_keys(&self) -> bool {
+        self.configured.is_some()
     }
 
-    /// `verify` without the Promise: returns `true` or throws.
+    /// `config.devMode`: `true`, `false`, or `undefined` (read `QSTASH_DEV` per call).
+    #[wasm_bindgen(getter, js_name = devMode)]
+    pub fn dev_mode(&self) -> Option<bool> {
+        self.dev_mode
+    }
+
+    /// The whole `verify` of one request object, as the official: field types, key choice
+    /// (dev mode, config, region and environment keys), then the token. Returns `true` or
+    /// throws. `digest`, when not `undefined`, is SHA-256 of the body computed by the caller
+    /// (the facade hashes large bodies with the platform's native SHA-256), as 32 bytes or as
+    /// unpadded base64url; the body's type is still checked.
     #[wasm_bindgen(js_name = verifySync)]
-    pub fn verify_sync(&self, request: JsValue) -> Result<bool, JsValue> {
+    pub fn verify_sync(&self, request: JsValue, digest: JsValue) -> Result<bool, JsValue> {
         const WHAT: &str = "Receiver.verify";
         if !request.is_object() {
             return Err(type_error(&format!(
@@ -161,10 +174,9 @@ impl Receiver {
         let clock_tolerance = if tolerance.is_undefined() || tolerance.is_null() {
             0
         } else {
-            match tolerance.as_f64() {
-                // Seconds; fractions are truncated (claims are whole seconds).
-                Some(t) if t.is_finite() && t >= 0.0 => t as u64,
-                _ => {
+            match tolerance.as_f64().and_then(tolerance_secs) {
+                Some(t) => t,
+                None => {
                     return Err(type_error(&format!(
                         "{WHAT}: `clockTolerance` must be a non-negative number of seconds"
                     )))
@@ -176,14 +188,26 @@ impl Receiver {
         let opts = VerifyOptions {
             url: url.as_deref(),
             clock_tolerance,
-            now: (date_now() / 1000.0).floor() as u64,
+            now: now_secs(date_now()),
         };
+        let prehashed = digest_of(&digest);
+        let prehashed = prehashed.as_ref();
         let result = if let Some(s) = body.as_string() {
-            verifier.verify(&signature, s.as_bytes(), &opts)
-        } else if let Some(bytes) = body.dyn_ref::<Uint8Array>() {
-            verifier.verify(&signature, &bytes.to_vec(), &opts)
-        } else if let Some(buf) = body.dyn_ref::<ArrayBuffer>() {
-            verifier.verify(&signature, &Uint8Array::new(buf).to_vec(), &opts)
+            match prehashed {
+                Some(d) => verifier.check_prehashed(&signature, d, &opts),
+                None => verifier.check(&signature, s.as_bytes(), &opts),
+            }
+        } else if body.is_instance_of::<Uint8Array>() || body.is_instance_of::<ArrayBuffer>() {
+            match prehashed {
+                Some(d) => verifier.check_prehashed(&signature, d, &opts),
+                None => {
+                    let bytes = match body.dyn_ref::<Uint8Array>() {
+                        Some(b) => b.to_vec(),
+                        None => Uint8Array::new(&body).to_vec(),
+                    };
+                    verifier.check(&signature, &bytes, &opts)
+                }
+            }
         } else {
             return Err(type_error(&format!(
                 "{WHAT}: `body` must be a string, Uint8Array or ArrayBuffer, got {}",
@@ -191,9 +215,144 @@ impl Receiver {
             )));
         };
         result
-            .map(|_| true)
+            .map(|()| true)
             .map_err(|e| signature_error(&e.to_string(), e.code()))
     }
+
+    /// The common case without reading the request object: the config's keys (the caller has
+    /// checked [`hasConfigKeys`](Self::has_config_keys) and that dev mode is off), a string
+    /// `signature`, `url` a string or absent, `clockTolerance` a non-negative finite number (0
+    /// when absent), `now` from `Date.now()`, and a string body. Same result as
+    /// [`verifySync`](Self::verify_sync) for such a request.
+    #[wasm_bindgen(js_name = verifyText)]
+    pub fn verify_text(
+        &self,
+        signature: &str,
+        body: &str,
+        url: Option<String>,
+        clock_tolerance: f64,
+        now: f64,
+    ) -> Result<bool, JsValue> {
+        self.fast(
+            signature,
+            Body::Raw(body.as_bytes()),
+            url,
+            clock_tolerance,
+            now,
+        )
+    }
+
+    /// [`verifyText`](Self::verify_text) for a body given as its raw bytes or, when `prehashed`,
+    /// as the SHA-256 of its raw bytes.
+    #[wasm_bindgen(js_name = verifyBytes)]
+    pub fn verify_bytes(
+        &self,
+        signature: &str,
+        body: &[u8],
+        prehashed: bool,
+        url: Option<String>,
+        clock_tolerance: f64,
+        now: f64,
+    ) -> Result<bool, JsValue> {
+        let body = match <&[u8; 32]>::try_from(body) {
+            Ok(digest) if prehashed => Body::Digest(digest),
+            _ => Body::Raw(body),
+        };
+        self.fast(signature, body, url, clock_tolerance, now)
+    }
+
+    /// [`verifyText`](Self::verify_text) for a body given as its SHA-256 in unpadded base64url
+    /// (what node:crypto's `hash("sha256", body, "base64url")` returns).
+    #[wasm_bindgen(js_name = verifyHashed)]
+    pub fn verify_hashed(
+        &self,
+        signature: &str,
+        body_sha256: &str,
+        url: Option<String>,
+        clock_tolerance: f64,
+        now: f64,
+    ) -> Result<bool, JsValue> {
+        match decode_digest(body_sha256) {
+            Some(digest) => self.fast(signature, Body::Digest(&digest), url, clock_tolerance, now),
+            None => Err(type_error(
+                "ReceiverCore.verifyHashed: not a base64url SHA-256",
+            )),
+        }
+    }
+}
+
+/// 43 characters of unpadded base64url as the 32 bytes of a SHA-256.
+fn decode_digest(text: &str) -> Option<[u8; 32]> {
+    // The decoder wants room for its estimate (33 bytes for 43 characters).
+    let mut buf = [0u8; 36];
+    match URL_SAFE_NO_PAD.decode_slice(text, &mut buf) {
+        Ok(32) => {
+            let mut digest = [0u8; 32];
+            digest.copy_from_slice(&buf[..32]);
+            Some(digest)
+        }
+        _ => None,
+    }
+}
+
+/// A caller's body digest: 32 bytes or unpadded base64url; `None` for anything else.
+fn digest_of(value: &JsValue) -> Option<[u8; 32]> {
+    if let Some(text) = value.as_string() {
+        return decode_digest(&text);
+    }
+    let bytes = value.dyn_ref::<Uint8Array>()?;
+    if bytes.length() != 32 {
+        return None;
+    }
+    let mut digest = [0u8; 32];
+    bytes.copy_to(&mut digest);
+    Some(digest)
+}
+
+/// A body as the fast path receives it.
+enum Body<'a> {
+    Raw(&'a [u8]),
+    Digest(&'a [u8; 32]),
+}
+
+impl Receiver {
+    fn fast(
+        &self,
+        signature: &str,
+        body: Body<'_>,
+        url: Option<String>,
+        clock_tolerance: f64,
+        now: f64,
+    ) -> Result<bool, JsValue> {
+        let Some(verifier) = &self.configured else {
+            return Err(plain_error(
+                "ReceiverCore: the fast path needs both keys in the config",
+            ));
+        };
+        let opts = VerifyOptions {
+            url: url.as_deref(),
+            clock_tolerance: tolerance_secs(clock_tolerance).unwrap_or(0),
+            now: now_secs(now),
+        };
+        let result = match body {
+            Body::Raw(bytes) => verifier.check(signature, bytes, &opts),
+            Body::Digest(digest) => verifier.check_prehashed(signature, digest, &opts),
+        };
+        result
+            .map(|()| true)
+            .map_err(|e| signature_error(&e.to_string(), e.code()))
+    }
+}
+
+/// `clockTolerance` in whole seconds (fractions truncated: claims are whole seconds); `None`
+/// for a negative or non-finite number.
+fn tolerance_secs(t: f64) -> Option<u64> {
+    (t.is_finite() && t >= 0.0).then_some(t as u64)
+}
+
+/// `Math.floor(ms / 1000)`, as jose computes `now`.
+fn now_secs(ms: f64) -> u64 {
+    (ms / 1000.0).floor() as u64
 }
 
 impl Receiver {

@@ -29,6 +29,9 @@ const BODIES = [
   '{"a":1,"b":[true,null]}',
   "\u00fcn\u00efc\u00f6d\u00e9 \u{1F600} \u0000 tail",
   "x".repeat(20000),
+  // Large enough for the package to hash on the host (node:crypto) rather than in wasm, and
+  // not ASCII, so the host's UTF-8 encoding is part of what must agree.
+  "gr\u00fc\u00dfe \u{1F600} \u20ac ".repeat(6000),
 ];
 
 /** jose 5, exactly the copy the official SDK resolves (not the workspace's jose 6). */

@@ -5,13 +5,15 @@
 //
 // Three verdicts per case must agree on accept/reject:
 //   official  new Receiver({currentSigningKey, nextSigningKey}).verify({...}) (jose 5, Node)
-//   package   the same call on our npm package (wasm)
+//   package   the same call on our npm package (wasm); its `verifySync` and the receiver-only
+//             entry `qstash-wasm/receiver` must give exactly the same result, message included
 //   core      our Rust `signing::Verifier`, natively (examples/verify_corpus.rs)
 // Time is frozen with node:test's Date mock so `exp == now` style edges are exact for all three.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { dirname, resolve } from "node:path";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { mock, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -49,6 +51,20 @@ async function verdict(receiver, c) {
   }
 }
 
+function syncVerdict(receiver, c) {
+  try {
+    const result = receiver.verifySync({
+      signature: c.signature,
+      body: c.body,
+      url: c.url,
+      clockTolerance: c.clockTolerance,
+    });
+    return { ok: result === true, returned: result };
+  } catch (error) {
+    return { ok: false, name: error?.name, message: String(error?.message ?? error) };
+  }
+}
+
 function report(label, disagreements) {
   if (disagreements.length === 0) return;
   const lines = disagreements
@@ -70,6 +86,13 @@ test("our Receiver and @upstash/qstash agree on every token", async (t) => {
   );
   const ours = await import(pathToFileURL(entry).href);
   assert.equal(typeof ours.Receiver, "function", "the package exports Receiver");
+  // The receiver-only entry of the same installed package, also imported by name.
+  const name = /from "([^"]+)"/.exec(readFileSync(entry, "utf8"))?.[1];
+  assert.ok(name, `no package name in ${entry}`);
+  const receiverEntry = join(dirname(entry), "entry-receiver.mjs");
+  writeFileSync(receiverEntry, `export * from "${name}/receiver";\n`);
+  const oursReceiverOnly = await import(pathToFileURL(receiverEntry).href);
+  assert.equal(typeof oursReceiverOnly.Receiver, "function", "the /receiver entry exports Receiver");
 
   // Whole seconds + 500 ms, so no case sits on a sub-second boundary.
   const now = Math.floor(Date.now() / 1000);
@@ -89,11 +112,21 @@ test("our Receiver and @upstash/qstash agree on every token", async (t) => {
   mock.timers.enable({ apis: ["Date"], now: now * 1000 + 500 });
   const official = [];
   const pkg = [];
+  const sameAsPkg = [];
   try {
     for (const c of corpus) {
       const keys = { currentSigningKey: c.currentSigningKey, nextSigningKey: c.nextSigningKey };
       official.push(await verdict(new OfficialReceiver(keys), c));
-      pkg.push(await verdict(new ours.Receiver(keys), c));
+      const mine = await verdict(new ours.Receiver(keys), c);
+      pkg.push(mine);
+      // `verifySync` and the receiver-only entry give exactly the same result (message too).
+      const others = {
+        verifySync: syncVerdict(new ours.Receiver(keys), c),
+        receiverOnly: await verdict(new oursReceiverOnly.Receiver(keys), c),
+      };
+      for (const [label, v] of Object.entries(others)) {
+        if (JSON.stringify(v) !== JSON.stringify(mine)) sameAsPkg.push({ id: c.id, label, mine, v });
+      }
     }
   } finally {
     mock.timers.reset();
@@ -115,6 +148,7 @@ test("our Receiver and @upstash/qstash agree on every token", async (t) => {
     }
     if (pkg[i].ok) assert.equal(pkg[i].returned, true, `${c.id}: verify resolves true`);
   });
+  assert.deepEqual(sameAsPkg.slice(0, 10), [], "verify, verifySync and qstash-wasm/receiver agree exactly");
   report("package", pkgDiff);
   report("core", coreDiff);
   report("package (error is not a SignatureError)", notSignatureError);

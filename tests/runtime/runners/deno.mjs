@@ -1,7 +1,11 @@
 // Deno: the package's `deno` entry (source-phase wasm import; no permission flags).
-import * as lib from "qstash-wasm";
+import * as main from "qstash-wasm";
+import * as receiverEntry from "qstash-wasm/receiver";
 import { collect, execute, report } from "../harness.mjs";
 import { suites, config } from "../suites-index.mjs";
+
+// The suites get the main entry, plus the receiver-only entry for the receiver suite.
+const lib = { ...main, receiverEntry };
 
 const failed = report("deno", await execute(await collect(lib, suites, config)));
 Deno.exit(failed ? 1 : 0);

@@ -1,8 +1,12 @@
 // Node 20: the package's `node` entry, each test a node:test test (spec reporter).
 import { test } from "node:test";
-import * as lib from "qstash-wasm";
+import * as main from "qstash-wasm";
+import * as receiverEntry from "qstash-wasm/receiver";
 import { collect } from "../harness.mjs";
 import { suites, config } from "../suites-index.mjs";
+
+// The suites get the main entry, plus the receiver-only entry for the receiver suite.
+const lib = { ...main, receiverEntry };
 
 const tests = await collect(lib, suites, config);
 if (tests.length === 0) throw new Error("zero tests collected");

@@ -33,7 +33,90 @@ async function claimsFor(body, extra = {}) {
   return { iss: "Upstash", sub: URL_, exp: now + 300, nbf: now, iat: now, jti: "jwt_test", body: await bodyHash(body), ...extra };
 }
 
-export async function run(lib, { test, assert }) {
+export async function run(lib, ctx) {
+  // The main entry, then the receiver-only entry `qstash-wasm/receiver` (the runners pass it
+  // as `lib.receiverEntry`): every Receiver test runs against both.
+  await receiverTests(lib, ctx, lib, "");
+  const { test, assert } = ctx;
+  const only = lib.receiverEntry;
+  test("qstash-wasm/receiver is loaded and exports only Receiver and SignatureError", async () => {
+    assert.ok(only, "the runner did not import qstash-wasm/receiver");
+    assert.equal(Object.keys(only).sort().join(","), "Receiver,SignatureError");
+    assert.equal(only.SignatureError, lib.SignatureError, "one SignatureError class for both entries");
+    assert.ok(only.Receiver !== lib.Receiver, "its own Receiver (over the receiver-only wasm)");
+  });
+  if (only) await receiverTests(only, ctx, lib, "qstash-wasm/receiver: ");
+}
+
+/** Large bodies: hashed by the host (node:crypto or Web Crypto) rather than in wasm where the
+ * runtime allows; the results must be the same as for small ones. */
+function largeBodyTests(Receiver, SignatureError, { test, assert }, expectSignatureError) {
+  const receiver = new Receiver({ currentSigningKey: CURRENT, nextSigningKey: NEXT });
+  const sizes = [
+    ["64 KiB ASCII", "a".repeat(64 * 1024)],
+    ["1 MiB ASCII", "b".repeat(1024 * 1024)],
+    // Multi-byte UTF-8 and a lone surrogate (encoded as U+FFFD by TextEncoder, node:crypto and wasm alike).
+    ["200 KiB non-ASCII", "gr\u00fc\u00dfe \u{1F600} \ud800 ".repeat(15000)],
+  ];
+  for (const [label, body] of sizes) {
+    test(`large body ${label}: valid (verify, verifySync, bytes) and tampered`, async () => {
+      const sig = await mint(CURRENT, await claimsFor(body));
+      assert.equal(await receiver.verify({ signature: sig, body, url: URL_ }), true, "verify");
+      assert.equal(receiver.verifySync({ signature: sig, body, url: URL_ }), true, "verifySync");
+      const bytes = enc.encode(body);
+      assert.equal(await receiver.verify({ signature: sig, body: bytes }), true, "Uint8Array");
+      assert.equal(receiver.verifySync({ signature: sig, body: bytes.buffer }), true, "ArrayBuffer");
+      const tampered = body.slice(0, -1) + (body.at(-1) === "x" ? "y" : "x");
+      const want = (await claimsFor(body)).body;
+      const got = await bodyHash(tampered);
+      for (const e of [
+        await expectSignatureError(() => receiver.verify({ signature: sig, body: tampered }), "ERR_BODY_MISMATCH"),
+        await expectSignatureError(() => receiver.verifySync({ signature: sig, body: enc.encode(tampered) }), "ERR_BODY_MISMATCH"),
+      ]) {
+        assert.equal(e.message, `body hash does not match, want: ${want}, got: ${got}`);
+      }
+    });
+  }
+  test("large body: wrong key and expired reject as for small bodies", async () => {
+    const body = "c".repeat(256 * 1024);
+    const small = "c";
+    const now = Math.floor(Date.now() / 1000);
+    const expired = { exp: now - 10, nbf: now - 400, iat: now - 400 };
+    const cases = [
+      ["wrong key", "sig_someone_else", {}, undefined],
+      ["expired", CURRENT, expired, "ERR_JWT_EXPIRED"],
+    ];
+    for (const [what, key, extra, code] of cases) {
+      const big = await expectSignatureError(
+        async () => receiver.verify({ signature: await mint(key, await claimsFor(body, extra)), body }),
+        code,
+      );
+      const bigSync = await expectSignatureError(
+        async () => receiver.verifySync({ signature: await mint(key, await claimsFor(body, extra)), body }),
+        code,
+      );
+      const little = await expectSignatureError(
+        async () => receiver.verify({ signature: await mint(key, await claimsFor(small, extra)), body: small }),
+        code,
+      );
+      assert.equal(big.code, little.code, `${what}: code as for a small body`);
+      assert.equal(bigSync.code, little.code, `${what}: verifySync code as for a small body`);
+      if (what === "wrong key") assert.equal(big.message, little.message, `${what}: message as for a small body`);
+      else assert.ok(big.message.startsWith('"exp" claim timestamp check failed'), big.message);
+    }
+  });
+  test("large body with the keys from the environment path (no config keys): devMode", async () => {
+    const body = "d".repeat(128 * 1024);
+    const sig = await mint("sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r", await claimsFor(body));
+    const dev = new Receiver({ devMode: true });
+    assert.equal(await dev.verify({ signature: sig, body }), true);
+    assert.equal(dev.verifySync({ signature: sig, body: enc.encode(body) }), true);
+    await expectSignatureError(() => dev.verify({ signature: sig, body: body + "!" }), "ERR_BODY_MISMATCH");
+  });
+}
+
+async function receiverTests(lib, { test: rawTest, assert }, mainLib, prefix) {
+  const test = (name, fn) => rawTest(prefix + name, fn);
   const { Receiver, SignatureError } = lib;
   const receiver = new Receiver({ currentSigningKey: CURRENT, nextSigningKey: NEXT });
 
@@ -171,6 +254,9 @@ export async function run(lib, { test, assert }) {
     assert.equal(await new Receiver({ devMode: true }).verify({ signature: sig, body: "dev" }), true);
   });
 
+  largeBodyTests(Receiver, SignatureError, { test, assert }, expectSignatureError);
+
+  if (lib !== mainLib) return;
   test("error classes: names, fields, instanceof", async () => {
     const { QstashError, QstashRatelimitError, QstashChatRatelimitError, QstashDailyRatelimitError, QstashEmptyArrayError } = lib;
     const q = new QstashError("boom", 500);

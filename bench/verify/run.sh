@@ -30,8 +30,14 @@ mkdir -p "$WORK"
 printf '{ "private": true, "type": "module" }\n' >"$WORK/package.json"
 (cd "$WORK" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error "$TARBALL" >/dev/null)
 printf 'export * from "%s";\n' "$NAME" >"$WORK/entry.mjs"
+printf 'export * from "%s/receiver";\n' "$NAME" >"$WORK/entry-receiver.mjs"
+# The official resolves from the repository's node_modules (a dev dependency), up the tree.
+printf 'export * from "@upstash/qstash";\n' >"$WORK/entry-official.mjs"
+export QSTASH_OFFICIAL_ENTRY="$WORK/entry-official.mjs"
 export QSTASH_WASM_ENTRY="$WORK/entry.mjs"
+export QSTASH_WASM_RECEIVER_ENTRY="$WORK/entry-receiver.mjs"
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for rt in $RUNTIMES; do
   case $rt in
     node) run=(node bench/verify/bench.mjs) ;;
@@ -43,7 +49,7 @@ for rt in $RUNTIMES; do
   log "$rt: cold start x$COLD_RUNS"
   : >"$WORK/cold-$rt.jsonl"
   for _ in $(seq "$COLD_RUNS"); do
-    for which in official ours; do
+    for which in official ours ours-receiver; do
       start=$(date +%s%N)
       line=$("${run[@]}" cold "$which")
       end=$(date +%s%N)
@@ -59,17 +65,26 @@ JS
 cat >"$WORK/ours-receiver.mjs" <<JS
 export { Receiver } from "$NAME";
 JS
+cat >"$WORK/ours-receiver-only.mjs" <<JS
+export { Receiver } from "$NAME/receiver";
+JS
 esbuild "$WORK/official-receiver.mjs" --bundle --minify --format=esm --platform=browser \
   --log-level=error --outfile="$WORK/official-receiver.bundle.js"
 (cd "$WORK" && esbuild ours-receiver.mjs --bundle --minify --format=esm --platform=browser \
   --loader:.wasm=file --log-level=error --outdir=ours-bundle)
+(cd "$WORK" && esbuild ours-receiver-only.mjs --bundle --minify --format=esm --platform=browser \
+  --loader:.wasm=file --log-level=error --outdir=ours-receiver-bundle)
 gz() { gzip -9c "$@" | wc -c; }
-WASM=$(ls "$WORK"/node_modules/"$NAME"/*.wasm | head -1)
+WASM="$WORK/node_modules/$NAME/qstash_wasm_bg.wasm"
+WASM_RECEIVER="$WORK/node_modules/$NAME/qstash_receiver_bg.wasm"
 {
   printf '{"officialJs":%s,"officialJsRaw":%s,' "$(gz "$WORK/official-receiver.bundle.js")" "$(wc -c <"$WORK/official-receiver.bundle.js")"
   printf '"oursJs":%s,"oursJsRaw":%s,' "$(cat "$WORK"/ours-bundle/*.js | gzip -9c | wc -c)" "$(cat "$WORK"/ours-bundle/*.js | wc -c)"
-  printf '"oursWasm":%s,"oursWasmRaw":%s}\n' "$(gz "$WASM")" "$(wc -c <"$WASM")"
+  printf '"oursWasm":%s,"oursWasmRaw":%s,' "$(gz "$WASM")" "$(wc -c <"$WASM")"
+  printf '"receiverJs":%s,"receiverJsRaw":%s,' "$(cat "$WORK"/ours-receiver-bundle/*.js | gzip -9c | wc -c)" "$(cat "$WORK"/ours-receiver-bundle/*.js | wc -c)"
+  printf '"receiverWasm":%s,"receiverWasmRaw":%s}\n' "$(gz "$WASM_RECEIVER")" "$(wc -c <"$WASM_RECEIVER")"
 } >"$WORK/sizes.json"
 
+printf '{"loadBefore":"%s","loadAfter":"%s"}\n' "$LOAD_BEFORE" "$(cut -d' ' -f1-3 /proc/loadavg)" >"$WORK/meta.json"
 node bench/verify/render.mjs "$WORK" "bench/verify/run.sh" >bench/verify/RESULTS.md
 cat bench/verify/RESULTS.md

@@ -9,14 +9,12 @@
 // (ids to `<id:N>` in order of first appearance, so "the same id as before" is still checked;
 // timestamps to `<ts:number>` keeping their JS type). Nothing else is touched.
 
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { once } from "node:events";
 import { pathToFileURL } from "node:url";
-import { createInterface } from "node:readline";
+import { startServer as startQstashDev } from "../server-sdk/harness.mjs";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -53,45 +51,10 @@ function serverBinary() {
   return found;
 }
 
-/** Starts qstash-dev on a free port with a temp database; resolves once it prints QSTASH_URL. */
-export async function startServer() {
-  const dir = mkdtempSync(join(tmpdir(), "qstash-parity-"));
-  const child = spawn(serverBinary(), ["--port", "0", "--db", join(dir, "q.db")], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
-  });
-  const stderr = [];
-  child.stderr.on("data", (d) => stderr.push(d.toString()));
-  const reap = () => child.kill("SIGKILL");
-  process.once("exit", reap);
-  const lines = createInterface({ input: child.stdout });
-  const url = await new Promise((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`qstash-dev did not start in 30s\n${stderr.join("")}`)), 30_000);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`qstash-dev exited early (${code})\n${stderr.join("")}`));
-    });
-    lines.on("line", (line) => {
-      const m = /^QSTASH_URL=(\S+)/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolveUrl(m[1]);
-      }
-    });
-  });
-  return {
-    url,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-        await once(child, "exit");
-        clearTimeout(timer);
-      }
-      process.removeListener("exit", reap);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/** Starts qstash-dev on a free port with a temp database (the server-sdk harness's start-up,
+ * given the binary test-parity.sh built). */
+export function startServer() {
+  return startQstashDev(serverBinary());
 }
 
 /** Fake API answers by variant: [status, body, headers]. */

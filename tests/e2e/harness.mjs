@@ -97,21 +97,7 @@ export async function startReceiver(receiver, behaviour = () => 200) {
   };
 }
 
-/** Polls `fn` until it returns a truthy value (returned) or the deadline passes (throws). */
-export async function eventually(what, fn, timeoutMs = 15_000, intervalMs = 50) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ""}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+export { eventually } from "../support/eventually.mjs";
 
 /** Throws unless `cond`. */
 export function assert(cond, message) {

@@ -114,24 +114,7 @@ export async function startReceiver() {
   };
 }
 
-/** Polls `fn` until it returns a truthy value (or stops throwing), up to `timeoutMs`. */
-export async function eventually(fn, timeoutMs = 15_000, what = "condition") {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-      last = new Error(`${what}: still falsy`);
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}: ${last?.message ?? last}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { eventually } from "../support/eventually.mjs";
 
 /** A name unique to this run, for queues, groups, keys and labels. */
 export function unique(prefix) {

@@ -69,7 +69,7 @@ describe("publish family", () => {
     });
     assert.match(res.messageId, /^msg_/);
     assert.equal(res.url, `${recv.base}${path}`);
-    const [d] = await eventually(() => recv.at(path).length && recv.at(path), 15_000, "delivery");
+    const [d] = await eventually("delivery", () => recv.at(path).length && recv.at(path), 15_000);
     assert.equal(d.method, "POST");
     assert.equal(d.body, "hello world");
     assert.equal(d.headers["x-custom"], "abc");
@@ -89,7 +89,7 @@ describe("publish family", () => {
       body: { hello: "world", n: 1 },
       method: "PUT",
     });
-    const [d] = await eventually(() => recv.at(path).length && recv.at(path), 15_000, "delivery");
+    const [d] = await eventually("delivery", () => recv.at(path).length && recv.at(path), 15_000);
     assert.equal(d.method, "PUT");
     assert.equal(d.headers["content-type"], "application/json");
     assert.deepEqual(JSON.parse(d.body), { hello: "world", n: 1 });
@@ -119,11 +119,7 @@ describe("publish family", () => {
     const resJson = await client.batchJSON([{ url: `${recv.base}${p3}`, body: { three: 3 } }]);
     assert.ok(Array.isArray(resJson));
     assert.equal(resJson.length, 1);
-    await eventually(
-      () => recv.at(p1).length && recv.at(p2).length && recv.at(p3).length,
-      15_000,
-      "batch deliveries",
-    );
+    await eventually("batch deliveries", () => recv.at(p1).length && recv.at(p2).length && recv.at(p3).length, 15_000);
     assert.equal(recv.at(p1)[0].body, "one");
     assert.equal(recv.at(p2)[0].headers["x-n"], "2");
     assert.deepEqual(JSON.parse(recv.at(p3)[0].body), { three: 3 });
@@ -148,10 +144,10 @@ describe("messages and logs", () => {
     assert.ok(m.notBefore >= m.createdAt + 3_599_000, "notBefore is ~1h after createdAt");
     assert.deepEqual(m.labels, [label]);
 
-    const logs = await eventually(async () => {
+    const logs = await eventually("CREATED log", async () => {
       const r = await client.logs({ filter: { messageIds: [messageId] } });
       return r.logs.some((l) => l.state === "CREATED") && r;
-    }, 10_000, "CREATED log");
+    }, 10_000);
     assert.equal(logs.logs[0].messageId, messageId);
     assert.equal(logs.cursor, undefined, "single page: no cursor");
     const byLabel = await client.logs({ filter: { label } });
@@ -180,10 +176,10 @@ describe("dead-letter queue", () => {
     const path = `/fail/dlq-${unique("f")}`;
     const url = `${recv.base}${path}`;
     const { messageId } = await client.publish({ url, body: "doomed", retries: 0 });
-    const entry = await eventually(async () => {
+    const entry = await eventually("DLQ entry", async () => {
       const r = await client.dlq.listMessages({ filter: { url } });
       return r.messages.find((m) => m.messageId === messageId);
-    }, 15_000, "DLQ entry");
+    }, 15_000);
     assert.equal(entry.responseStatus, 500);
     assert.equal(entry.body, "doomed");
     assert.ok(entry.dlqId);
@@ -193,12 +189,12 @@ describe("dead-letter queue", () => {
     assert.match(retried.responses[0].messageId, /^msg_/);
     assert.equal(retried.cursor, undefined);
     // The retried message fails again (retries: 0 is kept) and comes back with a new dlqId.
-    const again = await eventually(async () => {
+    const again = await eventually("retried DLQ entry", async () => {
       const r = await client.dlq.listMessages({ filter: { url } });
       return r.messages.find((m) => m.messageId === retried.responses[0].messageId);
-    }, 15_000, "retried DLQ entry");
+    }, 15_000);
     assert.notEqual(again.dlqId, entry.dlqId);
-    const deliveries = await eventually(() => recv.at(path).length >= 2 && recv.at(path));
+    const deliveries = await eventually("two deliveries", () => recv.at(path).length >= 2 && recv.at(path));
     assert.equal(await verified(deliveries[1]), true);
 
     assert.deepEqual(await client.dlq.delete(again.dlqId), { deleted: 1 });
@@ -228,7 +224,7 @@ describe("URL groups", () => {
     const res = await client.publish({ urlGroup: name, body: "fan-out" });
     assert.ok(Array.isArray(res));
     assert.equal(res.length, 2);
-    await eventually(() => recv.at(pa).length && recv.at(pb).length, 15_000, "fan-out");
+    await eventually("fan-out", () => recv.at(pa).length && recv.at(pb).length, 15_000);
     assert.equal(recv.at(pa)[0].headers["upstash-topic-name"], name);
     assert.equal(await verified(recv.at(pa)[0]), true);
     assert.equal(await verified(recv.at(pb)[0]), true);
@@ -263,7 +259,7 @@ describe("queues", () => {
     const r2 = await q.enqueueJSON({ url: `${recv.base}${p2}`, body: { second: true } });
     assert.match(r1.messageId, /^msg_/);
     assert.match(r2.messageId, /^msg_/);
-    await eventually(() => recv.at(p1).length && recv.at(p2).length, 15_000, "queued deliveries");
+    await eventually("queued deliveries", () => recv.at(p1).length && recv.at(p2).length, 15_000);
     assert.equal(await verified(recv.at(p1)[0]), true);
 
     await q.delete();
@@ -319,7 +315,7 @@ describe("flow control", () => {
       body: "limited",
       flowControl: { key, parallelism: 2, rate: 10, period: "1m" },
     });
-    await eventually(() => recv.at(path).length, 15_000, "flow-controlled delivery");
+    await eventually("flow-controlled delivery", () => recv.at(path).length, 15_000);
 
     const info = await client.flowControl.get(key);
     assert.equal(info.flowControlKey, key);
@@ -373,7 +369,7 @@ describe("callbacks", () => {
       retries: 0,
       failureCallback: `${recv.base}${fcbPath}`,
     });
-    const [cb] = await eventually(() => recv.at(cbPath).length && recv.at(cbPath), 15_000, "callback");
+    const [cb] = await eventually("callback", () => recv.at(cbPath).length && recv.at(cbPath), 15_000);
     assert.equal(await verified(cb), true);
     const payload = JSON.parse(cb.body);
     assert.equal(payload.status, 200);
@@ -381,7 +377,7 @@ describe("callbacks", () => {
     assert.equal(Buffer.from(payload.sourceBody, "base64").toString(), "source");
     assert.equal(Buffer.from(payload.body, "base64").toString(), "ok");
 
-    const [fcb] = await eventually(() => recv.at(fcbPath).length && recv.at(fcbPath), 15_000, "failure callback");
+    const [fcb] = await eventually("failure callback", () => recv.at(fcbPath).length && recv.at(fcbPath), 15_000);
     assert.equal(await verified(fcb), true);
     const fp = JSON.parse(fcb.body);
     assert.equal(fp.status, 500);
@@ -399,7 +395,7 @@ describe("signing-key rotation", () => {
     const c2 = new Client({ baseUrl: server.url, token: token2 });
     const before = `/ok/rot-before-${unique("r")}`;
     await c2.publish({ url: `${recv.base}${before}`, body: "b" });
-    const [d1] = await eventually(() => recv.at(before).length && recv.at(before));
+    const [d1] = await eventually("delivery before", () => recv.at(before).length && recv.at(before));
     const r2 = new Receiver({ currentSigningKey: current2, nextSigningKey: next2 });
     assert.equal(await r2.verify({ signature: d1.headers["upstash-signature"], body: "b", url: d1.url }), true);
     // User 1's keys must not verify user 2's deliveries.
@@ -415,7 +411,7 @@ describe("signing-key rotation", () => {
 
     const after = `/ok/rot-after-${unique("r")}`;
     await c2.publish({ url: `${recv.base}${after}`, body: "a" });
-    const [d2] = await eventually(() => recv.at(after).length && recv.at(after));
+    const [d2] = await eventually("delivery after", () => recv.at(after).length && recv.at(after));
     // The old pair still verifies (via its `next`), and so does the new pair.
     assert.equal(await r2.verify({ signature: d2.headers["upstash-signature"], body: "a", url: d2.url }), true);
     const r2new = new Receiver({ currentSigningKey: keys.current, nextSigningKey: keys.next });

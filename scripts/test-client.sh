@@ -6,6 +6,9 @@
 # Builds the package with scripts/build-pkg.sh unless SKIP_BUILD=1. Exits non-zero on failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# Each run rebuilds a fixed work directory; a second concurrent run waits instead of deleting
+# the first one's files under it.
+mkdir -p target && exec 8>"target/.test-client.lock" && flock 8
 ROOT=$PWD
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 

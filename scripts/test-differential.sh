@@ -7,6 +7,9 @@
 # disagreement.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each run rebuilds a fixed work directory; a second concurrent run waits instead of deleting
+# the first one's files under it.
+mkdir -p target && exec 8>"target/.test-differential.lock" && flock 8
 ROOT=$PWD
 export PATH="$ROOT/node_modules/.bin:$PATH"
 log() { printf '[test-differential] %s\n' "$*" >&2; }

@@ -7,6 +7,9 @@
 # (a no-op when it is up to date). Exits non-zero on any mismatch.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# Each run rebuilds a fixed work directory; a second concurrent run waits instead of deleting
+# the first one's files under it.
+mkdir -p target && exec 8>"target/.test-parity.lock" && flock 8
 ROOT=$PWD
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 start=$SECONDS

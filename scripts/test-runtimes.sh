@@ -8,6 +8,9 @@
 #   QSTASH_TEST_RUNTIMES    space-separated subset of: node deno workerd chromium
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# Each run rebuilds a fixed work directory; a second concurrent run waits instead of deleting
+# the first one's files under it.
+mkdir -p target && exec 8>"target/.test-runtimes.lock" && flock 8
 ROOT=$PWD
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 BIN="$ROOT/node_modules/.bin"

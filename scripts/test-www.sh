@@ -2,6 +2,9 @@
 # The console page (www/) in headless Chromium against the local server, using the packed package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each run rebuilds a fixed work directory; a second concurrent run waits instead of deleting
+# the first one's files under it.
+mkdir -p target && exec 8>"target/.test-www.lock" && flock 8
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 [ "${SKIP_BUILD:-0}" = 1 ] || bash scripts/build-pkg.sh
 cargo build -q -p qstash-server --bin qstash-dev

@@ -86,7 +86,18 @@ try {
     summary.push(`${ok ? "PASS" : "FAIL"}  ${name} (${((Date.now() - t) / 1000).toFixed(1)}s)`);
   }
 } finally {
-  for (const t of teardowns) await t();
+  // A teardown that never settles (a server that ignores SIGKILL's parent, a socket that never
+  // closes) is reported and fails the run rather than hanging CI after every runtime passed.
+  for (const t of teardowns) {
+    let timer;
+    const stuck = new Promise((r) => { timer = setTimeout(() => r("stuck"), 30_000); });
+    const how = await Promise.race([Promise.resolve().then(t).then(() => "ok", (e) => e), stuck]);
+    clearTimeout(timer);
+    if (how !== "ok") {
+      console.log(`teardown: ${how === "stuck" ? "did not finish within 30 s" : (how?.stack ?? how)}`);
+      summary.push("FAIL  teardown");
+    }
+  }
 }
 console.log("\n=== runtimes");
 console.log(summary.join("\n"));

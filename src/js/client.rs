@@ -8,6 +8,7 @@
 //! the official's small reshapes (`urlGroup = topicName`, …) are applied on the JS object.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise};
@@ -161,6 +162,13 @@ pub(crate) fn promise<F>(fut: F) -> Promise
 where
     F: Future<Output = Result<JsValue, JsValue>> + 'static,
 {
+    boxed_promise(Box::pin(fut))
+}
+
+/// The one `future_to_promise` instance: generic over the future it would be monomorphised
+/// (task, waker glue and closures, ~0.5-1.5 KB each) for every async method.
+#[inline(never)]
+fn boxed_promise(fut: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> Promise {
     future_to_promise(fut)
 }
 
@@ -344,7 +352,7 @@ impl Http {
         let recover = Closure::<dyn Fn(JsValue, String, JsValue, bool) -> Promise>::new(
             move |error: JsValue, url: String, init: JsValue, parse: bool| {
                 let policy = policy.clone();
-                future_to_promise(async move {
+                promise(async move {
                     let method = text(&get(&init, "method"));
                     let network = classify_rejection(error, &method, &url).await?;
                     attempt_loop(&policy, &url, &init, parse, Some(network)).await
@@ -505,7 +513,7 @@ fn telemetry_headers(env: &JsEnv) -> Vec<(&'static str, String)> {
     out
 }
 
-/// The QStash client. See `client.d.ts` for the documented JS API.
+// The QStash client. See `client.d.ts` for the documented JS API.
 #[wasm_bindgen(skip_typescript)]
 pub struct Client {
     http: Rc<Http>,
@@ -513,7 +521,7 @@ pub struct Client {
 
 #[wasm_bindgen]
 impl Client {
-    /// `new Client(config?)`: credentials from config, region or `QSTASH_URL`/`QSTASH_TOKEN`.
+    // `new Client(config?)`: credentials from config, region or `QSTASH_URL`/`QSTASH_TOKEN`.
     #[wasm_bindgen(constructor)]
     pub fn new(config: JsValue) -> Result<Client, JsValue> {
         let env = JsEnv::current();
@@ -562,54 +570,54 @@ impl Client {
         })
     }
 
-    /// URL groups.
+    // URL groups.
     #[wasm_bindgen(getter, js_name = urlGroups)]
     pub fn url_groups(&self) -> UrlGroups {
         UrlGroups::new(self.http.clone())
     }
 
-    /// Deprecated alias of `urlGroups`.
+    // Deprecated alias of `urlGroups`.
     #[wasm_bindgen(getter)]
     pub fn topics(&self) -> UrlGroups {
         UrlGroups::new(self.http.clone())
     }
 
-    /// The dead-letter queue.
+    // The dead-letter queue.
     #[wasm_bindgen(getter)]
     pub fn dlq(&self) -> Dlq {
         Dlq::new(self.http.clone())
     }
 
-    /// Messages.
+    // Messages.
     #[wasm_bindgen(getter)]
     pub fn messages(&self) -> Messages {
         Messages::new(self.http.clone())
     }
 
-    /// Schedules.
+    // Schedules.
     #[wasm_bindgen(getter)]
     pub fn schedules(&self) -> Schedules {
         Schedules::new(self.http.clone())
     }
 
-    /// Flow control.
+    // Flow control.
     #[wasm_bindgen(getter, js_name = flowControl)]
     pub fn flow_control(&self) -> FlowControlApi {
         FlowControlApi::new(self.http.clone())
     }
 
-    /// Signing keys (extension).
+    // Signing keys (extension).
     #[wasm_bindgen(getter)]
     pub fn keys(&self) -> SigningKeysApi {
         SigningKeysApi::new(self.http.clone())
     }
 
-    /// `client.queue({ queueName })`.
+    // `client.queue({ queueName })`.
     pub fn queue(&self, request: JsValue) -> Queue {
         Queue::new(self.http.clone(), get(&request, "queueName").as_string())
     }
 
-    /// `client.publish(request)`.
+    // `client.publish(request)`.
     pub fn publish(&self, request: JsValue) -> Promise {
         self.http.dispatch_result(
             publish_request(&self.http, &request, &["v2", "publish"], false),
@@ -617,7 +625,7 @@ impl Client {
         )
     }
 
-    /// `client.publishJSON(request)`.
+    // `client.publishJSON(request)`.
     #[wasm_bindgen(js_name = publishJSON)]
     pub fn publish_json(&self, request: JsValue) -> Promise {
         let req = json_request(&self.http, &request)
@@ -625,13 +633,13 @@ impl Client {
         self.http.dispatch_result(req, true)
     }
 
-    /// `client.batch(requests)`.
+    // `client.batch(requests)`.
     pub fn batch(&self, requests: JsValue) -> Promise {
         let http = self.http.clone();
         promise(async move { batch(&http, &requests, false).await })
     }
 
-    /// `client.batchJSON(requests)`.
+    // `client.batchJSON(requests)`.
     #[wasm_bindgen(js_name = batchJSON)]
     pub fn batch_json(&self, requests: JsValue) -> Promise {
         let http = self.http.clone();
@@ -666,13 +674,13 @@ impl Client {
         })
     }
 
-    /// `client.logs(request?)`.
+    // `client.logs(request?)`.
     pub fn logs(&self, request: JsValue) -> Promise {
         let http = self.http.clone();
         promise(async move { logs(&http, &request).await })
     }
 
-    /// Deprecated alias of `logs`.
+    // Deprecated alias of `logs`.
     pub fn events(&self, request: JsValue) -> Promise {
         let http = self.http.clone();
         promise(async move { logs(&http, &request).await })

@@ -831,8 +831,8 @@ pub(crate) fn list_query(options: &JsValue, ids_key: &str) -> Query {
     q
 }
 
-/// An LLM provider (`openai()`, `anthropic()`, `custom()`, `upstash()`): the same fields and
-/// methods as `@upstash/qstash`'s `LLMProvider`.
+// An LLM provider (`openai()`, `anthropic()`, `custom()`, `upstash()`): the same fields and
+// methods as `@upstash/qstash`'s `LLMProvider`.
 #[wasm_bindgen(js_name = LLMProvider, skip_typescript)]
 pub struct LlmProvider {
     base_url: String,
@@ -843,42 +843,42 @@ pub struct LlmProvider {
 
 #[wasm_bindgen(js_class = LLMProvider)]
 impl LlmProvider {
-    /// Always `"llm"`.
+    // Always `"llm"`.
     #[wasm_bindgen(getter, js_name = apiKind)]
     pub fn api_kind(&self) -> String {
         "llm".into()
     }
-    /// Always `"POST"`.
+    // Always `"POST"`.
     #[wasm_bindgen(getter)]
     pub fn method(&self) -> String {
         "POST".into()
     }
-    /// Base URL of the provider.
+    // Base URL of the provider.
     #[wasm_bindgen(getter, js_name = baseUrl)]
     pub fn base_url(&self) -> String {
         self.base_url.clone()
     }
-    /// The provider token.
+    // The provider token.
     #[wasm_bindgen(getter)]
     pub fn token(&self) -> String {
         self.token.clone()
     }
-    /// Replaces the token (the official fills the Upstash provider's token in).
+    // Replaces the token (the official fills the Upstash provider's token in).
     #[wasm_bindgen(setter)]
     pub fn set_token(&mut self, token: String) {
         self.token = token;
     }
-    /// `"upstash" | "openai" | "anthropic" | "custom"`.
+    // `"upstash" | "openai" | "anthropic" | "custom"`.
     #[wasm_bindgen(getter)]
     pub fn owner(&self) -> String {
         self.owner.into()
     }
-    /// OpenAI organization.
+    // OpenAI organization.
     #[wasm_bindgen(getter)]
     pub fn organization(&self) -> Option<String> {
         self.organization.clone()
     }
-    /// Route segments after the base URL.
+    // Route segments after the base URL.
     #[wasm_bindgen(js_name = getRoute)]
     pub fn get_route(&self) -> Array {
         let route: &[&str] = if self.owner == "anthropic" {
@@ -888,13 +888,13 @@ impl LlmProvider {
         };
         route.iter().map(|s| JsValue::from_str(s)).collect()
     }
-    /// `baseUrl/route`.
+    // `baseUrl/route`.
     #[wasm_bindgen(js_name = getUrl)]
     pub fn get_url(&self) -> String {
         let route: Vec<String> = self.get_route().iter().map(|s| text(&s)).collect();
         format!("{}/{}", self.base_url, route.join("/"))
     }
-    /// Headers of the forwarded request (`options.analytics` as in the official).
+    // Headers of the forwarded request (`options.analytics` as in the official).
     #[wasm_bindgen(js_name = getHeaders)]
     pub fn get_headers(&self, options: JsValue) -> Result<JsValue, JsValue> {
         let api = Object::new();
@@ -926,7 +926,7 @@ impl LlmProvider {
     }
 }
 
-/// The Resend email provider (`resend()`), like `@upstash/qstash`'s `EmailProvider`.
+// The Resend email provider (`resend()`), like `@upstash/qstash`'s `EmailProvider`.
 #[wasm_bindgen(js_name = EmailProvider, skip_typescript)]
 pub struct EmailProvider {
     token: String,
@@ -935,42 +935,42 @@ pub struct EmailProvider {
 
 #[wasm_bindgen(js_class = EmailProvider)]
 impl EmailProvider {
-    /// Always `"email"`.
+    // Always `"email"`.
     #[wasm_bindgen(getter, js_name = apiKind)]
     pub fn api_kind(&self) -> String {
         "email".into()
     }
-    /// Always `"POST"`.
+    // Always `"POST"`.
     #[wasm_bindgen(getter)]
     pub fn method(&self) -> String {
         "POST".into()
     }
-    /// `https://api.resend.com`.
+    // `https://api.resend.com`.
     #[wasm_bindgen(getter, js_name = baseUrl)]
     pub fn base_url(&self) -> String {
         RESEND_BASE.into()
     }
-    /// The Resend token.
+    // The Resend token.
     #[wasm_bindgen(getter)]
     pub fn token(&self) -> String {
         self.token.clone()
     }
-    /// Replaces the token.
+    // Replaces the token.
     #[wasm_bindgen(setter)]
     pub fn set_token(&mut self, token: String) {
         self.token = token;
     }
-    /// Always `"resend"`.
+    // Always `"resend"`.
     #[wasm_bindgen(getter)]
     pub fn owner(&self) -> String {
         "resend".into()
     }
-    /// Use `/emails/batch`.
+    // Use `/emails/batch`.
     #[wasm_bindgen(getter)]
     pub fn batch(&self) -> bool {
         self.batch
     }
-    /// Route segments after the base URL.
+    // Route segments after the base URL.
     #[wasm_bindgen(js_name = getRoute)]
     pub fn get_route(&self) -> Array {
         let route: &[&str] = if self.batch {
@@ -980,7 +980,7 @@ impl EmailProvider {
         };
         route.iter().map(|s| JsValue::from_str(s)).collect()
     }
-    /// `baseUrl/route`.
+    // `baseUrl/route`.
     #[wasm_bindgen(js_name = getUrl)]
     pub fn get_url(&self) -> String {
         format!(
@@ -988,7 +988,7 @@ impl EmailProvider {
             if self.batch { "emails/batch" } else { "emails" }
         )
     }
-    /// `{ authorization: "Bearer <token>" }`.
+    // `{ authorization: "Bearer <token>" }`.
     #[wasm_bindgen(js_name = getHeaders)]
     pub fn get_headers(&self) -> JsValue {
         let out = Object::new();
@@ -1007,7 +1007,7 @@ fn token_of(options: &JsValue) -> String {
     get(options, "token").as_string().unwrap_or_default()
 }
 
-/// `openai({ token, organization? })`.
+// `openai({ token, organization? })`.
 #[wasm_bindgen(skip_typescript)]
 pub fn openai(options: JsValue) -> LlmProvider {
     LlmProvider {
@@ -1018,7 +1018,7 @@ pub fn openai(options: JsValue) -> LlmProvider {
     }
 }
 
-/// `anthropic({ token })`.
+// `anthropic({ token })`.
 #[wasm_bindgen(skip_typescript)]
 pub fn anthropic(options: JsValue) -> LlmProvider {
     LlmProvider {
@@ -1029,8 +1029,8 @@ pub fn anthropic(options: JsValue) -> LlmProvider {
     }
 }
 
-/// `custom({ baseUrl, token })`: a trailing `/v1/chat/completions` or `/chat/completions` is
-/// stripped from the base URL.
+// `custom({ baseUrl, token })`: a trailing `/v1/chat/completions` or `/chat/completions` is
+// stripped from the base URL.
 #[wasm_bindgen(skip_typescript)]
 pub fn custom(options: JsValue) -> LlmProvider {
     let base = get(&options, "baseUrl").as_string().unwrap_or_default();
@@ -1047,7 +1047,7 @@ pub fn custom(options: JsValue) -> LlmProvider {
     }
 }
 
-/// `upstash()` (deprecated in the official SDK too).
+// `upstash()` (deprecated in the official SDK too).
 #[wasm_bindgen(skip_typescript)]
 pub fn upstash() -> LlmProvider {
     LlmProvider {
@@ -1058,7 +1058,7 @@ pub fn upstash() -> LlmProvider {
     }
 }
 
-/// `resend({ token, batch? })`.
+// `resend({ token, batch? })`.
 #[wasm_bindgen(skip_typescript)]
 pub fn resend(options: JsValue) -> EmailProvider {
     EmailProvider {

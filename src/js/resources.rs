@@ -57,7 +57,7 @@ fn normalize_cursor(response: &JsValue) -> JsValue {
     copy
 }
 
-/// Read or cancel messages (`client.messages`).
+// Read or cancel messages (`client.messages`).
 #[wasm_bindgen(skip_typescript)]
 pub struct Messages {
     http: Rc<Http>,
@@ -92,7 +92,7 @@ async fn cancel(http: &Http, request: JsValue) -> Result<JsValue, JsValue> {
 
 #[wasm_bindgen]
 impl Messages {
-    /// `GET /v2/messages/{id}`, with `urlGroup`/`ratePerSecond` added.
+    // `GET /v2/messages/{id}`, with `urlGroup`/`ratePerSecond` added.
     pub fn get(&self, message_id: JsValue) -> Promise {
         let http = self.http.clone();
         promise(async move {
@@ -104,13 +104,13 @@ impl Messages {
         })
     }
 
-    /// Cancel by id, ids, filter or all.
+    // Cancel by id, ids, filter or all.
     pub fn cancel(&self, request: JsValue) -> Promise {
         let http = self.http.clone();
         promise(async move { cancel(&http, request).await })
     }
 
-    /// Deprecated: `DELETE /v2/messages/{id}`, body ignored.
+    // Deprecated: `DELETE /v2/messages/{id}`, body ignored.
     pub fn delete(&self, message_id: JsValue) -> Promise {
         send(&self.http, false, || {
             let id = assert_non_empty(&message_id, "Message id")?;
@@ -118,14 +118,14 @@ impl Messages {
         })
     }
 
-    /// Deprecated: `cancel(ids).cancelled`.
+    // Deprecated: `cancel(ids).cancelled`.
     #[wasm_bindgen(js_name = deleteMany)]
     pub fn delete_many(&self, message_ids: JsValue) -> Promise {
         let http = self.http.clone();
         promise(async move { Ok(get(&cancel(&http, message_ids).await?, "cancelled")) })
     }
 
-    /// Deprecated: `cancel({all: true}).cancelled`.
+    // Deprecated: `cancel({all: true}).cancelled`.
     #[wasm_bindgen(js_name = deleteAll)]
     pub fn delete_all(&self) -> Promise {
         let http = self.http.clone();
@@ -136,7 +136,7 @@ impl Messages {
     }
 }
 
-/// Schedules (`client.schedules`).
+// Schedules (`client.schedules`).
 #[wasm_bindgen(skip_typescript)]
 pub struct Schedules {
     http: Rc<Http>,
@@ -172,7 +172,7 @@ fn reshape_schedule(s: &JsValue) {
 
 #[wasm_bindgen]
 impl Schedules {
-    /// `POST /v2/schedules/{destination}` with the schedule headers.
+    // `POST /v2/schedules/{destination}` with the schedule headers.
     pub fn create(&self, request: JsValue) -> Promise {
         send(&self.http, true, || {
             require_props(&request, "headers")?;
@@ -190,7 +190,7 @@ impl Schedules {
         })
     }
 
-    /// One schedule.
+    // One schedule.
     pub fn get(&self, schedule_id: JsValue) -> Promise {
         let http = self.http.clone();
         promise(async move {
@@ -203,7 +203,7 @@ impl Schedules {
         })
     }
 
-    /// Every schedule.
+    // Every schedule.
     pub fn list(&self) -> Promise {
         let http = self.http.clone();
         promise(async move {
@@ -215,7 +215,7 @@ impl Schedules {
         })
     }
 
-    /// Delete.
+    // Delete.
     pub fn delete(&self, schedule_id: JsValue) -> Promise {
         send(&self.http, false, || {
             let id = assert_non_empty(&schedule_id, "Schedule id")?;
@@ -223,7 +223,7 @@ impl Schedules {
         })
     }
 
-    /// `PATCH /v2/schedules/{id}/pause`.
+    // `PATCH /v2/schedules/{id}/pause`.
     pub fn pause(&self, request: JsValue) -> Promise {
         send(&self.http, false, || {
             let id = seg_text(&get(destructure_schedule(&request)?, "schedule"));
@@ -231,7 +231,7 @@ impl Schedules {
         })
     }
 
-    /// `PATCH /v2/schedules/{id}/resume`.
+    // `PATCH /v2/schedules/{id}/resume`.
     pub fn resume(&self, request: JsValue) -> Promise {
         send(&self.http, false, || {
             let id = seg_text(&get(destructure_schedule(&request)?, "schedule"));
@@ -242,7 +242,7 @@ impl Schedules {
     }
 }
 
-/// URL groups (`client.urlGroups`).
+// URL groups (`client.urlGroups`).
 #[wasm_bindgen(skip_typescript)]
 pub struct UrlGroups {
     http: Rc<Http>,
@@ -261,7 +261,7 @@ fn endpoints_body(request: &JsValue) -> Result<String, JsValue> {
 
 #[wasm_bindgen]
 impl UrlGroups {
-    /// `POST /v2/topics/{name}/endpoints`.
+    // `POST /v2/topics/{name}/endpoints`.
     #[wasm_bindgen(js_name = addEndpoints)]
     pub fn add_endpoints(&self, request: JsValue) -> Promise {
         send(&self.http, false, || {
@@ -274,7 +274,7 @@ impl UrlGroups {
         })
     }
 
-    /// `DELETE /v2/topics/{name}/endpoints`.
+    // `DELETE /v2/topics/{name}/endpoints`.
     #[wasm_bindgen(js_name = removeEndpoints)]
     pub fn remove_endpoints(&self, request: JsValue) -> Promise {
         send(&self.http, false, || {
@@ -287,12 +287,12 @@ impl UrlGroups {
         })
     }
 
-    /// Every group.
+    // Every group.
     pub fn list(&self) -> Promise {
         send(&self.http, true, || Ok(Req::new("GET", &["v2", "topics"])))
     }
 
-    /// One group.
+    // One group.
     pub fn get(&self, name: JsValue) -> Promise {
         send(&self.http, true, || {
             let name = assert_non_empty(&name, "Url group name")?;
@@ -300,7 +300,7 @@ impl UrlGroups {
         })
     }
 
-    /// Delete a group.
+    // Delete a group.
     pub fn delete(&self, name: JsValue) -> Promise {
         send(&self.http, false, || {
             let name = assert_non_empty(&name, "Url group name")?;
@@ -309,7 +309,7 @@ impl UrlGroups {
     }
 }
 
-/// The dead-letter queue (`client.dlq`).
+// The dead-letter queue (`client.dlq`).
 #[wasm_bindgen(js_name = DLQ, skip_typescript)]
 pub struct Dlq {
     http: Rc<Http>,
@@ -344,7 +344,7 @@ async fn dlq_delete(http: &Http, request: JsValue) -> Result<JsValue, JsValue> {
 
 #[wasm_bindgen(js_class = DLQ)]
 impl Dlq {
-    /// `GET /v2/dlq` by filter/cursor or ids.
+    // `GET /v2/dlq` by filter/cursor or ids.
     #[wasm_bindgen(js_name = listMessages)]
     pub fn list_messages(&self, options: JsValue) -> Promise {
         let http = self.http.clone();
@@ -374,7 +374,7 @@ impl Dlq {
         })
     }
 
-    /// Extension: `GET /v2/dlq/{dlqId}`.
+    // Extension: `GET /v2/dlq/{dlqId}`.
     pub fn get(&self, dlq_id: JsValue) -> Promise {
         let http = self.http.clone();
         promise(async move {
@@ -384,20 +384,20 @@ impl Dlq {
         })
     }
 
-    /// Delete by id, ids, filter or all.
+    // Delete by id, ids, filter or all.
     pub fn delete(&self, request: JsValue) -> Promise {
         let http = self.http.clone();
         promise(async move { dlq_delete(&http, request).await })
     }
 
-    /// Deprecated alias of `delete`.
+    // Deprecated alias of `delete`.
     #[wasm_bindgen(js_name = deleteMany)]
     pub fn delete_many(&self, request: JsValue) -> Promise {
         let http = self.http.clone();
         promise(async move { dlq_delete(&http, request).await })
     }
 
-    /// Retry by id, ids, filter or all (`POST /v2/dlq/retry?…`).
+    // Retry by id, ids, filter or all (`POST /v2/dlq/retry?…`).
     pub fn retry(&self, request: JsValue) -> Promise {
         let http = self.http.clone();
         promise(async move {
@@ -421,7 +421,7 @@ impl Dlq {
         })
     }
 
-    /// Extension: retry one message, `POST /v2/dlq/retry/{dlqId}`.
+    // Extension: retry one message, `POST /v2/dlq/retry/{dlqId}`.
     #[wasm_bindgen(js_name = retryOne)]
     pub fn retry_one(&self, dlq_id: JsValue) -> Promise {
         send(&self.http, true, || {
@@ -431,7 +431,7 @@ impl Dlq {
     }
 }
 
-/// A queue (`client.queue({ queueName })`).
+// A queue (`client.queue({ queueName })`).
 #[wasm_bindgen(skip_typescript)]
 pub struct Queue {
     http: Rc<Http>,
@@ -455,7 +455,7 @@ impl Queue {
 
 #[wasm_bindgen]
 impl Queue {
-    /// `POST /v2/queues` with `{queueName, parallelism, paused}`.
+    // `POST /v2/queues` with `{queueName, parallelism, paused}`.
     pub fn upsert(&self, request: JsValue) -> Promise {
         let name = self.name();
         send(&self.http, false, || {
@@ -488,7 +488,7 @@ impl Queue {
         })
     }
 
-    /// Details.
+    // Details.
     pub fn get(&self) -> Promise {
         let name = self.name();
         send(&self.http, true, || {
@@ -496,12 +496,12 @@ impl Queue {
         })
     }
 
-    /// Every queue.
+    // Every queue.
     pub fn list(&self) -> Promise {
         send(&self.http, true, || Ok(Req::new("GET", &["v2", "queues"])))
     }
 
-    /// Delete.
+    // Delete.
     pub fn delete(&self) -> Promise {
         let name = self.name();
         send(&self.http, false, || {
@@ -509,7 +509,7 @@ impl Queue {
         })
     }
 
-    /// `POST /v2/enqueue/{queue}/{destination}`.
+    // `POST /v2/enqueue/{queue}/{destination}`.
     pub fn enqueue(&self, request: JsValue) -> Promise {
         let req = self.name().and_then(|name| {
             publish_request(&self.http, &request, &["v2", "enqueue", &name], false)
@@ -517,7 +517,7 @@ impl Queue {
         self.http.dispatch_result(req, true)
     }
 
-    /// `enqueue` with the body serialised to JSON.
+    // `enqueue` with the body serialised to JSON.
     #[wasm_bindgen(js_name = enqueueJSON)]
     pub fn enqueue_json(&self, request: JsValue) -> Promise {
         let req = json_request(&self.http, &request).and_then(|req| {
@@ -527,7 +527,7 @@ impl Queue {
         self.http.dispatch_result(req, true)
     }
 
-    /// Pause delivery.
+    // Pause delivery.
     pub fn pause(&self) -> Promise {
         let name = self.name();
         send(&self.http, false, || {
@@ -535,7 +535,7 @@ impl Queue {
         })
     }
 
-    /// Resume delivery.
+    // Resume delivery.
     pub fn resume(&self) -> Promise {
         let name = self.name();
         send(&self.http, false, || {
@@ -544,7 +544,7 @@ impl Queue {
     }
 }
 
-/// Flow control (`client.flowControl`).
+// Flow control (`client.flowControl`).
 #[wasm_bindgen(skip_typescript)]
 pub struct FlowControlApi {
     http: Rc<Http>,
@@ -558,14 +558,14 @@ impl FlowControlApi {
 
 #[wasm_bindgen]
 impl FlowControlApi {
-    /// Extension: `GET /v2/flowControl`.
+    // Extension: `GET /v2/flowControl`.
     pub fn list(&self) -> Promise {
         send(&self.http, true, || {
             Ok(Req::new("GET", &["v2", "flowControl"]))
         })
     }
 
-    /// One key.
+    // One key.
     pub fn get(&self, key: JsValue) -> Promise {
         send(&self.http, true, || {
             let key = assert_non_empty(&key, "Flow control key")?;
@@ -573,7 +573,7 @@ impl FlowControlApi {
         })
     }
 
-    /// Global parallelism (missing values are 0).
+    // Global parallelism (missing values are 0).
     #[wasm_bindgen(js_name = getGlobalParallelism)]
     pub fn get_global_parallelism(&self) -> Promise {
         let http = self.http.clone();
@@ -595,17 +595,17 @@ impl FlowControlApi {
         })
     }
 
-    /// Pause a key.
+    // Pause a key.
     pub fn pause(&self, key: JsValue) -> Promise {
         self.action(key, "pause", None)
     }
 
-    /// Resume a key.
+    // Resume a key.
     pub fn resume(&self, key: JsValue) -> Promise {
         self.action(key, "resume", None)
     }
 
-    /// Pin a configuration.
+    // Pin a configuration.
     pub fn pin(&self, key: JsValue, options: JsValue) -> Promise {
         self.action(
             key,
@@ -614,12 +614,12 @@ impl FlowControlApi {
         )
     }
 
-    /// Unpin a configuration.
+    // Unpin a configuration.
     pub fn unpin(&self, key: JsValue, options: JsValue) -> Promise {
         self.action(key, "unpin", Some((options, &["parallelism", "rate"])))
     }
 
-    /// Reset the rate window.
+    // Reset the rate window.
     #[wasm_bindgen(js_name = resetRate)]
     pub fn reset_rate(&self, key: JsValue) -> Promise {
         self.action(key, "resetRate", None)
@@ -653,7 +653,7 @@ impl FlowControlApi {
     }
 }
 
-/// Signing keys (extension, `client.keys`).
+// Signing keys (extension, `client.keys`).
 #[wasm_bindgen(skip_typescript)]
 pub struct SigningKeysApi {
     http: Rc<Http>,
@@ -667,12 +667,12 @@ impl SigningKeysApi {
 
 #[wasm_bindgen]
 impl SigningKeysApi {
-    /// `GET /v2/keys` → `{current, next}`.
+    // `GET /v2/keys` → `{current, next}`.
     pub fn get(&self) -> Promise {
         send(&self.http, true, || Ok(Req::new("GET", &["v2", "keys"])))
     }
 
-    /// `POST /v2/keys/rotate` → `{current, next}`.
+    // `POST /v2/keys/rotate` → `{current, next}`.
     pub fn rotate(&self) -> Promise {
         send(&self.http, true, || {
             Ok(Req::new("POST", &["v2", "keys", "rotate"]))

@@ -8,6 +8,7 @@ use crate::delivery::{Engine, Pending};
 use crate::model::*;
 use crate::parse::cron::parse_cron;
 use crate::parse::expr::parse_retry_delay;
+use crate::quota::{short_duration, Quota};
 use crate::store::messages::{self as msgs, StoredMessage};
 use crate::store::schedules::{ScheduleRow, ScheduleTemplate};
 use crate::store::{self, dedup, dlq, flow_control as fcs, keys, logs, queues, url_groups};
@@ -235,6 +236,7 @@ impl App {
     fn submit_publish(&self, user: UserId, m: NewMessage) -> AppResult<PublishRx> {
         validate_new(&m)?;
         let now = self.now();
+        check_message_quota(&m, self.inner.config.quota)?;
         let cfg = self.inner.config.clone();
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.inner.store.write_detached(
@@ -484,6 +486,16 @@ impl App {
         overrides: Overrides,
     ) -> AppResult<Page<PublishResult>> {
         let now = self.now();
+        check_quota(
+            self.inner.config.quota,
+            QuotaFields {
+                retries: overrides.retries,
+                timeout_ms: overrides.timeout_ms,
+                delay_ms: overrides.delay_ms,
+                not_before_ms: overrides.not_before_ms,
+                callbacks: [&overrides.callback, &overrides.failure_callback],
+            },
+        )?;
         let limit = f.count.unwrap_or(dlq::MAX_COUNT).clamp(1, dlq::MAX_COUNT);
         let default_timeout = self.inner.config.default_timeout_ms;
         let (results, pending, cursor) = self
@@ -562,6 +574,14 @@ impl App {
                 "invalid parallelism: must be at least 1".into(),
             ));
         }
+        let quota = self.inner.config.quota;
+        let max_par = quota.limits().queue_parallelism;
+        if let Some(p) = parallelism.filter(|p| *p > max_par) {
+            return Err(AppError::Precondition(format!(
+                "parallelism limit exceeded: {p} is above the {quota} quota's maximum queue \
+                 parallelism of {max_par}"
+            )));
+        }
         let now = self.now();
         let name = name.to_string();
         let row = self
@@ -569,6 +589,10 @@ impl App {
             .store
             .write(move |c| {
                 let old = queues::get(c, user, &name)?;
+                // Updating an existing queue does not count against the quota again.
+                if old.is_none() && queues::count(c, user)? >= quota.limits().queues {
+                    return Ok(Err(over_count(quota, "queue", "queues")));
+                }
                 let row = queues::QueueRow {
                     user,
                     name: name.clone(),
@@ -581,9 +605,9 @@ impl App {
                     updated_ms: now,
                 };
                 queues::put(c, &row)?;
-                Ok(row)
+                Ok(Ok(row))
             })
-            .await?;
+            .await??;
         self.inner.engine.queue_config(&row);
         Ok(())
     }
@@ -683,26 +707,33 @@ impl App {
             validate_url("endpoints.url", &e.url)?;
         }
         let now = self.now();
+        let quota = self.inner.config.quota;
         let n = name.to_string();
         self.inner
             .store
             .write(move |c| {
-                let mut g = url_groups::get(c, user, &n)?.unwrap_or(UrlGroup {
-                    name: n.clone(),
-                    created_at: now,
-                    updated_at: now,
-                    endpoints: Vec::new(),
-                    headers: HeaderMap::new(),
-                });
+                let mut g = match group_or_new(c, user, &n, now, quota)? {
+                    Ok(g) => g,
+                    Err(e) => return Ok(Err(e)),
+                };
                 for e in endpoints {
                     g.endpoints
                         .retain(|o| o.url != e.url && (e.name.is_none() || o.name != e.name));
                     g.endpoints.push(e);
                 }
+                // Counted after the merge: re-adding an endpoint replaces it, it is not a new one.
+                let max = quota.limits().endpoints_per_group;
+                if g.endpoints.len() > max {
+                    return Ok(Err(AppError::Precondition(format!(
+                        "endpoint limit exceeded: url group {n} would have {} endpoints, the \
+                         {quota} quota allows {max} per URL group",
+                        g.endpoints.len()
+                    ))));
+                }
                 g.updated_at = now;
-                url_groups::put(c, user, &g)
+                url_groups::put(c, user, &g).map(Ok)
             })
-            .await?;
+            .await??;
         Ok(())
     }
 
@@ -789,25 +820,23 @@ impl App {
     ) -> AppResult<()> {
         validate_name("topicName", name)?;
         let now = self.now();
+        let quota = self.inner.config.quota;
         let n = name.to_string();
         self.inner
             .store
             .write(move |c| {
-                let mut g = url_groups::get(c, user, &n)?.unwrap_or(UrlGroup {
-                    name: n.clone(),
-                    created_at: now,
-                    updated_at: now,
-                    endpoints: Vec::new(),
-                    headers: HeaderMap::new(),
-                });
+                let mut g = match group_or_new(c, user, &n, now, quota)? {
+                    Ok(g) => g,
+                    Err(e) => return Ok(Err(e)),
+                };
                 g.headers = headers
                     .into_iter()
                     .map(|(k, v)| (canonical_header_name(&k), v))
                     .collect();
                 g.updated_at = now;
-                url_groups::put(c, user, &g)
+                url_groups::put(c, user, &g).map(Ok)
             })
-            .await?;
+            .await??;
         Ok(())
     }
 
@@ -823,6 +852,8 @@ impl App {
             validate_name("Upstash-Schedule-Id", id)?;
         }
         let now = self.now();
+        let quota = self.inner.config.quota;
+        check_message_quota(&s.message, quota)?;
         let id = s
             .schedule_id
             .clone()
@@ -854,6 +885,10 @@ impl App {
             .store
             .write(move |c| {
                 let old = store::schedules::get(c, user, &id2)?;
+                // Replacing an existing schedule does not count against the quota again.
+                if old.is_none() && store::schedules::count(c, user)? >= quota.limits().schedules {
+                    return Ok(Err(over_count(quota, "schedule", "schedules")));
+                }
                 let row = ScheduleRow {
                     user,
                     id: id2.clone(),
@@ -866,9 +901,9 @@ impl App {
                     next_ms: next,
                     last_ids: old.map(|o| o.last_ids).unwrap_or_default(),
                 };
-                store::schedules::put(c, &row)
+                store::schedules::put(c, &row).map(Ok)
             })
-            .await?;
+            .await??;
         self.inner.schedules_changed.notify_one();
         Ok(id)
     }
@@ -1218,6 +1253,121 @@ fn validate_new(m: &NewMessage) -> AppResult<()> {
     Ok(())
 }
 
+/// A 412 for a count at its limit: `queue limit reached: the free quota allows 10 queues`.
+fn over_count(quota: Quota, one: &str, many: &str) -> AppError {
+    let max = match one {
+        "queue" => quota.limits().queues,
+        "schedule" => quota.limits().schedules,
+        _ => quota.limits().url_groups,
+    };
+    let noun = if max == 1 { one } else { many };
+    AppError::Precondition(format!(
+        "{one} limit reached: the {quota} quota allows {max} {noun}"
+    ))
+}
+
+/// The URL group `name`, or a new empty one if creating it stays within the group quota.
+fn group_or_new(
+    c: &Connection,
+    user: UserId,
+    name: &str,
+    now: i64,
+    quota: Quota,
+) -> Result<AppResult<UrlGroup>, StoreError> {
+    if let Some(g) = url_groups::get(c, user, name)? {
+        return Ok(Ok(g));
+    }
+    if url_groups::count(c, user)? >= quota.limits().url_groups {
+        return Ok(Err(over_count(quota, "URL group", "URL groups")));
+    }
+    Ok(Ok(UrlGroup {
+        name: name.to_string(),
+        created_at: now,
+        updated_at: now,
+        endpoints: Vec::new(),
+        headers: HeaderMap::new(),
+    }))
+}
+
+/// The per-message settings a plan limits.
+struct QuotaFields<'a> {
+    retries: Option<u32>,
+    timeout_ms: Option<u64>,
+    delay_ms: Option<u64>,
+    not_before_ms: Option<i64>,
+    callbacks: [&'a Option<CallbackConfig>; 2],
+}
+
+fn check_message_quota(m: &NewMessage, quota: Quota) -> AppResult<()> {
+    check_quota(
+        quota,
+        QuotaFields {
+            retries: m.retries,
+            timeout_ms: m.timeout_ms,
+            delay_ms: m.delay_ms,
+            not_before_ms: m.not_before_ms,
+            callbacks: [&m.callback, &m.failure_callback],
+        },
+    )
+}
+
+/// Rejects (412) settings above the plan's maximum. Rejecting rather than clamping (reference
+/// open question 7) so a message never silently gets fewer retries than its publisher asked for.
+fn check_quota(quota: Quota, f: QuotaFields<'_>) -> AppResult<()> {
+    let l = quota.limits();
+    let over = |what: &str, field: &str, given: String, max: String| {
+        AppError::Precondition(format!(
+            "{what} limit exceeded: {field} {given} is above the {quota} quota's maximum of {max}"
+        ))
+    };
+    let ms = |ms: u64| {
+        if ms.is_multiple_of(1000) {
+            short_duration(ms / 1000)
+        } else {
+            format!("{ms}ms")
+        }
+    };
+    let retries = |field: &str, n: Option<u32>| match n {
+        Some(n) if n > l.max_retries => Err(over(
+            "retries",
+            field,
+            n.to_string(),
+            l.max_retries.to_string(),
+        )),
+        _ => Ok(()),
+    };
+    let timeout = |field: &str, t: Option<u64>| match t {
+        Some(t) if t > l.max_timeout_secs * 1000 => Err(over(
+            "timeout",
+            field,
+            ms(t),
+            short_duration(l.max_timeout_secs),
+        )),
+        _ => Ok(()),
+    };
+    retries("Upstash-Retries", f.retries)?;
+    timeout("Upstash-Timeout", f.timeout_ms)?;
+    for (cb, prefix) in f.callbacks.iter().zip(["Callback", "Failure-Callback"]) {
+        if let Some(cb) = cb {
+            retries(&format!("Upstash-{prefix}-Retries"), cb.retries)?;
+            timeout(&format!("Upstash-{prefix}-Timeout"), cb.timeout_ms)?;
+        }
+    }
+    // The plans document a maximum for `Upstash-Delay` only; an absolute `Upstash-Not-Before`
+    // has none documented, and it wins over the delay, which then does not count.
+    if let (None, Some(d)) = (f.not_before_ms, f.delay_ms) {
+        if d > l.max_delay_secs * 1000 {
+            return Err(over(
+                "delay",
+                "Upstash-Delay",
+                ms(d),
+                short_duration(l.max_delay_secs),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The outcome of a submitted publish transaction (see [`App::submit_publish`]).
 type PublishRx = tokio::sync::oneshot::Receiver<Result<AppResult<Published>, StoreError>>;
 
@@ -1294,7 +1444,11 @@ fn publish_tx(
         Some(q) => match queues::get(c, user, q)? {
             Some(_) => None,
             None => {
-                // Enqueueing to an unknown queue creates it (the Python SDK relies on this).
+                // Enqueueing to an unknown queue creates it (the Python SDK relies on this),
+                // so it counts against the queue quota like an upsert.
+                if queues::count(c, user)? >= cfg.quota.limits().queues {
+                    return Ok(Err(over_count(cfg.quota, "queue", "queues")));
+                }
                 let row = queues::QueueRow {
                     user,
                     name: q.clone(),

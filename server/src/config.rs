@@ -1,6 +1,7 @@
 //! Server configuration (everything the CLI or a test can set).
 
 use crate::clock::{Clock, SystemClock};
+use crate::quota::Quota;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -21,6 +22,7 @@ pub enum Synchronous {
 /// use qstash_server::config::Config;
 /// let c = Config::new("/tmp/q.db");
 /// assert_eq!(c.default_retries, 3);
+/// assert_eq!(c.quota, qstash_server::quota::Quota::Payg);
 /// ```
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -38,8 +40,12 @@ pub struct Config {
     pub dedup_window_ms: i64,
     /// Cap on deliveries in flight at once across all users (`globalParallelism`).
     pub max_in_flight: u32,
-    /// Logs, finished messages and DLQ entries older than this are deleted (7 days).
+    /// Logs, finished messages and DLQ entries older than this are deleted (7 days, the
+    /// payg plan's retention; the CLI takes the chosen quota's unless `--retention-days`).
     pub retention_ms: i64,
+    /// The simulated plan whose limits apply to every user (payg, like the official dev
+    /// server).
+    pub quota: Quota,
 }
 
 impl Config {
@@ -54,6 +60,7 @@ impl Config {
             dedup_window_ms: 10 * 60 * 1000,
             max_in_flight: 1000,
             retention_ms: 7 * 86_400_000,
+            quota: Quota::Payg,
         }
     }
 }

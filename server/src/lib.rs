@@ -6,6 +6,7 @@
 //!   scheduler, serves the HTTP API on a bound listener until the shutdown future resolves.
 //! - `main.rs`: the `qstash-dev` CLI only (flags, tracing, bind, signals).
 //! - [`config`]: [`config::Config`]. [`clock`]: the injected [`clock::Clock`].
+//! - [`quota`]: plan limits (`--quota free|payg|pro`) the app enforces per user.
 //! - [`model`]: domain inputs and the exact wire JSON of every resource.
 //! - [`app`]: [`app::App`], the engine API the handlers call; [`app::AppError`].
 //! - [`http`]: routes and one handler file per resource (server-http).
@@ -22,6 +23,7 @@ pub mod delivery;
 pub mod http;
 pub mod model;
 pub mod parse;
+pub mod quota;
 pub mod scheduler;
 pub mod shutdown;
 pub mod store;

@@ -3,20 +3,24 @@
 
 use qstash_server::app::USERS;
 use qstash_server::config::{Config, Synchronous};
+use qstash_server::quota::{short_duration, Quota};
 use std::process::ExitCode;
 
 const USAGE: &str = "qstash-dev — a QStash-compatible local server
 
 USAGE: qstash-dev [--port N] [--host ADDR] [--db PATH] [--sync full|normal]
-                  [--max-in-flight N] [--retention-days N]
+                  [--quota free|payg|pro] [--max-in-flight N] [--retention-days N]
 
   --port N       port to listen on (env QSTASH_DEV_PORT, default 8080; 0 = any free port)
   --host ADDR    address to bind (default 127.0.0.1)
   --db PATH      SQLite database (default ./.qstash-dev/qstash.db)
   --sync MODE    full (default): every acknowledged publish survives power loss;
                  normal: survives a crash of this process, faster
-  --max-in-flight N   deliveries in flight at once, all users (default 1000)
-  --retention-days N  keep logs, finished messages and DLQ entries N days (default 7)
+  --quota PLAN   plan limits to simulate, per user (env QSTASH_DEV_QUOTA, default payg);
+                 over a limit: 412 (counts, retries, delay, timeout) or 413 (size)
+{quotas}  --max-in-flight N   deliveries in flight at once, all users (default 1000)
+  --retention-days N  keep logs, finished messages and DLQ entries N days
+                      (default: the quota's retention)
   dev            accepted and ignored (compatibility with `qstash dev`)
 ";
 
@@ -27,6 +31,37 @@ struct Args {
     sync: Synchronous,
     max_in_flight: Option<u32>,
     retention_days: Option<u32>,
+    quota: Quota,
+}
+
+/// `--help`: [`USAGE`] with each quota's limits filled in from [`Quota::limits`], so the
+/// text cannot drift from what the server enforces.
+fn usage() -> String {
+    let mut quotas = String::new();
+    for q in Quota::ALL {
+        let l = q.limits();
+        quotas.push_str(&format!(
+            "                   {:<5} {} URL groups, {} endpoints/group, {} schedules, {} queues,\n\
+             \x20                        queue parallelism {}, {} MiB messages, {} retries, delay {},\n\
+             \x20                        timeout {}, retention {} days\n",
+            format!("{q}:"),
+            l.url_groups,
+            l.endpoints_per_group,
+            l.schedules,
+            l.queues,
+            l.queue_parallelism,
+            l.max_message_bytes / (1024 * 1024),
+            l.max_retries,
+            short_duration(l.max_delay_secs),
+            short_duration(l.max_timeout_secs),
+            l.retention_days,
+        ));
+    }
+    USAGE.replace("{quotas}", &quotas)
+}
+
+fn parse_quota(v: &str, source: &str) -> Result<Quota, String> {
+    Quota::parse(v).ok_or_else(|| format!("bad {source} {v:?} (free|payg|pro)"))
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -42,6 +77,11 @@ fn parse_args() -> Result<Args, String> {
         sync: Synchronous::Full,
         max_in_flight: None,
         retention_days: None,
+        // An empty variable counts as unset (`QSTASH_DEV_QUOTA= qstash-dev`).
+        quota: match std::env::var("QSTASH_DEV_QUOTA") {
+            Ok(q) if !q.is_empty() => parse_quota(&q, "QSTASH_DEV_QUOTA")?,
+            _ => Quota::default(),
+        },
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -88,6 +128,7 @@ fn parse_args() -> Result<Args, String> {
                         .ok_or_else(|| format!("bad --retention-days {v:?}"))?,
                 );
             }
+            "quota" => a.quota = parse_quota(&value("quota")?, "--quota")?,
             "dev" => {}
             "h" | "help" => return Err(String::new()),
             _ => return Err(format!("unknown argument {arg:?}")),
@@ -126,7 +167,7 @@ async fn main() -> ExitCode {
             if !e.is_empty() {
                 eprintln!("error: {e}\n");
             }
-            eprint!("{USAGE}");
+            eprint!("{}", usage());
             return ExitCode::from(2);
         }
     };
@@ -155,12 +196,14 @@ async fn main() -> ExitCode {
     };
     let mut config = Config::new(&args.db);
     config.synchronous = args.sync;
+    config.quota = args.quota;
     if let Some(n) = args.max_in_flight {
         config.max_in_flight = n;
     }
-    if let Some(d) = args.retention_days {
-        config.retention_ms = i64::from(d) * 86_400_000;
-    }
+    let retention_days = args
+        .retention_days
+        .unwrap_or(args.quota.limits().retention_days);
+    config.retention_ms = i64::from(retention_days) * 86_400_000;
     let app = match qstash_server::App::start(config) {
         Ok(a) => a,
         Err(e) => {
@@ -174,12 +217,18 @@ async fn main() -> ExitCode {
         addr.ip().to_string()
     };
     // The official SDK's dev mode waits for a stdout line matching /runn+ing( at|\.)/i.
-    println!("qstash-dev is running at http://{host}:{}", addr.port());
+    // The quota goes after the URL, separated by a space: harnesses match `running at (\S+)`.
+    println!(
+        "qstash-dev is running at http://{host}:{} (quota: {})",
+        addr.port(),
+        args.quota
+    );
     println!("QSTASH_URL=http://{host}:{}", addr.port());
     println!("QSTASH_TOKEN={}", USERS[0].token);
     println!("QSTASH_CURRENT_SIGNING_KEY={}", USERS[0].current_key);
     println!("QSTASH_NEXT_SIGNING_KEY={}", USERS[0].next_key);
     println!("database: {}", args.db);
+    println!("quota: {} (retention {retention_days} days)", args.quota);
     match qstash_server::serve(listener, app, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::auth::User;
 use super::error::{json_response, ApiError, ApiResult};
 use super::request::{
-    caller_ip, parse_json, query_pairs, read_body, MAX_BATCH_BYTES, MAX_MESSAGE_BYTES,
+    caller_ip, parse_json, query_pairs, read_body, read_message_body, MAX_BATCH_BYTES,
 };
 use crate::app::App;
 use crate::model::{Destination, NewMessage, PublishResult};
@@ -24,6 +24,7 @@ use crate::parse::headers::{
     parse_destination, parse_destination_value, parse_publish_headers, percent_decode,
     validate_name, Context,
 };
+use crate::quota::Quota;
 
 /// `POST /v2/publish/{destination}`.
 pub async fn publish(State(app): State<App>, user: User, req: Request) -> ApiResult {
@@ -31,7 +32,7 @@ pub async fn publish(State(app): State<App>, user: User, req: Request) -> ApiRes
     let tail = raw_tail(parts.uri.path(), "/v2/publish/");
     let destination = parse_destination(tail, parts.uri.query())?;
     let config = parse_publish_headers(&parts.headers, &query_pairs(&parts.uri), Context::Publish)?;
-    let body = read_body(&parts.headers, body, MAX_MESSAGE_BYTES).await?;
+    let body = read_message_body(&parts.headers, body, app.config().quota).await?;
     let mut msg = config.into_new_message(destination, body)?;
     // Only schedules may name a queue through a header; publish ignores it.
     msg.queue = None;
@@ -49,7 +50,7 @@ pub async fn enqueue(State(app): State<App>, user: User, req: Request) -> ApiRes
     validate_name("queue name", &queue)?;
     let destination = parse_destination(raw_dest, parts.uri.query())?;
     let config = parse_publish_headers(&parts.headers, &query_pairs(&parts.uri), Context::Enqueue)?;
-    let body = read_body(&parts.headers, body, MAX_MESSAGE_BYTES).await?;
+    let body = read_message_body(&parts.headers, body, app.config().quota).await?;
     let mut msg = config.into_new_message(destination, body)?;
     msg.queue = Some(queue);
     msg.caller_ip = caller_ip(&parts);
@@ -117,11 +118,12 @@ pub async fn batch(State(app): State<App>, user: User, req: Request) -> ApiResul
     let bytes = read_body(&parts.headers, body, MAX_BATCH_BYTES).await?;
     let items: Vec<BatchItem> = parse_json(&bytes, false)?;
     let ip = caller_ip(&parts);
+    let quota = app.config().quota;
     // Parse every item first; a bad item becomes its error slot, the rest are published.
     let mut slots: Vec<Result<(bool, usize), ApiError>> = Vec::with_capacity(items.len());
     let mut msgs = Vec::new();
     for (i, item) in items.into_iter().enumerate() {
-        match batch_message(item, ip.clone()) {
+        match batch_message(item, ip.clone(), quota) {
             Ok(m) => {
                 slots.push(Ok((
                     matches!(m.destination, Destination::UrlGroup(_)),
@@ -172,7 +174,11 @@ fn prefix_item(i: usize, e: ApiError) -> ApiError {
     }
 }
 
-fn batch_message(item: BatchItem, ip: Option<String>) -> Result<NewMessage, ApiError> {
+fn batch_message(
+    item: BatchItem,
+    ip: Option<String>,
+    quota: Quota,
+) -> Result<NewMessage, ApiError> {
     let destination = parse_destination_value(&item.destination)?;
     let mut headers = HeaderMap::new();
     for (name, values) in &item.headers {
@@ -209,9 +215,11 @@ fn batch_message(item: BatchItem, ip: Option<String>) -> Result<NewMessage, ApiE
     };
     let config = parse_publish_headers(&headers, &[], ctx)?;
     let body = item.body.unwrap_or_default().into_bytes();
-    if body.len() > MAX_MESSAGE_BYTES {
+    let max = quota.limits().max_message_bytes;
+    if body.len() > max {
         return Err(ApiError::PayloadTooLarge(format!(
-            "message body is larger than the limit of {MAX_MESSAGE_BYTES} bytes"
+            "message body is larger than the limit of {max} bytes (max message size of the \
+             {quota} quota)"
         )));
     }
     let mut msg = config.into_new_message(destination, body)?;

@@ -14,10 +14,8 @@ use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
 use crate::model::{LogState, Order};
+use crate::quota::Quota;
 
-/// Largest body of a single message (publish, enqueue, schedule): 10 MiB, QStash's
-/// pay-as-you-go limit.
-pub const MAX_MESSAGE_BYTES: usize = 10 * 1024 * 1024;
 /// Largest `/v2/batch` request: 100 MiB (QStash's documented batch limit).
 pub const MAX_BATCH_BYTES: usize = 100 * 1024 * 1024;
 /// Largest JSON body of management endpoints (queues, URL groups, bulk ids).
@@ -53,6 +51,23 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<
         }
     }
     Ok(out)
+}
+
+/// Reads a message body (publish, enqueue, schedule) within the quota's max message size;
+/// the 413 says which quota set the limit.
+pub async fn read_message_body(
+    headers: &HeaderMap,
+    body: Body,
+    quota: Quota,
+) -> Result<Vec<u8>, ApiError> {
+    read_body(headers, body, quota.limits().max_message_bytes)
+        .await
+        .map_err(|e| match e {
+            ApiError::PayloadTooLarge(m) => {
+                ApiError::PayloadTooLarge(format!("{m} (max message size of the {quota} quota)"))
+            }
+            e => e,
+        })
 }
 
 /// Parses a JSON body into `T`; errors name the problem (`missing field \`queueName\``).
@@ -162,6 +177,35 @@ impl Query {
             None | Some([]) => Ok(None),
             Some([v]) => Ok(Some(v.clone())),
             Some(_) => Err(ApiError::field(name, "given more than once")),
+        }
+    }
+
+    /// `cursor`: absent or empty (`cursor=`) means the first page; otherwise it must be a
+    /// cursor this server hands out — a decimal position (the SDKs' docs also suggest
+    /// `Date.now()`, which is one). Anything else is a 400: treating garbage as "from the
+    /// start" would make a client's paging loop silently restart.
+    ///
+    /// ```
+    /// use qstash_server::http::request::Query;
+    /// let q = |v: &str| Query::parse(&[("cursor".into(), v.into())], &["cursor"]).unwrap().cursor();
+    /// assert_eq!(q("").unwrap(), None);
+    /// assert_eq!(q("1725323658779").unwrap().as_deref(), Some("1725323658779"));
+    /// assert!(q("abc").unwrap_err().message().starts_with("invalid cursor"));
+    /// assert!(q("-1").is_err());
+    /// assert!(q("99999999999999999999").is_err()); // beyond i64
+    /// ```
+    pub fn cursor(&self) -> Result<Option<String>, ApiError> {
+        let Some(c) = self.one("cursor")? else {
+            return Ok(None);
+        };
+        if c.bytes().all(|b| b.is_ascii_digit()) && c.parse::<i64>().is_ok() {
+            Ok(Some(c))
+        } else {
+            Err(ApiError::BadRequest(format!(
+                "invalid cursor \"{}\": pass back a cursor from a previous page, or none for \
+                 the first page",
+                crate::parse::snippet(&c)
+            )))
         }
     }
 

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::auth::User;
 use super::error::{json_response, ApiError, ApiResult};
-use super::request::{caller_ip, query_pairs, read_body, MAX_MESSAGE_BYTES};
+use super::request::{caller_ip, query_pairs, read_message_body};
 use crate::app::App;
 use crate::model::NewSchedule;
 use crate::parse::headers::{parse_destination, parse_publish_headers, percent_decode, Context};
@@ -102,7 +102,7 @@ pub async fn post(State(app): State<App>, user: User, req: Request) -> ApiResult
     let destination = parse_destination(raw, parts.uri.query())?;
     let config =
         parse_publish_headers(&parts.headers, &query_pairs(&parts.uri), Context::Schedule)?;
-    let body = read_body(&parts.headers, body, MAX_MESSAGE_BYTES).await?;
+    let body = read_message_body(&parts.headers, body, app.config().quota).await?;
     let schedule_id = config.schedule_id.clone();
     let cron = config
         .cron

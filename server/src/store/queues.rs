@@ -53,6 +53,13 @@ pub fn list(conn: &Connection, user: UserId) -> StoreResult<Vec<QueueRow>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// How many queues `user` has (plan quota).
+pub fn count(conn: &Connection, user: UserId) -> StoreResult<usize> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM queues WHERE user_id = ?1")?
+        .query_row([user as i64], |r| r.get::<_, i64>(0))? as usize)
+}
+
 /// Every queue (start-up).
 pub fn all(conn: &Connection) -> StoreResult<Vec<QueueRow>> {
     let mut st = conn.prepare(&format!("SELECT {COLS} FROM queues"))?;

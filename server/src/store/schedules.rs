@@ -117,6 +117,13 @@ pub fn list(conn: &Connection, user: UserId) -> StoreResult<Vec<ScheduleRow>> {
     )
 }
 
+/// How many schedules `user` has, paused ones included (plan quota).
+pub fn count(conn: &Connection, user: UserId) -> StoreResult<usize> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM schedules WHERE user_id = ?1")?
+        .query_row([user as i64], |r| r.get::<_, i64>(0))? as usize)
+}
+
 /// Every schedule (start-up).
 pub fn all(conn: &Connection) -> StoreResult<Vec<ScheduleRow>> {
     query(conn, &format!("SELECT {COLS} FROM schedules"), [])

@@ -41,6 +41,13 @@ pub fn list(conn: &Connection, user: UserId) -> StoreResult<Vec<UrlGroup>> {
     rows.map(|r| build(r?)).collect()
 }
 
+/// How many URL groups `user` has (plan quota).
+pub fn count(conn: &Connection, user: UserId) -> StoreResult<usize> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM url_groups WHERE user_id = ?1")?
+        .query_row([user as i64], |r| r.get::<_, i64>(0))? as usize)
+}
+
 /// Inserts or replaces.
 pub fn put(conn: &Connection, user: UserId, g: &UrlGroup) -> StoreResult<()> {
     conn.execute(

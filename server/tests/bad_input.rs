@@ -111,6 +111,15 @@ fn cases(sink: &str) -> Vec<Case> {
         hdr("negative retries", "Upstash-Retries", "-1").expect(400, "Upstash-Retries"),
         hdr("text retries", "Upstash-Retries", "three").expect(400, "Upstash-Retries"),
         hdr("too many retries", "Upstash-Retries", "1000").expect(400, "maximum"),
+        hdr("retries over the payg quota", "Upstash-Retries", "6")
+            .expect(412, "retries limit exceeded"),
+        hdr(
+            "callback retries over the payg quota",
+            "Upstash-Callback-Retries",
+            "6",
+        )
+        .h("Upstash-Callback", &ok)
+        .expect(412, "Upstash-Callback-Retries"),
         hdr("bad delay unit", "Upstash-Delay", "5x").expect(400, "Upstash-Delay"),
         hdr("delay too long", "Upstash-Delay", "400d").expect(400, "maximum delay"),
         hdr("zero timeout", "Upstash-Timeout", "0s").expect(400, "Upstash-Timeout"),
@@ -178,6 +187,9 @@ fn cases(sink: &str) -> Vec<Case> {
         case("body too large", "POST", publish.clone())
             .body(vec![b'x'; 10 * 1024 * 1024 + 1])
             .expect(413, "larger than the limit"),
+        case("body over the payg quota names it", "POST", publish.clone())
+            .body(vec![b'x'; 10 * 1024 * 1024 + 1])
+            .expect(413, "max message size of the payg quota"),
         // ── enqueue ──
         case(
             "bad queue name",
@@ -262,11 +274,22 @@ fn cases(sink: &str) -> Vec<Case> {
         case("logs bad order", "GET", "/v2/logs?order=random").expect(400, "order"),
         case("logs bad toDate", "GET", "/v2/logs?toDate=abc").expect(400, "toDate"),
         case("logs duplicate cursor", "GET", "/v2/logs?cursor=a&cursor=b").expect(400, "cursor"),
+        case("logs bad cursor", "GET", "/v2/logs?cursor=abc").expect(400, "invalid cursor"),
+        case("events bad cursor", "GET", "/v2/events?cursor=-1").expect(400, "invalid cursor"),
+        case("events fractional cursor", "GET", "/v2/events?cursor=1.5")
+            .expect(400, "invalid cursor"),
         // ── DLQ ──
         case("dlq host filter", "GET", "/v2/dlq?host=x").expect(400, "unknown filter \"host\""),
         case("dlq path filter", "GET", "/v2/dlq?path=/x").expect(400, "unknown filter \"path\""),
         case("dlq bad status", "GET", "/v2/dlq?responseStatus=abc").expect(400, "responseStatus"),
         case("dlq count too big", "GET", "/v2/dlq?count=1001").expect(400, "count"),
+        case("dlq bad cursor", "GET", "/v2/dlq?cursor=x1").expect(400, "invalid cursor"),
+        case("dlq delete bad cursor", "DELETE", "/v2/dlq?cursor=x1").expect(400, "invalid cursor"),
+        case("dlq retry bad cursor", "POST", "/v2/dlq/retry?cursor=1-0")
+            .expect(400, "invalid cursor"),
+        case("dlq retry override over quota", "POST", "/v2/dlq/retry")
+            .h("Upstash-Retries", "6")
+            .expect(412, "retries limit exceeded"),
         case("unknown dlq id", "GET", "/v2/dlq/123-0").expect(404, "123-0"),
         case("delete unknown dlq id", "DELETE", "/v2/dlq/123-0").expect(404, "123-0"),
         case("retry unknown dlq id", "POST", "/v2/dlq/retry/123-0").expect(404, "123-0"),
@@ -281,6 +304,7 @@ fn cases(sink: &str) -> Vec<Case> {
         queue(r#"{"queueName":"bad name"}"#).expect(400, "queueName"),
         queue(r#"{"queueName":"q","parallelism":0}"#).expect(400, "parallelism"),
         queue(r#"{"queueName":"q","parallelism":"two"}"#).expect(400, "parallelism"),
+        queue(r#"{"queueName":"q","parallelism":101}"#).expect(412, "parallelism limit exceeded"),
         queue(r#"{"queueName":"q","paused":"yes"}"#).expect(400, "paused"),
         queue(r#"{"queueName":"q","extra":1}"#).expect(400, "unknown field \"extra\""),
         queue("[1,2]").expect(400, "JSON object"),

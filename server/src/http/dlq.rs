@@ -52,7 +52,7 @@ fn filter(q: &Query, extra_ids: Vec<String>, max_count: usize) -> ApiResult<DlqF
     let mut dlq_ids = q.list_any(&["dlqIds", "dlqId"]);
     dlq_ids.extend(extra_ids);
     Ok(DlqFilter {
-        cursor: q.one("cursor")?,
+        cursor: q.cursor()?,
         dlq_ids,
         message_ids: q.list_any(&["messageId", "messageIds"]),
         urls: q.list("url"),

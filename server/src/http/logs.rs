@@ -50,7 +50,7 @@ async fn list(app: App, user: User, req: Request, both: bool) -> ApiResult {
     let (parts, _body) = req.into_parts();
     let q = Query::parse(&query_pairs(&parts.uri), LOG_FILTERS)?;
     let f = LogFilter {
-        cursor: q.one("cursor")?,
+        cursor: q.cursor()?,
         message_ids: q.list_any(&["messageIds", "messageId"]),
         states: q.states()?,
         urls: q.list("url"),

@@ -796,13 +796,33 @@ impl App {
     }
 
     /// `DELETE /v2/topics/{name}`; 404 when missing.
+    ///
+    /// QStash requires deleting a schedule that publishes to the group first (OpenAPI warning
+    /// on this endpoint); deleting anyway would leave the schedule failing at every firing,
+    /// so it is a 400 naming the schedules.
     pub async fn url_group_delete(&self, user: UserId, name: &str) -> AppResult<()> {
         let n = name.to_string();
         if self
             .inner
             .store
-            .write(move |c| url_groups::delete(c, user, &n))
-            .await?
+            .write(move |c| {
+                if url_groups::get(c, user, &n)?.is_none() {
+                    return Ok(Ok(false));
+                }
+                let using: Vec<String> = store::schedules::list(c, user)?
+                    .into_iter()
+                    .filter(|s| s.template.is_group && s.template.destination == n)
+                    .map(|s| s.id)
+                    .collect();
+                if !using.is_empty() {
+                    return Ok(Err(AppError::Conflict(format!(
+                        "url group {n} is used by schedule {}: delete the schedule first",
+                        using.join(", ")
+                    ))));
+                }
+                url_groups::delete(c, user, &n).map(Ok)
+            })
+            .await??
         {
             Ok(())
         } else {

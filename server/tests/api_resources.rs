@@ -418,3 +418,69 @@ async fn flow_control_endpoints() {
     );
     server.stop().await;
 }
+
+/// A URL group a schedule publishes to cannot be deleted until the schedule is (QStash's
+/// documented order); the refusal names the schedule and changes nothing. Another user's
+/// schedule to a group of the same name does not block it.
+#[tokio::test]
+async fn url_group_used_by_a_schedule_is_not_deleted() {
+    let server = start_server().await;
+    let api = server.api();
+    let r = api
+        .call(
+            "POST",
+            "/v2/topics/sg/endpoints",
+            &[],
+            r#"{"endpoints":[{"url":"http://127.0.0.1:9/x"}]}"#,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = api
+        .call(
+            "POST",
+            "/v2/schedules/sg",
+            &[
+                ("Upstash-Cron", "0 0 1 1 *"),
+                ("Upstash-Schedule-Id", "uses-sg"),
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // Another user's schedule to "sg" is about their own group, not this one.
+    let other = server.api_as(2);
+    let r = other
+        .call(
+            "POST",
+            "/v2/schedules/sg",
+            &[
+                ("Upstash-Cron", "0 0 1 1 *"),
+                ("Upstash-Schedule-Id", "other-sg"),
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    let r = api.call("DELETE", "/v2/topics/sg", &[], "").await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    let e = r.json()["error"].as_str().unwrap_or_default().to_string();
+    assert!(
+        e.contains("uses-sg") && e.contains("delete the schedule first"),
+        "{e}"
+    );
+    assert!(!e.contains("other-sg"), "{e}");
+    assert_eq!(api.get("/v2/topics/sg").await.status, 200, "group kept");
+
+    let r = api.call("DELETE", "/v2/schedules/uses-sg", &[], "").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = api.call("DELETE", "/v2/topics/sg", &[], "").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(api.get("/v2/topics/sg").await.status, 404);
+    // Missing groups stay a 404 even when a schedule names them.
+    assert_eq!(
+        other.call("DELETE", "/v2/topics/sg", &[], "").await.status,
+        404
+    );
+    server.stop().await;
+}

@@ -909,6 +909,15 @@ impl App {
                 if old.is_none() && store::schedules::count(c, user)? >= quota.limits().schedules {
                     return Ok(Err(over_count(quota, "schedule", "schedules")));
                 }
+                // A firing creates its queue; one that could never be created would make every
+                // firing fail later, so refuse the schedule now.
+                if let Some(q) = &template.queue {
+                    if queues::get(c, user, q)?.is_none()
+                        && queues::count(c, user)? >= quota.limits().queues
+                    {
+                        return Ok(Err(over_count(quota, "queue", "queues")));
+                    }
+                }
                 let row = ScheduleRow {
                     user,
                     id: id2.clone(),

@@ -173,6 +173,37 @@ async fn implicit_creation_counts_too() {
     // The refused enqueue stored no message either.
     let logs = api.get("/v2/logs?queueName=q-new").await.json();
     assert_eq!(logs["logs"].as_array().map(Vec::len), Some(0), "{logs}");
+    // A schedule whose firings would have to create a queue past the limit is refused now;
+    // one that enqueues into an existing queue is fine.
+    let sched = |q: &str| {
+        let api = api.clone();
+        let q = q.to_string();
+        async move {
+            api.call(
+                "POST",
+                &format!("/v2/schedules/{DEST}"),
+                &[("Upstash-Cron", "0 0 1 1 *"), ("Upstash-Queue-Name", &q)],
+                "",
+            )
+            .await
+        }
+    };
+    assert_412(
+        &sched("q-new").await,
+        "queue limit reached",
+        quota,
+        l.queues,
+    );
+    let r = sched("q-2").await;
+    assert_eq!(r.status, 200, "schedule into an existing queue: {}", r.text);
+    assert_eq!(
+        api.get("/v2/schedules")
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
 
     fill(&api, Kind::Group, l.url_groups).await;
     let r = api

@@ -591,7 +591,12 @@ impl App {
                 let old = queues::get(c, user, &name)?;
                 // Updating an existing queue does not count against the quota again.
                 if old.is_none() && queues::count(c, user)? >= quota.limits().queues {
-                    return Ok(Err(over_count(quota, "queue", "queues")));
+                    return Ok(Err(over_count(
+                        quota,
+                        quota.limits().queues,
+                        "queue",
+                        "queues",
+                    )));
                 }
                 let row = queues::QueueRow {
                     user,
@@ -907,7 +912,12 @@ impl App {
                 let old = store::schedules::get(c, user, &id2)?;
                 // Replacing an existing schedule does not count against the quota again.
                 if old.is_none() && store::schedules::count(c, user)? >= quota.limits().schedules {
-                    return Ok(Err(over_count(quota, "schedule", "schedules")));
+                    return Ok(Err(over_count(
+                        quota,
+                        quota.limits().schedules,
+                        "schedule",
+                        "schedules",
+                    )));
                 }
                 // A firing creates its queue; one that could never be created would make every
                 // firing fail later, so refuse the schedule now.
@@ -915,7 +925,12 @@ impl App {
                     if queues::get(c, user, q)?.is_none()
                         && queues::count(c, user)? >= quota.limits().queues
                     {
-                        return Ok(Err(over_count(quota, "queue", "queues")));
+                        return Ok(Err(over_count(
+                            quota,
+                            quota.limits().queues,
+                            "queue",
+                            "queues",
+                        )));
                     }
                 }
                 let row = ScheduleRow {
@@ -1283,12 +1298,7 @@ fn validate_new(m: &NewMessage) -> AppResult<()> {
 }
 
 /// A 412 for a count at its limit: `queue limit reached: the free quota allows 10 queues`.
-fn over_count(quota: Quota, one: &str, many: &str) -> AppError {
-    let max = match one {
-        "queue" => quota.limits().queues,
-        "schedule" => quota.limits().schedules,
-        _ => quota.limits().url_groups,
-    };
+fn over_count(quota: Quota, max: usize, one: &str, many: &str) -> AppError {
     let noun = if max == 1 { one } else { many };
     AppError::Precondition(format!(
         "{one} limit reached: the {quota} quota allows {max} {noun}"
@@ -1307,7 +1317,12 @@ fn group_or_new(
         return Ok(Ok(g));
     }
     if url_groups::count(c, user)? >= quota.limits().url_groups {
-        return Ok(Err(over_count(quota, "URL group", "URL groups")));
+        return Ok(Err(over_count(
+            quota,
+            quota.limits().url_groups,
+            "URL group",
+            "URL groups",
+        )));
     }
     Ok(Ok(UrlGroup {
         name: name.to_string(),
@@ -1476,7 +1491,12 @@ fn publish_tx(
                 // Enqueueing to an unknown queue creates it (the Python SDK relies on this),
                 // so it counts against the queue quota like an upsert.
                 if queues::count(c, user)? >= cfg.quota.limits().queues {
-                    return Ok(Err(over_count(cfg.quota, "queue", "queues")));
+                    return Ok(Err(over_count(
+                        cfg.quota,
+                        cfg.quota.limits().queues,
+                        "queue",
+                        "queues",
+                    )));
                 }
                 let row = queues::QueueRow {
                     user,

@@ -148,12 +148,6 @@ impl RateLimit {
 
     /// `JSON.stringify(args)` as the official constructor builds it, key order included.
     pub fn args_json(&self) -> String {
-        fn v(x: &Option<String>) -> serde_json::Value {
-            match x {
-                Some(s) => serde_json::Value::String(s.clone()),
-                None => serde_json::Value::Null,
-            }
-        }
         let pairs: Vec<(&str, &Option<String>)> = match self {
             RateLimit::Burst {
                 limit,
@@ -181,11 +175,22 @@ impl RateLimit {
                 ("reset-tokens", reset_tokens),
             ],
         };
-        let body: Vec<String> = pairs
-            .into_iter()
-            .map(|(k, val)| format!("\"{k}\":{}", v(val)))
-            .collect();
-        format!("{{{}}}", body.join(","))
+        // Keys are plain ASCII; values are escaped like `JSON.stringify`.
+        let mut out = String::from("{");
+        for (i, (k, val)) in pairs.into_iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('"');
+            out.push_str(k);
+            out.push_str("\":");
+            match val {
+                Some(s) => crate::api::push_json_string(&mut out, s),
+                None => out.push_str("null"),
+            }
+        }
+        out.push('}');
+        out
     }
 }
 

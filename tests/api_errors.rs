@@ -278,3 +278,21 @@ fn signature_failures_convert() {
     assert!(std::error::Error::source(&e).is_some());
     assert_eq!(e.status(), None);
 }
+
+proptest::proptest! {
+    /// The hand-written escaping of the rate-limit message agrees with serde_json (which writes
+    /// strings exactly as `JSON.stringify` does) for any value, control characters included.
+    #[test]
+    fn rate_limit_args_are_json_stringify(
+        limit in proptest::option::of("[\\x00-\\x7f\u{80}-\u{10ffff}]{0,12}"),
+        reset in proptest::option::of("\\PC{0,6}[\\x00-\\x1f\"\\\\]{0,4}"),
+    ) {
+        let rl = RateLimit::Burst { limit: limit.clone(), remaining: None, reset: reset.clone() };
+        let expected = format!(
+            "{{\"limit\":{},\"remaining\":null,\"reset\":{}}}",
+            serde_json::to_string(&limit).unwrap(),
+            serde_json::to_string(&reset).unwrap()
+        );
+        proptest::prop_assert_eq!(rl.args_json(), expected);
+    }
+}

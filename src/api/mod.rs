@@ -513,7 +513,41 @@ impl QueryObject {
 
 /// JSON text of a string, exactly as `JSON.stringify` writes it.
 pub(crate) fn json_string(s: &str) -> String {
-    // serde_json escapes exactly what JSON.stringify escapes for well-formed strings:
-    // `"`, `\`, and control characters (short forms \b\f\n\r\t, else \u00xx lower-case).
-    serde_json::Value::String(s.to_string()).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    push_json_string(&mut out, s);
+    out
+}
+
+/// Appends the JSON text of `s`. For well-formed strings `JSON.stringify` escapes only `"`,
+/// `\` and control characters (short forms `\b\f\n\r\t`, else `\u00xx` lower-case); written
+/// by hand because serde_json's serializer costs the wasm several KB (`Error`'s `Display`
+/// needs this in the receiver-only build too).
+pub(crate) fn push_json_string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let short = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        start = i + 1;
+        if short.is_empty() {
+            out.push_str("\\u00");
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        } else {
+            out.push_str(short);
+        }
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
 }

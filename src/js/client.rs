@@ -118,7 +118,12 @@ pub(crate) fn type_error(message: &str) -> JsValue {
 
 /// Core [`crate::Error`] → the JS value the official SDK would throw.
 pub(crate) fn js_err(err: crate::Error) -> JsValue {
-    let message = err.to_string();
+    // Only the kinds whose JS error takes Rust's message format it (the rate-limit classes
+    // build their own).
+    let message = match err.kind() {
+        ErrorKind::RateLimited(_) | ErrorKind::EmptyArray { .. } => String::new(),
+        _ => err.to_string(),
+    };
     match err.into_kind() {
         ErrorKind::Api { status, .. } => qstash_error(&message, Some(status)),
         ErrorKind::RateLimited(rl) => match rl {

@@ -141,6 +141,55 @@ fn normalize_path(path: &str, out: &mut String) {
     out.push_str(&kept.join("/"));
 }
 
+/// The fast path of [`build_url`]: `Ok(url)` when the URL parser would change nothing in
+/// `base/path...` (no byte to encode, no query or fragment, no `\\`, no possible dot
+/// segment) — the common case for API paths — with `query` appended form-encoded;
+/// otherwise `Err(joined)`, the raw `[base, ...path].join("/")` for a full URL parser.
+///
+/// ```
+/// use qstash_wasm::api::join_plain;
+/// let q = [("count".to_string(), "1 2".to_string())];
+/// assert_eq!(join_plain("https://q.io", &["v2".into(), "dlq".into()], &q).unwrap(), "https://q.io/v2/dlq?count=1+2");
+/// assert_eq!(join_plain("https://q.io", &["v2".into(), "./x".into()], &[]).unwrap_err(), "https://q.io/v2/./x");
+/// ```
+pub fn join_plain(
+    base: &str,
+    path: &[String],
+    query: &[(String, String)],
+) -> Result<String, String> {
+    let mut joined = String::from(base);
+    for seg in path {
+        joined.push('/');
+        joined.push_str(seg);
+    }
+    let b = joined.as_bytes();
+    let plain = b.iter().all(|&b| {
+        (0x21..0x7f).contains(&b)
+            && !matches!(
+                b,
+                b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'\\'
+            )
+    }) && !b.windows(2).any(|w| w == b"/.")
+        && !b
+            .windows(4)
+            .any(|w| w[..3] == *b"/%2" && w[3].eq_ignore_ascii_case(&b'e'));
+    if !plain {
+        return Err(joined);
+    }
+    if !query.is_empty() {
+        joined.push('?');
+        for (i, (k, v)) in query.iter().enumerate() {
+            if i > 0 {
+                joined.push('&');
+            }
+            joined.push_str(&form_urlencode(k));
+            joined.push('=');
+            joined.push_str(&form_urlencode(v));
+        }
+    }
+    Ok(joined)
+}
+
 /// Builds the final request URL the way the official `HttpClient.processRequest` does.
 ///
 /// `base` must already be stripped of its trailing slash. `query` pairs are appended with
@@ -154,35 +203,10 @@ fn normalize_path(path: &str, out: &mut String) {
 /// assert_eq!(u, "https://q.io/v2/events?label=a&label=b");
 /// ```
 pub fn build_url(base: &str, path: &[String], query: &[(String, String)]) -> String {
-    let mut joined = String::from(base);
-    for seg in path {
-        joined.push('/');
-        joined.push_str(seg);
-    }
-    // Fast path: nothing for the URL parser to change (no byte to encode, no query or
-    // fragment, no `\\`, no possible dot segment) — the common case for API paths.
-    let plain = joined.bytes().all(|b| {
-        (0x21..0x7f).contains(&b)
-            && !matches!(
-                b,
-                b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'\\'
-            )
-    }) && !joined.contains("/.")
-        && !joined.to_ascii_lowercase().contains("/%2e");
-    if plain {
-        if !query.is_empty() {
-            joined.push('?');
-            for (i, (k, v)) in query.iter().enumerate() {
-                if i > 0 {
-                    joined.push('&');
-                }
-                joined.push_str(&form_urlencode(k));
-                joined.push('=');
-                joined.push_str(&form_urlencode(v));
-            }
-        }
-        return joined;
-    }
+    let joined = match join_plain(base, path, query) {
+        Ok(url) => return url,
+        Err(joined) => joined,
+    };
     // The URL parser drops ASCII tabs and newlines anywhere and trims C0/space at the ends.
     let joined: String = joined
         .chars()

@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::api::{
-    build_url, classify_response, default_backoff_ms, resolve_credentials, CredentialConfig, Env,
+    classify_response, default_backoff_ms, join_plain, resolve_credentials, CredentialConfig, Env,
     HeaderMap,
 };
 use crate::error::{ErrorKind, RateLimit};
@@ -47,6 +47,16 @@ export function buildInit(packed, body) {
     if (typeof ReadableStream !== \"undefined\" && body instanceof ReadableStream) init.duplex = \"half\";
   }
   return init;
+}
+export function resolveUrl(joined, pairs) {
+  let url;
+  try {
+    url = new URL(joined);
+  } catch {
+    return pairs.length ? `${joined}?${new URLSearchParams(pairs)}` : joined;
+  }
+  for (const [k, v] of pairs) url.searchParams.append(k, v);
+  return url.toString();
 }
 export function sendChecked(url, init, parse, recover) {
   return fetchChecked(url, init, parse).catch((e) => recover(e, url, init, parse));
@@ -87,6 +97,12 @@ extern "C" {
     /// A `ReadableStream` body gets `duplex: "half"`, without which Node's fetch refuses it.
     #[wasm_bindgen(js_name = buildInit)]
     fn build_init(packed: &str, body: &JsValue) -> JsValue;
+    /// `new URL(joined)` plus each query pair appended, as the official builds a URL that
+    /// the Rust fast path ([`join_plain`]) does not cover: the platform's WHATWG parser costs
+    /// no wasm. An unparsable URL is returned as it is, for `fetch` to reject (a network
+    /// failure, as before).
+    #[wasm_bindgen(js_name = resolveUrl)]
+    fn resolve_url(joined: &str, pairs: &Array) -> String;
     #[wasm_bindgen(js_name = sendChecked)]
     fn send_checked(url: &str, init: &JsValue, parse: bool, recover: &JsValue) -> Promise;
     // The official SDK's console lines for a retried, failed or rejected request (same text).
@@ -397,7 +413,16 @@ impl Http {
 
     /// The URL and `fetch` init of a request (`processRequest`).
     fn prepare(&self, req: &Req) -> (String, JsValue) {
-        let url = build_url(&self.base_url, &req.path, &req.query);
+        let url = match join_plain(&self.base_url, &req.path, &req.query) {
+            Ok(url) => url,
+            Err(joined) => {
+                let pairs = Array::new();
+                for (k, v) in &req.query {
+                    pairs.push(&Array::of2(&JsValue::from_str(k), &JsValue::from_str(v)));
+                }
+                resolve_url(&joined, &pairs)
+            }
+        };
         let mut packed = String::with_capacity(256);
         packed.push_str(req.method);
         let mut push = |k: &str, v: &str| {

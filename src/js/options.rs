@@ -9,8 +9,6 @@
 //! core's (`crate::api`).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -34,33 +32,12 @@ extern "C" {
 }
 
 thread_local! {
-    /// JS strings for property keys and header names, made once: turning a Rust `&str` into a
-    /// JS string goes through `TextDecoder`, which dominated the per-publish cost. Bounded, so
-    /// arbitrary user keys (filters) cannot grow it without limit.
-    static KEYS: RefCell<HashMap<String, JsValue, BuildHasherDefault<Fnv>>> = RefCell::new(HashMap::default());
-}
-
-/// FNV-1a: keys are short, trusted-enough strings (option names, header names) and the table is
-/// bounded, so a fast non-keyed hash beats SipHash here (SipHash showed up in the profile).
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
+    // JS strings for property keys and header names, made once: turning a Rust `&str` into a
+    // JS string goes through `TextDecoder`, which dominated the per-publish cost. Sorted by key
+    // for a binary search (a few dozen short keys in practice; a HashMap costs ~3 KB of wasm
+    // for no measurable gain). Bounded, so arbitrary user keys (filters) cannot grow it without
+    // limit.
+    static KEYS: RefCell<Vec<(Box<str>, JsValue)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Upper bound of [`KEYS`]; past it keys are converted per use.
@@ -70,13 +47,16 @@ const MAX_CACHED_KEYS: usize = 512;
 pub(crate) fn with_key<R>(key: &str, f: impl FnOnce(&JsValue) -> R) -> R {
     KEYS.with(|cell| {
         let mut keys = cell.borrow_mut();
-        if let Some(k) = keys.get(key) {
-            return f(k);
+        let slot = keys.binary_search_by(|(k, _)| (**k).cmp(key));
+        if let Ok(i) = slot {
+            return f(&keys[i].1);
         }
         let js = JsValue::from_str(key);
         let out = f(&js);
-        if keys.len() < MAX_CACHED_KEYS {
-            keys.insert(key.to_string(), js);
+        if let Err(i) = slot {
+            if keys.len() < MAX_CACHED_KEYS {
+                keys.insert(i, (key.into(), js));
+            }
         }
         out
     })

@@ -40,6 +40,10 @@ export const cases = [
   { name: "publish url, string body", run: (c) => c.publish({ url: URL_, body: "hello world" }) },
   { name: "publish url, no body", run: (c) => c.publish({ url: URL_ }) },
   { name: "publish url with query and fragment-free path", run: (c) => c.publish({ url: "https://example.com/a/b?x=1&y=two%20words", body: "q" }) },
+  // Destinations the URL parser rewrites (dot segments, spaces, non-ASCII, `\\`, a fragment):
+  // not the fast path, so the package resolves them with the platform's `new URL`.
+  { name: "publish url with dot segments and spaces", run: (c) => c.publish({ url: "https://example.com/a/./b/../c d/%2E%2e/é?q=a b&r='x'#frag ment" }) },
+  { name: "publish url with backslashes and a tab", run: (c) => c.publish({ url: "https://example.com\\x\\y/\tz/<{`}>" }) },
   { name: "publish urlGroup", run: (c) => c.publish({ urlGroup: "my-group", body: "g" }) },
   { name: "publish topic (deprecated)", run: (c) => c.publish({ topic: "my-topic", body: "t" }) },
   { name: "publish url beats urlGroup", run: (c) => c.publish({ url: URL_, urlGroup: "ignored" }) },
@@ -247,6 +251,7 @@ export const cases = [
   { name: "flowControl resume", run: (c) => c.flowControl.resume("fck") },
   { name: "flowControl pin all", run: (c) => c.flowControl.pin("fck", { parallelism: 3, rate: 10, period: 60 }) },
   { name: "flowControl pin partial", run: (c) => c.flowControl.pin("fck", { rate: 1 }) },
+  { name: "flowControl pin, key that is not a plain path segment", run: (c) => c.flowControl.pin("a b/../é?x=1", { parallelism: 2 }) },
   { name: "flowControl unpin", run: (c) => c.flowControl.unpin("fck", { parallelism: true, rate: false }) },
   { name: "flowControl unpin partial", run: (c) => c.flowControl.unpin("fck", { rate: true }) },
   { name: "flowControl resetRate", run: (c) => c.flowControl.resetRate("fck") },

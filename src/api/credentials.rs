@@ -23,6 +23,13 @@ pub const VALID_REGIONS: [&str; 2] = ["EU_CENTRAL_1", "US_EAST_1"];
 pub trait Env {
     /// The variable's value; `Some("")` when set but empty.
     fn var(&self, key: &str) -> Option<String>;
+
+    /// `s.toUpperCase()`, for region names (which may hold any text). The default is Rust's
+    /// Unicode mapping; the JS facades answer with the engine's own `toUpperCase` instead, so
+    /// the wasm carries no Unicode case tables (~17 KB).
+    fn to_upper(&self, s: &str) -> String {
+        s.to_uppercase()
+    }
 }
 
 impl Env for HashMap<String, String> {
@@ -81,10 +88,35 @@ pub struct Credentials {
 /// assert_eq!(normalize_region("mars"), None);
 /// ```
 pub fn normalize_region(region: &str) -> Option<String> {
+    const NO_ENV: [(&str, &str); 0] = [];
+    normalize_region_in(&NO_ENV, region)
+}
+
+/// `region.replaceAll("-", "_").toUpperCase()`, with `env`'s upper-casing.
+///
+/// ```
+/// use qstash_wasm::api::region_upper;
+/// let env: [(&str, &str); 0] = [];
+/// assert_eq!(region_upper(&env, "eu-central-1"), "EU_CENTRAL_1");
+/// assert_eq!(region_upper(&env, "straße"), "STRASSE");
+/// ```
+pub fn region_upper(env: &(impl Env + ?Sized), region: &str) -> String {
+    env.to_upper(&region.replace('-', "_"))
+}
+
+/// [`normalize_region`] with `env`'s upper-casing ([`Env::to_upper`]).
+///
+/// ```
+/// use qstash_wasm::api::normalize_region_in;
+/// let env: [(&str, &str); 0] = [];
+/// assert_eq!(normalize_region_in(&env, "us-east-1").as_deref(), Some("US_EAST_1"));
+/// assert_eq!(normalize_region_in(&env, ""), None);
+/// ```
+pub fn normalize_region_in(env: &(impl Env + ?Sized), region: &str) -> Option<String> {
     if region.is_empty() {
         return None;
     }
-    let r = region.replace('-', "_").to_uppercase();
+    let r = region_upper(env, region);
     VALID_REGIONS.contains(&r.as_str()).then_some(r)
 }
 
@@ -183,11 +215,11 @@ pub fn resolve_credentials(
         (b, t, None)
     } else {
         let region_raw = env.var("QSTASH_REGION").unwrap_or_default();
-        let region = normalize_region(&region_raw);
+        let region = normalize_region_in(env, &region_raw);
         if region.is_none() && !region_raw.is_empty() {
             warnings.push(format!(
                 "[Upstash QStash] Invalid UPSTASH_REGION header value: \"{}\". Expected one of: {}.",
-                region_raw.replace('-', "_").to_uppercase(),
+                region_upper(env, &region_raw),
                 VALID_REGIONS.join(", ")
             ));
         }

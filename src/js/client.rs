@@ -208,6 +208,10 @@ impl Env for JsEnv {
     fn var(&self, key: &str) -> Option<String> {
         get(&self.0, key).as_string()
     }
+
+    fn to_upper(&self, s: &str) -> String {
+        js_sys::JsString::from(s).to_upper_case().into()
+    }
 }
 
 /// A request body: none, a Rust string, or a JS value passed to `fetch` unchanged.

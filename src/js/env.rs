@@ -47,4 +47,8 @@ impl Env for JsEnv {
             .ok()
             .and_then(|v| v.as_string())
     }
+
+    fn to_upper(&self, s: &str) -> String {
+        js_sys::JsString::from(s).to_upper_case().into()
+    }
 }

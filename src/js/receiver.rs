@@ -15,7 +15,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::{
-    normalize_region, should_use_dev_mode, Env, DEV_CURRENT_SIGNING_KEY, DEV_NEXT_SIGNING_KEY,
+    normalize_region_in, region_upper, should_use_dev_mode, Env, DEV_CURRENT_SIGNING_KEY,
+    DEV_NEXT_SIGNING_KEY,
 };
 use crate::signing::{Verifier, VerifyOptions};
 
@@ -378,14 +379,14 @@ impl Receiver {
         let mut pair = None;
         let region_env = env.var("QSTASH_REGION").unwrap_or_default();
         if !region_env.is_empty() {
-            match normalize_region(&region_env) {
+            match normalize_region_in(&env, &region_env) {
                 None => console_warn(&format!(
                     "[Upstash QStash] Invalid UPSTASH_REGION header value: \"{}\". Expected one of: EU_CENTRAL_1, US_EAST_1.",
-                    region_env.replace('-', "_").to_uppercase()
+                    region_upper(&env, &region_env)
                 )),
                 Some(_) => {
                     let header = opt_string(request, "Receiver.verify", "upstashRegion")?;
-                    match header.as_deref().and_then(normalize_region) {
+                    match header.as_deref().and_then(|h| normalize_region_in(&env, h)) {
                         Some(r) => {
                             match (
                                 nonempty(format!("{r}_QSTASH_CURRENT_SIGNING_KEY")),

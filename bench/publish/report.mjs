@@ -62,9 +62,11 @@ function walk(dir) {
     return statSync(p).isDirectory() ? walk(p) : [p];
   });
 }
-// What a Node user loads: the entry, the generated export list, errors.js, the glue, the inline
-// snippet and the wasm (type declarations and the other runtimes' entries excluded).
-const ours = walk(PKG).filter((p) => /(node\.js|api\.js|errors\.js|qstash_wasm\.js|inline\d+\.js|\.wasm)$/.test(p));
+// What a Node user loads: the entry, the generated export list, errors.js, the Receiver facade,
+// the glue, the inline snippets and the wasm (type declarations, the other runtimes' entries and
+// the receiver-only subpath's files excluded).
+const ours = walk(PKG).filter((p) =>
+  /\/(node\.js|api\.js|errors\.js|receiver-facade\.js|qstash_wasm\.js|inline\d+\.js|qstash_wasm_bg\.wasm)$/.test(p));
 const oursRaw = ours.reduce((n, p) => n + statSync(p).size, 0);
 const oursGz = ours.reduce((n, p) => n + gz(readFileSync(p)), 0);
 const wasmGz = gz(readFileSync(join(PKG, "qstash_wasm_bg.wasm")));

@@ -646,6 +646,21 @@ impl Client {
         SigningKeysApi::new(self.http.clone())
     }
 
+    // The resolved `{ baseUrl, token, retries, backoff? }` for `chat()` and `workflow`, which
+    // pkg-template/compat.js adds in JS: the official's Chat and Workflow send through the
+    // Client's own HttpClient, so they must see the same credentials and retry policy. Internal.
+    #[wasm_bindgen(getter, js_name = __http)]
+    pub fn http_settings(&self) -> JsValue {
+        let out = Object::new();
+        set(&out, "baseUrl", &JsValue::from_str(&self.http.base_url));
+        set(&out, "token", &JsValue::from_str(&self.http.token));
+        set(&out, "retries", &JsValue::from(self.http.retry.attempts));
+        if let Some(backoff) = &self.http.retry.backoff {
+            set(&out, "backoff", backoff);
+        }
+        out.into()
+    }
+
     // `client.queue({ queueName })`.
     pub fn queue(&self, request: JsValue) -> Queue {
         Queue::new(self.http.clone(), get(&request, "queueName").as_string())

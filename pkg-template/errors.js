@@ -86,3 +86,28 @@ export class SignatureError extends Error {
     this.code = code;
   }
 }
+
+/** An error raised while running a (deprecated) QStash Workflow. */
+export class QStashWorkflowError extends QstashError {
+  constructor(message) {
+    super(message);
+    this.name = "QStashWorkflowError";
+  }
+}
+
+/**
+ * Thrown on purpose after a Workflow step executes, to end the current invocation. Not a
+ * `QstashError`, as in the official: code that catches QStash errors must not swallow it.
+ */
+export class QStashWorkflowAbort extends Error {
+  stepInfo;
+  stepName;
+  constructor(stepName, stepInfo) {
+    super(
+      `This is an Upstash Workflow error thrown after a step executes. It is expected to be raised. Make sure that you await for each step. Also, if you are using try/catch blocks, you should not wrap context.run/sleep/sleepUntil/call methods with try/catch. Aborting workflow after executing step '${stepName}'.`,
+    );
+    this.name = "QStashWorkflowAbort";
+    this.stepName = stepName;
+    this.stepInfo = stepInfo;
+  }
+}

@@ -4,10 +4,15 @@
 import wasmModule from "./qstash_wasm_bg.wasm";
 import { initSync, ReceiverCore } from "./qstash_wasm.js";
 import { defineReceiver } from "./receiver-facade.js";
+import * as glue from "./qstash_wasm.js";
+import { installCompat } from "./compat.js";
 
 initSync({ module: wasmModule });
 
 export * from "./api.js";
 export * from "./errors.js";
+export { Chat, decodeBase64, formatWorkflowError, setupAnalytics, startDevServer } from "./compat.js";
 // The public Receiver: the facade (receiver-facade.js) over the wasm `ReceiverCore`.
 export const Receiver = defineReceiver(ReceiverCore);
+// `client.chat()`, `client.workflow` and the providers' `toJSON` (compat.js).
+installCompat(glue);

@@ -1,0 +1,573 @@
+// The rest of @upstash/qstash's public surface, written in plain JS because none of it is worth a
+// trip through wasm: decodeBase64, formatWorkflowError, setupAnalytics, the deprecated Chat and
+// Workflow APIs behind `client.chat()` / `client.workflow`, and startDevServer (which starts
+// *our* qstash-dev, never the official's binary). Names, argument shapes, results, thrown
+// classes and console lines follow the official SDK (2.12.0) unless a comment says otherwise.
+
+import { QstashChatRatelimitError, QstashDailyRatelimitError, QstashEmptyArrayError, QstashError, QstashRatelimitError } from "./errors.js";
+
+// ── decodeBase64, formatWorkflowError, setupAnalytics ───────────────────────────────────────────
+
+/**
+ * Decodes base64 to text as UTF-8 (`atob` alone would give one char per byte). Falls back to
+ * `atob`'s result, then to the input itself, with the official's warnings; never throws.
+ */
+export function decodeBase64(base64) {
+  try {
+    const binString = atob(base64);
+    const bytes = Uint8Array.from(binString, (m) => m.codePointAt(0));
+    return new TextDecoder().decode(bytes);
+  } catch (error) {
+    try {
+      const result = atob(base64);
+      console.warn(`Upstash QStash: Failed while decoding base64 "${base64}". Decoding with atob and returning it instead. ${error}`);
+      return result;
+    } catch (error2) {
+      console.warn(`Upstash QStash: Failed to decode base64 "${base64}" with atob. Returning it as it is. ${error2}`);
+      return base64;
+    }
+  }
+}
+
+/** `{ error: name, message }` of an `Error`, or a generic payload for anything else thrown. */
+export const formatWorkflowError = (error) =>
+  error instanceof Error
+    ? { error: error.name, message: error.message }
+    : { error: "Error", message: "An error occured while executing workflow." };
+
+/** The base URL and headers that route an LLM call through an analytics proxy (Helicone). */
+export const setupAnalytics = (analytics, providerApiKey, providerBaseUrl, provider) => {
+  if (!analytics) return {};
+  switch (analytics.name) {
+    case "helicone":
+      return provider === "upstash"
+        ? {
+            baseURL: "https://qstash.helicone.ai/llm/v1/chat/completions",
+            defaultHeaders: { "Helicone-Auth": `Bearer ${analytics.token}`, Authorization: `Bearer ${providerApiKey}` },
+          }
+        : {
+            baseURL: "https://gateway.helicone.ai/v1/chat/completions",
+            defaultHeaders: {
+              "Helicone-Auth": `Bearer ${analytics.token}`,
+              "Helicone-Target-Url": providerBaseUrl,
+              Authorization: `Bearer ${providerApiKey}`,
+            },
+          };
+    default:
+      throw new Error("Unknown analytics provider");
+  }
+};
+
+// ── The requester behind chat() and workflow ────────────────────────────────────────────────────
+// The wasm Client sends everything else from Rust, but a chat stream needs the live `Response`
+// body, which that path never hands out. So this is a small JS twin of the official
+// `HttpClient` for these two deprecated APIs, built from the Client's resolved settings
+// (`client.__http`, see src/js/client.rs) so credentials and retry policy are the Client's own.
+
+const LOG_PREFIX = "[Upstash QStash]";
+
+// The official log lines hide a destination URL in the path (it may carry secrets).
+function describeRequest(method, url) {
+  const { origin, pathname } = new URL(url);
+  const safePath = pathname.replace(/\/[a-z][\w+.-]*:\/\/.*$/i, (destination) => {
+    try {
+      const d = new URL(destination.slice(1));
+      return `/${d.origin}${d.pathname === "/" ? "" : "/\u2026"}`;
+    } catch {
+      return "/<destination>";
+    }
+  });
+  return `${method ?? "GET"} ${origin}${safePath}`;
+}
+
+function formatError(error) {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause;
+  return cause instanceof Error ? `${error.message} (cause: ${cause.message})` : error.message;
+}
+
+async function responseError(response) {
+  const h = response.headers;
+  if (response.status === 429) {
+    if (h.get("x-ratelimit-limit-requests")) {
+      return new QstashChatRatelimitError({
+        "limit-requests": h.get("x-ratelimit-limit-requests"),
+        "limit-tokens": h.get("x-ratelimit-limit-tokens"),
+        "remaining-requests": h.get("x-ratelimit-remaining-requests"),
+        "remaining-tokens": h.get("x-ratelimit-remaining-tokens"),
+        "reset-requests": h.get("x-ratelimit-reset-requests"),
+        "reset-tokens": h.get("x-ratelimit-reset-tokens"),
+      });
+    }
+    if (h.get("RateLimit-Limit")) {
+      return new QstashDailyRatelimitError({ limit: h.get("RateLimit-Limit"), remaining: h.get("RateLimit-Remaining"), reset: h.get("RateLimit-Reset") });
+    }
+    return new QstashRatelimitError({
+      limit: h.get("Burst-RateLimit-Limit"),
+      remaining: h.get("Burst-RateLimit-Remaining"),
+      reset: h.get("Burst-RateLimit-Reset"),
+    });
+  }
+  if (response.status < 200 || response.status >= 300) {
+    const body = await response.text();
+    return new QstashError(body.length > 0 ? body : `Error: status=${response.status}`, response.status);
+  }
+  return undefined;
+}
+
+/** A requester (`request`, `requestStream`) over `{ baseUrl, token, retries, backoff? }`. */
+function requester({ baseUrl, token, retries, backoff }) {
+  const attempts = retries;
+  const backoffMs = backoff ?? ((retryCount) => Math.exp(retryCount) * 50);
+  const http = {
+    baseUrl: baseUrl.replace(/\/$/, ""),
+    authorization: `Bearer ${token}`,
+    async request(request) {
+      const response = await send(request);
+      if (request.parseResponseAsJson === false) return undefined;
+      return await response.json();
+    },
+    async *requestStream(request) {
+      const response = await send(request);
+      if (!response.body) throw new Error("No response body");
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      // Unlike the official (which splits each network read on its own), a `data:` line split
+      // across two reads is joined before parsing; whole lines behave exactly the same.
+      let pending = "";
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          pending += done ? decoder.decode() : decoder.decode(value, { stream: true });
+          const lines = pending.split("\n");
+          pending = done ? "" : lines.pop();
+          for (const line of lines) {
+            if (!line.startsWith("data: ")) continue;
+            const data = line.slice(6);
+            if (data === "[DONE]") return;
+            yield JSON.parse(data);
+          }
+          if (done) return;
+        }
+      } finally {
+        await reader.cancel();
+      }
+    },
+  };
+
+  async function send(request) {
+    const headers = new Headers(request.headers);
+    if (!headers.has("Authorization")) headers.set("Authorization", http.authorization);
+    const init = { method: request.method, headers, body: request.body, keepalive: request.keepalive };
+    const url = new URL([request.baseUrl ?? http.baseUrl, ...request.path].join("/"));
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) {
+        if (value.length === 0) throw new QstashEmptyArrayError(key);
+        for (const item of value) url.searchParams.append(key, item.toString());
+      } else if (value instanceof Date) {
+        url.searchParams.set(key, value.getTime().toString());
+      } else {
+        url.searchParams.set(key, value.toString());
+      }
+    }
+    const target = url.toString();
+    const label = describeRequest(init.method, target);
+    const total = attempts + 1;
+    let response;
+    let error;
+    // Only network failures are retried; any HTTP answer ends the loop.
+    for (let index = 0; index <= attempts; index++) {
+      try {
+        response = await fetch(target, init);
+        break;
+      } catch (e) {
+        error = e;
+        if (index < attempts) {
+          const ms = backoffMs(index);
+          console.warn(`${LOG_PREFIX} ${label} failed (attempt ${index + 1}/${total}), retrying in ${Math.round(ms)}ms: ${formatError(error)}`);
+          await new Promise((r) => setTimeout(r, ms));
+        }
+      }
+    }
+    if (!response) {
+      const finalError = error ?? new Error("Exhausted all retries");
+      console.error(`${LOG_PREFIX} ${label} failed after ${total} ${total === 1 ? "attempt" : "attempts"}: ${formatError(finalError)}`);
+      throw finalError;
+    }
+    const failure = await responseError(response);
+    if (failure) {
+      console.error(`${LOG_PREFIX} ${label} failed with status ${response.status}`);
+      throw failure;
+    }
+    return response;
+  }
+
+  return http;
+}
+
+// ── Chat (deprecated in the official too) ──────────────────────────────────────────────────────
+
+const STREAM_HEADERS = { Connection: "keep-alive", Accept: "text/event-stream", "Cache-Control": "no-cache" };
+
+/**
+ * OpenAI-style chat completions through QStash's LLM API (`upstash()`) or a third-party
+ * provider (`openai`, `custom`). Obtained from `client.chat()`.
+ */
+export class Chat {
+  http;
+  token;
+  constructor(http, token) {
+    this.http = http;
+    this.token = token;
+  }
+
+  static toChatRequest(request) {
+    const messages = [
+      { role: "system", content: request.system },
+      { role: "user", content: request.user },
+    ];
+    return { ...request, messages };
+  }
+
+  create = async (request) => {
+    if (request.provider.owner != "upstash") return this.createThirdParty(request);
+    const body = JSON.stringify(request);
+    let baseUrl;
+    let headers = {
+      "Content-Type": "application/json",
+      Authorization: `Bearer ${this.token}`,
+      ...("stream" in request && request.stream ? STREAM_HEADERS : {}),
+    };
+    if (request.analytics) {
+      const { baseURL, defaultHeaders } = setupAnalytics(
+        { name: "helicone", token: request.analytics.token },
+        this.getAuthorizationToken(),
+        request.provider.baseUrl,
+        "upstash",
+      );
+      headers = { ...headers, ...defaultHeaders };
+      baseUrl = baseURL;
+    }
+    const path = request.analytics ? [] : ["llm", "v1", "chat", "completions"];
+    const call = { path, method: "POST", headers, baseUrl, body };
+    return "stream" in request && request.stream ? this.http.requestStream(call) : this.http.request(call);
+  };
+
+  // The official deletes provider, system and analytics from the caller's object before
+  // serialising it; kept, since code written against it may rely on (or be hurt by) that.
+  createThirdParty = async (request) => {
+    const { baseUrl, token, owner, organization } = request.provider;
+    if (owner === "upstash") throw new Error("Upstash is not 3rd party provider!");
+    delete request.provider;
+    delete request.system;
+    const analytics = request.analytics;
+    delete request.analytics;
+    const body = JSON.stringify(request);
+    const analyticsOn = analytics?.name && analytics.token;
+    const analyticsConfig = analyticsOn
+      ? setupAnalytics({ name: analytics.name, token: analytics.token }, token, baseUrl, owner)
+      : { defaultHeaders: undefined, baseURL: baseUrl };
+    const isStream = "stream" in request && request.stream;
+    const headers = {
+      "Content-Type": "application/json",
+      Authorization: `Bearer ${token}`,
+      ...(organization ? { "OpenAI-Organization": organization } : {}),
+      ...(isStream ? STREAM_HEADERS : {}),
+      ...analyticsConfig.defaultHeaders,
+    };
+    return await this.http[isStream ? "requestStream" : "request"]({
+      path: analyticsOn ? [] : ["v1", "chat", "completions"],
+      method: "POST",
+      headers,
+      body,
+      baseUrl: analyticsConfig.baseURL,
+    });
+  };
+
+  getAuthorizationToken() {
+    const match = /Bearer (.+)/.exec(String(this.http.authorization));
+    if (!match) throw new Error("Invalid authorization header format");
+    return match[1];
+  }
+
+  prompt = async (request) => this.create(Chat.toChatRequest(request));
+}
+
+// ── Workflow (deprecated in the official too) ──────────────────────────────────────────────────
+
+class Workflow {
+  http;
+  constructor(http) {
+    this.http = http;
+  }
+
+  /** `DELETE /v2/workflows/runs/{runId}?cancel=true`; resolves `true`, or throws `QstashError`. */
+  async cancel(workflowRunId) {
+    const result = await this.http.request({
+      path: ["v2", "workflows", "runs", `${workflowRunId}?cancel=true`],
+      method: "DELETE",
+      parseResponseAsJson: false,
+    });
+    return result ?? true;
+  }
+}
+
+// ── Wiring into the wasm classes ────────────────────────────────────────────────────────────────
+
+/**
+ * Adds `chat()` and `workflow` to the wasm `Client`, and `toJSON` to the provider classes (a
+ * wasm-bindgen object otherwise serialises as `{"__wbg_ptr":…}`, and `chat().create` puts the
+ * provider into the request body as the official does: same fields, same order). Called once
+ * by each entry file with the glue module.
+ */
+export function installCompat(glue) {
+  const { Client, LLMProvider, EmailProvider } = glue;
+  Object.defineProperty(Client.prototype, "chat", {
+    configurable: true,
+    writable: true,
+    value: function chat() {
+      const settings = this.__http;
+      return new Chat(requester(settings), settings.token);
+    },
+  });
+  Object.defineProperty(Client.prototype, "workflow", {
+    configurable: true,
+    get() {
+      return new Workflow(requester(this.__http));
+    },
+  });
+  const toJSON = (extra) =>
+    function toJSON() {
+      return { baseUrl: this.baseUrl, token: this.token, owner: this.owner, apiKind: this.apiKind, [extra]: this[extra], method: this.method };
+    };
+  if (LLMProvider) Object.defineProperty(LLMProvider.prototype, "toJSON", { configurable: true, writable: true, value: toJSON("organization") });
+  if (EmailProvider) Object.defineProperty(EmailProvider.prototype, "toJSON", { configurable: true, writable: true, value: toJSON("batch") });
+}
+
+// ── startDevServer ─────────────────────────────────────────────────────────────────────────────
+
+const DEV_TOKEN = "eyJVc2VySUQiOiJkZWZhdWx0VXNlciIsIlBhc3N3b3JkIjoiZGVmYXVsdFBhc3N3b3JkIn0=";
+const DEV_CURRENT_KEY = "sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r";
+const DEV_NEXT_KEY = "sig_5ZB6DVzB1wjE8S6rZ7eenA8Pdnhs";
+const DEV_PREFIX = "\x1B[2m[QStash Dev]\x1B[0m";
+const SERVER_PREFIX = "\x1B[2m[qstash-dev]\x1B[0m";
+const HEALTH_TIMEOUT_MS = 2_000;
+const STARTUP_TIMEOUT_MS = 30_000;
+
+// A computed specifier, so bundlers for browsers and Workers leave these imports alone; they
+// only run on Node-compatible runtimes.
+const nodeModule = (name) => import(/* webpackIgnore: true */ /* @vite-ignore */ `node:${name}`);
+
+const processGlobal = () => globalThis.process;
+const processEnv = (key) => processGlobal()?.env?.[key];
+
+function devModeOn() {
+  const value = processEnv("QSTASH_DEV");
+  if (value === undefined || value === "" || value === "false" || value === "0") return false;
+  if (value === "true" || value === "1") return true;
+  throw new Error(`[QStash Dev] Invalid value for QSTASH_DEV in environment: ${value}`);
+}
+
+function devUrl() {
+  const parsed = Number.parseInt(processEnv("QSTASH_DEV_PORT") ?? "", 10);
+  return `http://127.0.0.1:${!Number.isNaN(parsed) && parsed > 0 ? parsed : 8080}`;
+}
+
+function runtime() {
+  if (typeof navigator !== "undefined" && navigator.userAgent === "Cloudflare-Workers") return "cloudflare-workers";
+  const proc = processGlobal();
+  if (!proc) return "browser";
+  if (!proc.release?.name) return "edge";
+  return "nodejs";
+}
+
+/** `GET /v2/keys` with the dev token; with `strict`, the keys must be the dev keys too. */
+async function devServerAnswers(baseUrl, strict) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), HEALTH_TIMEOUT_MS);
+  try {
+    const response = await fetch(`${baseUrl}/v2/keys`, { headers: { Authorization: `Bearer ${DEV_TOKEN}` }, signal: controller.signal });
+    if (!response.ok) return false;
+    if (!strict) return true;
+    const keys = await response.json();
+    return keys.current === DEV_CURRENT_KEY && keys.next === DEV_NEXT_KEY;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function unreachableMessage(baseUrl, where) {
+  const port = new URL(baseUrl).port;
+  return (
+    `\n${DEV_PREFIX} The dev server is not running at ${baseUrl}.\n\n` +
+    `${where === "cloudflare-workers" ? "Cloudflare Workers" : "This runtime"} cannot start the dev server. ` +
+    `Start qstash-dev before your app:\n\n  qstash-dev --port ${port}\n\n` +
+    `(or, from a qstash-wasm checkout: cargo run -p qstash-server --bin qstash-dev -- --port ${port})\n`
+  );
+}
+
+let warnedUnreachable = false;
+let devServerPromise;
+let child;
+let cleanupRegistered = false;
+
+function killChild() {
+  if (!child) return;
+  try {
+    child.kill("SIGTERM");
+  } catch {
+    // Already gone.
+  }
+  child = undefined;
+}
+
+// The server lives as long as this process: stopped on exit and on SIGINT/SIGTERM (which then
+// exit, as the official does, since a handler replaces Node's default of exiting).
+function registerCleanup(proc) {
+  if (cleanupRegistered) return;
+  cleanupRegistered = true;
+  proc.on?.("exit", killChild);
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    proc.on?.(signal, () => {
+      killChild();
+      proc.exit?.(0);
+    });
+  }
+}
+
+/** Copies the child's output line by line, prefixed; `onLine` sees each line too. */
+function forward(source, destination, onLine) {
+  if (!source) return;
+  let buffer = "";
+  const flush = (line) => {
+    destination?.write(`${SERVER_PREFIX} ${line}\n`);
+    onLine(line);
+  };
+  source.on("data", (data) => {
+    buffer += data.toString();
+    let i;
+    while ((i = buffer.indexOf("\n")) !== -1) {
+      flush(buffer.slice(0, i));
+      buffer = buffer.slice(i + 1);
+    }
+  });
+  source.on("end", () => {
+    if (buffer) flush(buffer);
+    buffer = "";
+  });
+  source.on("error", () => {});
+}
+
+function startupError(code, output, binary) {
+  const text = output.replaceAll(/\u001B\[[\d;]*m/g, "").trim();
+  if (/address already in use/i.test(text)) {
+    const port = /:(\d+):/.exec(text);
+    return `[QStash Dev] Port already in use${port ? ` on port ${port[1]}` : ""}. Set QSTASH_DEV_PORT to use a different port, or stop the process holding it.`;
+  }
+  return `[QStash Dev] ${binary} exited unexpectedly${code ? ` with code ${code}` : ""}${text ? `: ${text}` : ""}`;
+}
+
+async function spawnServer(baseUrl) {
+  const { spawn } = await nodeModule("child_process");
+  const proc = processGlobal();
+  const binary = processEnv("QSTASH_DEV_BINARY") || "qstash-dev";
+  const port = new URL(baseUrl).port;
+  const started = await new Promise((resolve, reject) => {
+    const server = spawn(binary, ["--port", port], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    let ready = false;
+    const timer = setTimeout(() => {
+      server.kill();
+      reject(new Error(`[QStash Dev] ${binary} did not start within ${STARTUP_TIMEOUT_MS / 1000} seconds`));
+    }, STARTUP_TIMEOUT_MS);
+    const keep = (line) => {
+      if (!ready) output += `${line}\n`;
+    };
+    // qstash-dev prints "qstash-dev is running at <url>" once it listens.
+    forward(server.stdout, proc.stdout, (line) => {
+      keep(line);
+      if (!ready && /runn+ing( at|\.)/i.test(line)) {
+        ready = true;
+        clearTimeout(timer);
+        resolve(server);
+      }
+    });
+    forward(server.stderr, proc.stderr, keep);
+    server.on("error", (error) => {
+      clearTimeout(timer);
+      reject(
+        new Error(
+          error.code === "ENOENT"
+            ? `[QStash Dev] ${binary} not found. Put qstash-dev on PATH or set QSTASH_DEV_BINARY to its path (build it with: cargo build -p qstash-server --bin qstash-dev).`
+            : `[QStash Dev] Failed to start ${binary}: ${error.message}`,
+        ),
+      );
+    });
+    server.on("close", (code) => {
+      if (ready) {
+        // It stopped later: the next call may start a new one.
+        if (child === server) child = undefined;
+        devServerPromise = undefined;
+        return;
+      }
+      clearTimeout(timer);
+      reject(new Error(startupError(code, output, binary)));
+    });
+  });
+  child = started;
+  registerCleanup(proc);
+  // Neither the server nor its pipes keep this process alive; exit stops the server.
+  started.unref?.();
+  started.stdout?.unref?.();
+  started.stderr?.unref?.();
+  if (!(await devServerAnswers(baseUrl, true))) {
+    killChild();
+    throw new Error(`[QStash Dev] ${binary} started but ${baseUrl}/v2/keys did not answer with the dev credentials`);
+  }
+}
+
+async function startPipeline(baseUrl) {
+  if (await devServerAnswers(baseUrl, true)) {
+    console.log(`${DEV_PREFIX} Server already running at ${baseUrl}`);
+    return;
+  }
+  await spawnServer(baseUrl);
+}
+
+async function ensureDevServer() {
+  if (!devModeOn()) return;
+  if (processEnv("NEXT_PHASE") === "phase-production-build") return;
+  if (processEnv("NODE_ENV") === "production") return;
+  const baseUrl = devUrl();
+  const where = runtime();
+  if (where !== "nodejs") {
+    if (await devServerAnswers(baseUrl, false)) return;
+    if (!warnedUnreachable) {
+      console.error(unreachableMessage(baseUrl, where));
+      warnedUnreachable = true;
+    }
+    throw new Error(`${DEV_PREFIX} dev server unreachable at ${baseUrl}`);
+  }
+  devServerPromise ??= startPipeline(baseUrl).catch((error) => {
+    devServerPromise = undefined;
+    throw error;
+  });
+  await devServerPromise;
+}
+
+/**
+ * Makes sure a local QStash server answers at `http://127.0.0.1:${QSTASH_DEV_PORT ?? 8080}`
+ * when `QSTASH_DEV` is `1`/`true` (otherwise does nothing, like the official). On Node-compatible
+ * runtimes it starts qstash-dev (`QSTASH_DEV_BINARY`, else `qstash-dev` on PATH) if nothing
+ * answers there, and stops it when the process exits. Never throws: failures are logged.
+ */
+export const startDevServer = async () => {
+  try {
+    await ensureDevServer();
+  } catch (error) {
+    console.warn(`${DEV_PREFIX} Could not start dev server:`, error);
+  }
+};

@@ -964,6 +964,148 @@ export declare class SigningKeysApi {
   rotate(): Promise<SigningKeys>;
 }
 
+// ── Chat and Workflow (deprecated in @upstash/qstash too) ───────────────────────────────────────
+
+/** One chat message. */
+export type ChatCompletionMessage = {
+  role: "system" | "assistant" | "user";
+  content: string;
+};
+/** Models served by QStash's own LLM API ({@link upstash}). */
+export type ChatModel = "meta-llama/Meta-Llama-3-8B-Instruct" | "mistralai/Mistral-7B-Instruct-v0.2";
+/** OpenAI model names accepted with {@link openai}. */
+export type OpenAIChatModel =
+  | "gpt-4-turbo" | "gpt-4-turbo-2024-04-09" | "gpt-4-0125-preview" | "gpt-4-turbo-preview" | "gpt-4-1106-preview"
+  | "gpt-4-vision-preview" | "gpt-4" | "gpt-4-0314" | "gpt-4-0613" | "gpt-4-32k" | "gpt-4-32k-0314" | "gpt-4-32k-0613"
+  | "gpt-3.5-turbo" | "gpt-3.5-turbo-16k" | "gpt-3.5-turbo-0301" | "gpt-3.5-turbo-0613" | "gpt-3.5-turbo-1106"
+  | "gpt-3.5-turbo-0125" | "gpt-3.5-turbo-16k-0613";
+/** `{ type: "json_object" }` asks the model for JSON. */
+export type ChatResponseFormat = { type: "text" | "json_object" };
+/** Log-probability of one token. */
+export type ChatCompletionTokenLogprob = {
+  token: string;
+  bytes: number[];
+  logprob: number;
+  top_logprobs: { token: string; bytes: number[]; logprob: number }[];
+};
+/** Token counts of a completion. */
+export type CompletionUsage = { completion_tokens: number; prompt_tokens: number; total_tokens: number };
+/** A finished chat completion (`stream` off). */
+export type ChatCompletion = {
+  id: string;
+  choices: { finish_reason: "stop" | "length"; index: number; logprobs: { content: ChatCompletionTokenLogprob[] }; message: ChatCompletionMessage }[];
+  created: number;
+  model: string;
+  object: "chat.completion";
+  system_fingerprint: string;
+  usage: CompletionUsage;
+};
+/** One server-sent chunk of a streamed completion (`stream: true`). */
+export type ChatCompletionChunk = {
+  id: string;
+  choices: { delta: ChatCompletionMessage; finish_reason: "stop" | "length"; index: number; logprobs: { content: ChatCompletionTokenLogprob[] } }[];
+  created: number;
+  model: string;
+  object: "chat.completion.chunk";
+  system_fingerprint: string;
+  usage: CompletionUsage;
+};
+/** Streaming on. */
+export type StreamEnabled = { stream: true };
+/** Streaming off (or not mentioned). */
+export type StreamDisabled = { stream: false } | object;
+/** Whether a chat request streams. */
+export type StreamParameter = StreamEnabled | StreamDisabled;
+/** Sampling options shared by chat and prompt requests (OpenAI's names). */
+export type ChatRequestCommonFields = {
+  frequency_penalty?: number;
+  logit_bias?: Record<string, number>;
+  logprobs?: boolean;
+  top_logprobs?: number;
+  max_tokens?: number;
+  n?: number;
+  presence_penalty?: number;
+  response_format?: ChatResponseFormat;
+  seed?: number;
+  stop?: string | string[];
+  temperature?: number;
+  top_p?: number;
+};
+/** Helicone analytics for a chat request. */
+export type ChatAnalytics = { name: "helicone"; token: string };
+/** The provider and a model it serves. */
+export type ChatRequestProviders =
+  | { provider: LLMProvider<"openai">; model: OpenAIChatModel; analytics?: ChatAnalytics }
+  | { provider: LLMProvider<"custom">; model: string; analytics?: ChatAnalytics }
+  | { provider: LLMProvider<"upstash">; model: ChatModel; analytics?: ChatAnalytics };
+/** `chat.create` input. */
+export type ChatRequest<TStream extends StreamParameter> = ChatRequestProviders & ChatRequestCommonFields & { messages: ChatCompletionMessage[] } & TStream;
+/** `chat.prompt` input: a system and a user message. */
+export type PromptChatRequest<TStream extends StreamParameter> = ChatRequestProviders & ChatRequestCommonFields & { system: string; user: string } & TStream;
+/** A completion, or an async iterable of chunks when `stream: true`. */
+export type ChatResult<TStream extends StreamParameter> = TStream extends StreamEnabled ? AsyncIterable<ChatCompletionChunk> : ChatCompletion;
+
+/** One request as data, for a {@link Requester}. */
+export type UpstashRequest = {
+  /** Path segments after the base URL, joined with `/`. */
+  path: string[];
+  body?: BodyInit | null;
+  headers?: HeadersInit;
+  keepalive?: boolean;
+  method?: HTTPMethods;
+  query?: Record<string, string | number | boolean | Date | string[] | number[] | undefined>;
+  /**
+   * Parse the response body as JSON.
+   * @default true
+   */
+  parseResponseAsJson?: boolean;
+  /** Overrides the requester's base URL. */
+  baseUrl?: string;
+};
+/** What {@link Chat} sends through: the Client's base URL, token and retry policy. */
+export type Requester = {
+  /** `Bearer <token>`, sent unless the request has its own `Authorization`. */
+  authorization: string;
+  request<TResult = unknown>(request: UpstashRequest): Promise<TResult>;
+  requestStream(request: UpstashRequest): AsyncIterable<ChatCompletionChunk>;
+};
+
+/**
+ * OpenAI-style chat completions through QStash's LLM API or a third-party provider.
+ * @deprecated as in `@upstash/qstash` (to be removed in its 3.0.0): use an LLM SDK.
+ * @example
+ * ```ts
+ * const result = await client.chat().create({
+ *   provider: openai({ token: "sk-..." }),
+ *   model: "gpt-3.5-turbo",
+ *   messages: [{ role: "user", content: "Hello" }],
+ * });
+ * console.log(result.choices[0].message.content);
+ * ```
+ */
+export declare class Chat {
+  constructor(http: Requester, token: string);
+  /** Sends `messages`; with `stream: true` resolves to an async iterable of chunks. */
+  create: <TStream extends StreamParameter>(request: ChatRequest<TStream>) => Promise<ChatResult<TStream>>;
+  /** `create` with `messages = [system, user]`. */
+  prompt: <TStream extends StreamParameter>(request: PromptChatRequest<TStream>) => Promise<ChatResult<TStream>>;
+}
+
+/**
+ * Workflow runs.
+ * @deprecated as in `@upstash/qstash`: use `@upstash/workflow`.
+ */
+export interface Workflow {
+  /**
+   * `DELETE /v2/workflows/runs/{runId}?cancel=true`; resolves `true`, throws `QstashError`.
+   * @example
+   * ```ts
+   * await client.workflow.cancel("wfr_123");
+   * ```
+   */
+  cancel(workflowRunId: string): Promise<true | { error: string }>;
+}
+
 /**
  * The QStash client: a drop-in for `@upstash/qstash`'s `Client`.
  *
@@ -995,6 +1137,16 @@ export declare class Client {
   get keys(): SigningKeysApi;
   /** A queue by name. */
   queue(request?: QueueRequest): Queue;
+  /**
+   * Chat completions ({@link Chat}), sent with this client's base URL, token and retry policy.
+   * @deprecated as in `@upstash/qstash`: use an LLM SDK.
+   */
+  chat(): Chat;
+  /**
+   * Cancel workflow runs.
+   * @deprecated as in `@upstash/qstash`: use `@upstash/workflow`.
+   */
+  get workflow(): Workflow;
   /** Publish a message. */
   publish<TRequest extends PublishRequest>(request: TRequest): Promise<PublishResponse<TRequest>>;
   /**

@@ -13,6 +13,18 @@ import {
   QstashDailyRatelimitError,
   QstashChatRatelimitError,
   QstashEmptyArrayError,
+  QStashWorkflowError,
+  QStashWorkflowAbort,
+  Chat,
+  decodeBase64,
+  formatWorkflowError,
+  setupAnalytics,
+  startDevServer,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type FailureFunctionPayload,
+  type AnalyticsSetup,
+  type Workflow,
   type ClientConfig,
   type PublishRequest,
   type PublishBatchRequest,
@@ -199,4 +211,60 @@ export async function everything(): Promise<void> {
   // @ts-expect-error the queue upsert options are typed
   await queue.upsert({ parallelism: "2" });
   void [id, dedup, group, firstId, q, qs, m, c1, n1, n2, s, ss, g, gs, list, one_dlq, del, r, again, entry, info, all, gp, keys, rotated, wrong];
+}
+
+// The rest of @upstash/qstash's exports (pkg-template/compat.js, errors.js).
+export async function compat(client: Client): Promise<void> {
+  const text: string = decodeBase64("aGVsbG8=");
+  const payload: FailureFunctionPayload = formatWorkflowError(new Error("x"));
+  const fromUnknown: { error: string; message: string } = formatWorkflowError("thrown string");
+  const setup: AnalyticsSetup = setupAnalytics({ name: "helicone", token: "hk" }, "sk", "https://api.openai.com", "openai");
+  const url: string | undefined = setup.baseURL;
+  const none: AnalyticsSetup = setupAnalytics(undefined, "sk");
+  const started: void = await startDevServer();
+
+  const wfError = new QStashWorkflowError("failed");
+  const asQstash: QstashError = wfError;
+  const abort = new QStashWorkflowAbort("step-1", { stepId: 1, stepName: "step-1", stepType: "Run", out: 2, concurrent: 1 });
+  const stepName: string = abort.stepName;
+  const stepId: number | undefined = abort.stepInfo?.stepId;
+  // @ts-expect-error the step name is a string
+  const notNumber: number = abort.stepName;
+  // @ts-expect-error unknown step type
+  new QStashWorkflowAbort("s", { stepId: 1, stepName: "s", stepType: "Jump", concurrent: 1 });
+
+  const chat: Chat = client.chat();
+  const completion: ChatCompletion = await chat.create({
+    provider: openai({ token: "sk" }),
+    model: "gpt-3.5-turbo",
+    messages: [{ role: "user", content: "hi" }],
+  });
+  const content: string = completion.choices[0].message.content;
+  const stream: AsyncIterable<ChatCompletionChunk> = await chat.create({
+    provider: custom({ baseUrl: "https://llm.example.com", token: "t" }),
+    model: "any-model",
+    messages: [{ role: "system", content: "be brief" }],
+    stream: true,
+  });
+  for await (const chunk of stream) {
+    const delta: string = chunk.choices[0].delta.content;
+    void delta;
+  }
+  const prompted: ChatCompletion = await chat.prompt({
+    provider: upstash(),
+    model: "meta-llama/Meta-Llama-3-8B-Instruct",
+    system: "s",
+    user: "u",
+    analytics: { name: "helicone", token: "hk" },
+  });
+  // @ts-expect-error the upstash provider only serves its own models
+  await chat.create({ provider: upstash(), model: "gpt-4", messages: [] });
+  // @ts-expect-error messages are role + content
+  await chat.create({ provider: openai({ token: "sk" }), model: "gpt-4", messages: [{ role: "robot", content: "x" }] });
+
+  const workflow: Workflow = client.workflow;
+  const cancelled: true | { error: string } = await workflow.cancel("wfr_1");
+  // @ts-expect-error a run id is a string
+  await client.workflow.cancel(42);
+  void [text, payload, fromUnknown, url, none, started, asQstash, stepName, stepId, notNumber, content, prompted, cancelled];
 }

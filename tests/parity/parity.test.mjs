@@ -17,6 +17,9 @@ import {
   describeError,
   normalise,
 } from "./harness.mjs";
+// The exports beyond Client and Receiver (chat, workflow, startDevServer, …): their own file,
+// registered into this run so scripts/test-parity.sh needs no second command.
+import "./compat.test.mjs";
 
 const libs = await loadLibraries();
 let server;

@@ -319,10 +319,12 @@ class Workflow {
  * Adds `chat()` and `workflow` to the wasm `Client`, and `toJSON` to the provider classes (a
  * wasm-bindgen object otherwise serialises as `{"__wbg_ptr":…}`, and `chat().create` puts the
  * provider into the request body as the official does: same fields, same order). Called once
- * by each entry file with the glue module.
+ * by each entry file with the glue module; the Node and Deno entries also pass
+ * `childProcess: () => import("node:child_process")`, which startDevServer spawns qstash-dev with.
  */
-export function installCompat(glue) {
+export function installCompat(glue, { childProcess } = {}) {
   const { Client, LLMProvider, EmailProvider } = glue;
+  loadChildProcess = childProcess;
   Object.defineProperty(Client.prototype, "chat", {
     configurable: true,
     writable: true,
@@ -355,9 +357,10 @@ const SERVER_PREFIX = "\x1B[2m[qstash-dev]\x1B[0m";
 const HEALTH_TIMEOUT_MS = 2_000;
 const STARTUP_TIMEOUT_MS = 30_000;
 
-// A computed specifier, so bundlers for browsers and Workers leave these imports alone; they
-// only run on Node-compatible runtimes.
-const nodeModule = (name) => import(/* webpackIgnore: true */ /* @vite-ignore */ `node:${name}`);
+// `node:child_process`, loaded on first use; set only by the Node and Deno entries. Any
+// `import("node:…")` in this shared file, even a computed one, breaks Workers bundles (Miniflare
+// rejects a dynamic specifier outright), so the browser and Workers entries never have one.
+let loadChildProcess;
 
 const processGlobal = () => globalThis.process;
 const processEnv = (key) => processGlobal()?.env?.[key];
@@ -471,7 +474,7 @@ function startupError(code, output, binary) {
 }
 
 async function spawnServer(baseUrl) {
-  const { spawn } = await nodeModule("child_process");
+  const { spawn } = await loadChildProcess();
   const proc = processGlobal();
   const binary = processEnv("QSTASH_DEV_BINARY") || "qstash-dev";
   const port = new URL(baseUrl).port;
@@ -543,7 +546,7 @@ async function ensureDevServer() {
   if (processEnv("NODE_ENV") === "production") return;
   const baseUrl = devUrl();
   const where = runtime();
-  if (where !== "nodejs") {
+  if (where !== "nodejs" || !loadChildProcess) {
     if (await devServerAnswers(baseUrl, false)) return;
     if (!warnedUnreachable) {
       console.error(unreachableMessage(baseUrl, where));

@@ -19,5 +19,6 @@ export * from "./errors.js";
 export { Chat, decodeBase64, formatWorkflowError, setupAnalytics, startDevServer } from "./compat.js";
 // The public Receiver: the facade (receiver-facade.js) over the wasm `ReceiverCore`.
 export const Receiver = defineReceiver(ReceiverCore);
-// `client.chat()`, `client.workflow` and the providers' `toJSON` (compat.js).
-installCompat(glue);
+// `client.chat()`, `client.workflow` and the providers' `toJSON` (compat.js); startDevServer
+// may spawn qstash-dev here (loaded on first use only).
+installCompat(glue, { childProcess: () => import("node:child_process") });

@@ -19,6 +19,8 @@
 //! natively.
 
 pub mod api;
+#[cfg(target_arch = "wasm32")]
+mod engine;
 pub mod error;
 pub mod model;
 pub mod signing;

@@ -32,6 +32,16 @@ pub fn js_number_to_string(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
         return (x as i64).to_string();
     }
+    #[cfg(target_arch = "wasm32")]
+    return crate::engine::number_to_string(x);
+    #[cfg(not(target_arch = "wasm32"))]
+    spec_number_to_string(x)
+}
+
+/// ECMA-262 `Number::toString` for finite, non-zero, non-safe-integer `x` (in wasm the engine
+/// answers instead; see `crate::engine`).
+#[cfg(not(target_arch = "wasm32"))]
+fn spec_number_to_string(x: f64) -> String {
     let sign = if x < 0.0 { "-" } else { "" };
     // `{:e}` gives the shortest digit count k that round-trips. ECMA-262 then wants, among
     // the k-digit strings that round-trip, the one closest to x, ties to even; `{:.*e}` with
@@ -85,8 +95,9 @@ pub fn js_to_fixed0(x: f64) -> String {
     let sign = if x < 0.0 { "-" } else { "" };
     // `f64::round` rounds half away from zero on the exact binary value, which is the
     // spec's "if there are two such n, pick the larger n" applied to |x|. The result is an
-    // integer below 1e21, which `{:.0}` prints exactly.
-    format!("{sign}{:.0}", x.abs().round())
+    // integer below 1e21 < 2^70, so it converts to u128 exactly and prints without any float
+    // formatting code.
+    format!("{sign}{}", x.abs().round() as u128)
 }
 
 /// `JSON.stringify(x)` for a number: like [`js_number_to_string`] but non-finite → `null`.

@@ -149,7 +149,8 @@ pub(crate) fn check(doc: &Document, now: u64, tolerance: u64) -> Result<(), Toke
                 Claim::Nbf,
                 ClaimReason::CheckFailed,
                 Some(format!(
-                    "nbf {nbf} > now {now} + clock tolerance {tolerance}s"
+                    "nbf {} > now {now} + clock tolerance {tolerance}s",
+                    crate::api::js_number_to_string(nbf)
                 )),
             ));
         }

@@ -203,7 +203,8 @@ impl fmt::Display for TokenError {
                 tolerance,
             } => write!(
                 f,
-                " (exp {exp} <= now {now} - clock tolerance {tolerance}s)"
+                " (exp {} <= now {now} - clock tolerance {tolerance}s)",
+                crate::api::js_number_to_string(*exp)
             ),
             _ => Ok(()),
         }

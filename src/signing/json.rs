@@ -65,17 +65,92 @@ impl Value<'_> {
     }
 }
 
-/// JS `Number.prototype.toString` for the common cases (integers print without ".0").
+/// JS `Number.prototype.toString`.
 fn js_number(n: f64) -> String {
-    if n.is_nan() {
-        "NaN".to_owned()
-    } else if n.is_infinite() {
-        if n > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
-    } else if n == n.trunc() && n.abs() < 1e21 {
-        format!("{n:.0}")
-    } else {
-        n.to_string()
+    crate::api::js_number_to_string(n)
+}
+
+/// The double nearest to `text`, a number matching JSON's grammar, as `JSON.parse` gives it.
+///
+/// Token claims are integers or short decimals, which Clinger's fast path converts exactly: a
+/// significand below 2^53 and a power of ten up to 10^22 are both exact doubles, so one
+/// multiplication or division rounds once, correctly. Anything else (long digit strings, large
+/// exponents) takes the general conversion: the engine's in wasm (`crate::engine`), std's
+/// natively.
+fn number_value(text: &str) -> f64 {
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    let bytes = text.as_bytes();
+    let negative = bytes.first() == Some(&b'-');
+    let mut i = usize::from(negative);
+    let mut significand: u64 = 0;
+    let mut digits = 0u32; // significant digits accumulated (leading zeros do not count)
+    let mut scale: i64 = 0; // decimal exponent contributed by fraction digits
+    let mut fraction = false;
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'0'..=b'9' => {
+                if significand != 0 || c != b'0' {
+                    digits += 1;
+                }
+                if digits > 19 {
+                    return general(text);
+                }
+                significand = significand * 10 + u64::from(c - b'0');
+                if fraction {
+                    scale -= 1;
+                }
+            }
+            b'.' => fraction = true,
+            _ => break,
+        }
+        i += 1;
     }
+    let mut exponent: i64 = 0;
+    if matches!(bytes.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        let exp_negative = bytes.get(i) == Some(&b'-');
+        if matches!(bytes.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        for &c in &bytes[i..] {
+            exponent = exponent * 10 + i64::from(c - b'0');
+            if exponent > 10_000 {
+                return general(text);
+            }
+        }
+        if exp_negative {
+            exponent = -exponent;
+        }
+    }
+    if significand > 1 << 53 {
+        return general(text);
+    }
+    let power = exponent + scale;
+    let magnitude = if significand == 0 {
+        0.0
+    } else if (0..=22).contains(&power) {
+        significand as f64 * POW10[power as usize]
+    } else if (-22..0).contains(&power) {
+        significand as f64 / POW10[(-power) as usize]
+    } else {
+        return general(text);
+    };
+    if negative {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
+/// The general decimal-to-double conversion, for what [`number_value`]'s fast path leaves.
+fn general(text: &str) -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return crate::engine::parse_number(text);
+    #[cfg(not(target_arch = "wasm32"))]
+    text.parse().unwrap_or(f64::NAN)
 }
 
 /// The top-level shape of a parsed document.
@@ -295,11 +370,9 @@ impl<'a> Reader<'a> {
                 return None;
             }
         }
-        // The slice is ASCII we just matched, so both conversions succeed.
-        std::str::from_utf8(&self.bytes[start..self.pos])
-            .ok()?
-            .parse::<f64>()
-            .ok()
+        // The slice is ASCII we just matched.
+        let text = std::str::from_utf8(&self.bytes[start..self.pos]).ok()?;
+        Some(number_value(text))
     }
 
     fn hex4(&mut self) -> Option<u16> {
@@ -477,6 +550,72 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast path must give exactly what the general conversion gives (bit for bit, so
+    /// `-0` and `0` differ).
+    fn same_as_general(text: &str) {
+        let want: f64 = text.parse().unwrap();
+        assert_eq!(number_value(text).to_bits(), want.to_bits(), "{text}");
+    }
+
+    #[test]
+    fn number_fast_path_is_exact() {
+        for text in [
+            "0",
+            "-0",
+            "0.0",
+            "-0.0",
+            "1",
+            "-1",
+            "1700000000",
+            "1700000000.5",
+            "0.1",
+            "0.3",
+            "123.456",
+            "1e22",
+            "1e23",
+            "1e-22",
+            "1e-23",
+            "9007199254740992",
+            "9007199254740993",
+            "9007199254740993.0",
+            "12345678901234567890",
+            "1.7976931348623157e308",
+            "1e309",
+            "-1e309",
+            "5e-324",
+            "1e-400",
+            "0.000001",
+            "1E5",
+            "1e+5",
+            "2.5e-3",
+            "00",
+            "1.00000000000000000000000000001",
+            "4.9406564584124654e-324",
+            "1e00000000000000001",
+        ] {
+            same_as_general(text);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn number_fast_path_matches_general(
+            int in 0u64..100_000_000_000,
+            frac in proptest::option::of(0u32..1_000_000),
+            exp in proptest::option::of(-30i32..30),
+            neg in proptest::bool::ANY,
+        ) {
+            let mut text = format!("{}{int}", if neg { "-" } else { "" });
+            if let Some(frac) = frac {
+                text.push_str(&format!(".{frac:06}"));
+            }
+            if let Some(exp) = exp {
+                text.push_str(&format!("e{exp}"));
+            }
+            same_as_general(&text);
+        }
+    }
 
     fn obj(text: &str) -> Vec<(JsString<'_>, Value<'_>)> {
         match parse(text) {

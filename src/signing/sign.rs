@@ -93,8 +93,9 @@ impl std::str::FromStr for Algorithm {
             "HS256" => Ok(Algorithm::Hs256),
             "HS384" => Ok(Algorithm::Hs384),
             "HS512" => Ok(Algorithm::Hs512),
+            // Display, not Debug: the package's wasm is built without Debug formatting.
             other => Err(format!(
-                "unsupported algorithm {other:?}: expected HS256, HS384 or HS512"
+                "unsupported algorithm \"{other}\": expected HS256, HS384 or HS512"
             )),
         }
     }

@@ -18,6 +18,9 @@ extern "C" {
     fn set_timeout(callback: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
+    /// `String(value)`, for a rejection that is neither an `Error` nor a string.
+    #[wasm_bindgen(js_name = String, catch)]
+    fn string_of(value: &JsValue) -> Result<String, JsValue>;
 }
 
 /// Resolves after `ms` milliseconds (global `setTimeout`).
@@ -76,7 +79,9 @@ fn failure(value: JsValue) -> NetworkFailure {
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| value.as_string())
-        .unwrap_or_else(|| format!("{value:?}"));
+        // Not `{value:?}`: the package's wasm is built without Debug formatting.
+        .or_else(|| string_of(&value).ok())
+        .unwrap_or_else(|| "fetch failed".to_owned());
     NetworkFailure { value, message }
 }
 

@@ -16,6 +16,9 @@ import { once } from "node:events";
 import { pathToFileURL } from "node:url";
 import { startServer as startQstashDev } from "../server-sdk/harness.mjs";
 
+// The shared deadline-bounded poll, re-exported for the parity tests.
+export { eventually } from "../support/eventually.mjs";
+
 export const ROOT = resolve(import.meta.dirname, "../..");
 
 /** Dev user 1 (the official client) and dev user 2 (ours): separate data on qstash-dev. */
@@ -125,24 +128,6 @@ export async function startSink() {
       await new Promise((r) => server.close(r));
     },
   };
-}
-
-/** Polls `fn` until it returns a truthy value (returned) or `timeoutMs` passes (throws). */
-export async function eventually(what, fn, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last.message}` : ""}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** A comparable picture of a thrown value, with `instanceof` against the side's own classes. */

@@ -743,7 +743,8 @@ impl App {
     }
 
     /// `DELETE /v2/topics/{name}/endpoints`: removes endpoints matching by name or URL;
-    /// removing the last one deletes the group.
+    /// removing the last one deletes the group, which a schedule publishing to it prevents
+    /// (400, as [`Self::url_group_delete`]).
     pub async fn url_group_remove_endpoints(
         &self,
         user: UserId,
@@ -757,7 +758,7 @@ impl App {
             .store
             .write(move |c| {
                 let Some(mut g) = url_groups::get(c, user, &n)? else {
-                    return Ok(false);
+                    return Ok(Ok(false));
                 };
                 g.endpoints.retain(|o| {
                     !endpoints.iter().any(|e| {
@@ -766,14 +767,17 @@ impl App {
                     })
                 });
                 if g.endpoints.is_empty() {
+                    if let Some(conflict) = schedules_using_group(c, user, &n)? {
+                        return Ok(Err(conflict));
+                    }
                     url_groups::delete(c, user, &n)?;
                 } else {
                     g.updated_at = now;
                     url_groups::put(c, user, &g)?;
                 }
-                Ok(true)
+                Ok(Ok(true))
             })
-            .await?;
+            .await??;
         if found {
             Ok(())
         } else {
@@ -814,16 +818,8 @@ impl App {
                 if url_groups::get(c, user, &n)?.is_none() {
                     return Ok(Ok(false));
                 }
-                let using: Vec<String> = store::schedules::list(c, user)?
-                    .into_iter()
-                    .filter(|s| s.template.is_group && s.template.destination == n)
-                    .map(|s| s.id)
-                    .collect();
-                if !using.is_empty() {
-                    return Ok(Err(AppError::Conflict(format!(
-                        "url group {n} is used by schedule {}: delete the schedule first",
-                        using.join(", ")
-                    ))));
+                if let Some(conflict) = schedules_using_group(c, user, &n)? {
+                    return Ok(Err(conflict));
                 }
                 url_groups::delete(c, user, &n).map(Ok)
             })
@@ -1241,6 +1237,26 @@ impl App {
         let results = self.after_publish(user, r)?;
         Ok(results.into_iter().map(|p| p.message_id).collect())
     }
+}
+
+/// The 400 for removing URL group `name` while schedules publish to it (QStash requires deleting
+/// them first; otherwise they would fail at every firing), or `None` when nothing uses it.
+fn schedules_using_group(
+    c: &Connection,
+    user: UserId,
+    name: &str,
+) -> store::StoreResult<Option<AppError>> {
+    let using: Vec<String> = store::schedules::list(c, user)?
+        .into_iter()
+        .filter(|s| s.template.is_group && s.template.destination == name)
+        .map(|s| s.id)
+        .collect();
+    Ok((!using.is_empty()).then(|| {
+        AppError::Conflict(format!(
+            "url group {name} is used by schedule {}: delete the schedule first",
+            using.join(", ")
+        ))
+    }))
 }
 
 fn validate_name(field: &str, name: &str) -> AppResult<()> {

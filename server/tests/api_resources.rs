@@ -472,6 +472,30 @@ async fn url_group_used_by_a_schedule_is_not_deleted() {
     assert!(!e.contains("other-sg"), "{e}");
     assert_eq!(api.get("/v2/topics/sg").await.status, 200, "group kept");
 
+    // Removing the last endpoint would delete the group too: the same 400, nothing removed.
+    let r = api
+        .call(
+            "DELETE",
+            "/v2/topics/sg/endpoints",
+            &[],
+            r#"{"endpoints":[{"url":"http://127.0.0.1:9/x"}]}"#,
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    let e = r.json()["error"].as_str().unwrap_or_default().to_string();
+    assert!(
+        e.contains("uses-sg") && e.contains("delete the schedule first"),
+        "{e}"
+    );
+    let g = api.get("/v2/topics/sg").await;
+    assert_eq!(g.status, 200, "{}", g.text);
+    assert_eq!(
+        g.json()["endpoints"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        g.text
+    );
+
     let r = api.call("DELETE", "/v2/schedules/uses-sg", &[], "").await;
     assert_eq!(r.status, 200, "{}", r.text);
     let r = api.call("DELETE", "/v2/topics/sg", &[], "").await;

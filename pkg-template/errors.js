@@ -74,18 +74,8 @@ export class QstashEmptyArrayError extends QstashError {
   }
 }
 
-/**
- * A signature that did not verify. `code` (an addition to the official class) names the
- * failed check in a stable, machine-readable way, e.g. `ERR_JWT_EXPIRED`.
- */
-export class SignatureError extends Error {
-  code;
-  constructor(message, code) {
-    super(message);
-    this.name = "SignatureError";
-    this.code = code;
-  }
-}
+// Shared with the receiver-only entries (see signature-error.js).
+export { SignatureError } from "./signature-error.js";
 
 /** An error raised while running a (deprecated) QStash Workflow. */
 export class QStashWorkflowError extends QstashError {

@@ -82,6 +82,13 @@ writeFileSync(join(tmp, "entry.mjs"), 'export { Client, Receiver } from "@upstas
 execFileSync(join(ROOT, "node_modules/.bin/esbuild"), [join(tmp, "entry.mjs"), "--bundle", "--minify", "--format=esm", "--platform=neutral",
   "--main-fields=module,main", "--external:node:*", `--outfile=${join(tmp, "official.min.js")}`, "--log-level=warning"], { cwd: ROOT });
 const off = readFileSync(join(tmp, "official.min.js"));
+// The official's npm tarball, packed from the installed copy (no network): what `npm install`
+// downloads for it, before its dependencies (jose, crypto-js, neverthrow).
+const officialDir = join(ROOT, "node_modules/@upstash/qstash");
+const officialVersion = JSON.parse(readFileSync(join(officialDir, "package.json"), "utf8")).version;
+execFileSync("npm", ["pack", officialDir, "--silent", "--pack-destination", tmp], { cwd: tmp });
+const offTgz = readdirSync(tmp).find((f) => f.endsWith(".tgz"));
+const offTgzSize = offTgz ? statSync(join(tmp, offTgz)).size : 0;
 
 const fmt = (r) => `${r.cpu.toFixed(1)} µs · ${r.perSec.toLocaleString("en-US")}/s`;
 const over = (r, raw) => `${(r.cpu - raw.cpu >= 0 ? "+" : "")}${(r.cpu - raw.cpu).toFixed(1)}`;
@@ -104,7 +111,8 @@ lines.push("| what | bytes | gzip -9 |", "|---|---|---|");
 lines.push(`| qstash-wasm, what Node loads (node.js, api.js, errors.js, compat.js, facade, glue, snippet, .wasm) | ${oursRaw.toLocaleString("en-US")} | ${oursGz.toLocaleString("en-US")} |`);
 lines.push(`| … of which the .wasm (Client + Receiver + signing) | ${statSync(join(PKG, "qstash_wasm_bg.wasm")).size.toLocaleString("en-US")} | ${wasmGz.toLocaleString("en-US")} |`);
 lines.push(`| qstash-wasm npm tarball (${tgz ?? "missing"}, all runtimes + types) | ${tgzSize.toLocaleString("en-US")} | (already gzip) |`);
-lines.push(`| @upstash/qstash 2.12.0 Client + Receiver, esbuild bundle, minified | ${off.length.toLocaleString("en-US")} | ${gz(off).toLocaleString("en-US")} |`);
+lines.push(`| @upstash/qstash ${officialVersion} Client + Receiver, esbuild bundle, minified | ${off.length.toLocaleString("en-US")} | ${gz(off).toLocaleString("en-US")} |`);
+lines.push(`| @upstash/qstash ${officialVersion} npm tarball (${offTgz ?? "missing"}; its dependencies not counted) | ${offTgzSize.toLocaleString("en-US")} | (already gzip) |`);
 lines.push("");
 writeFileSync(join(HERE, "RESULTS.md"), lines.join("\n"));
 console.log(lines.join("\n"));

@@ -115,8 +115,11 @@ async function responseError(response) {
   return undefined;
 }
 
-/** A requester (`request`, `requestStream`) over `{ baseUrl, token, retries, backoff? }`. */
-function requester({ baseUrl, token, retries, backoff }) {
+/**
+ * A requester (`request`, `requestStream`) over `{ baseUrl, token, retries, backoff?,
+ * devServer? }`; `devServer` (a client in dev mode) is awaited before each request.
+ */
+function requester({ baseUrl, token, retries, backoff, devServer }) {
   const attempts = retries;
   const backoffMs = backoff ?? ((retryCount) => Math.exp(retryCount) * 50);
   const http = {
@@ -156,6 +159,7 @@ function requester({ baseUrl, token, retries, backoff }) {
   };
 
   async function send(request) {
+    if (devServer) await devServer();
     const headers = new Headers(request.headers);
     if (!headers.has("Authorization")) headers.set("Authorization", http.authorization);
     const init = { method: request.method, headers, body: request.body, keepalive: request.keepalive };
@@ -316,7 +320,8 @@ class Workflow {
 // ── Wiring into the wasm classes ────────────────────────────────────────────────────────────────
 
 /**
- * Adds `chat()` and `workflow` to the wasm `Client`, and `toJSON` to the provider classes (a
+ * Adds `chat()` and `workflow` to the wasm `Client`, hands it the dev-server hook
+ * (`clientDevServer`), and adds `toJSON` to the provider classes (a
  * wasm-bindgen object otherwise serialises as `{"__wbg_ptr":…}`, and `chat().create` puts the
  * provider into the request body as the official does: same fields, same order). Called once
  * by each entry file with the glue module; the Node and Deno entries also pass
@@ -325,6 +330,7 @@ class Workflow {
 export function installCompat(glue, { childProcess } = {}) {
   const { Client, LLMProvider, EmailProvider } = glue;
   loadChildProcess = childProcess;
+  Client.__setDevServerHook(clientDevServer);
   Object.defineProperty(Client.prototype, "chat", {
     configurable: true,
     writable: true,
@@ -540,8 +546,14 @@ async function startPipeline(baseUrl) {
   await spawnServer(baseUrl);
 }
 
-async function ensureDevServer() {
-  if (!devModeOn()) return;
+/**
+ * The official `ensureDevelopmentServer(undefined, devMode)`: nothing unless dev mode is on
+ * (`devMode` when defined, else `QSTASH_DEV`, whose invalid values throw), nor in production.
+ * Node and Deno start qstash-dev once per process when nothing answers; other runtimes ping on
+ * every call and throw when the server is down.
+ */
+async function ensureDevServer(devMode) {
+  if (!(devMode === undefined ? devModeOn() : devMode)) return;
   if (processEnv("NEXT_PHASE") === "phase-production-build") return;
   if (processEnv("NODE_ENV") === "production") return;
   const baseUrl = devUrl();
@@ -559,6 +571,17 @@ async function ensureDevServer() {
     throw error;
   });
   await devServerPromise;
+}
+
+/**
+ * The hook src/js/client.rs calls for a Client in dev mode: once from its constructor with
+ * `background`, where, as in the official, the start is not awaited and a failure is only
+ * logged; then before each request, whose promise it returns (a failure rejects the request).
+ */
+function clientDevServer(devMode, background) {
+  const ready = ensureDevServer(devMode);
+  if (!background) return ready;
+  ready.catch((error) => console.warn(`${DEV_PREFIX} Could not start dev server:`, error));
 }
 
 /**

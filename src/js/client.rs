@@ -7,6 +7,7 @@
 //! Successful bodies are parsed by `Response.json()` in JS — no copy through wasm memory — and
 //! the official's small reshapes (`urlGroup = topicName`, …) are applied on the JS object.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -61,6 +62,12 @@ export function resolveUrl(joined, pairs) {
 export function sendChecked(url, init, parse, recover) {
   return fetchChecked(url, init, parse).catch((e) => recover(e, url, init, parse));
 }
+export function sendAfter(devServer, url, init, parse, recover) {
+  return devServer().then(() => sendChecked(url, init, parse, recover));
+}
+export function rejectAfter(devServer, error) {
+  return devServer().then(() => Promise.reject(error));
+}
 const LOG_PREFIX = \"[Upstash QStash]\";
 function describeRequest(method, url) {
   const { origin, pathname } = new URL(url);
@@ -105,6 +112,19 @@ extern "C" {
     fn resolve_url(joined: &str, pairs: &Array) -> String;
     #[wasm_bindgen(js_name = sendChecked)]
     fn send_checked(url: &str, init: &JsValue, parse: bool, recover: &JsValue) -> Promise;
+    /// [`send_checked`] once the `devServer` gate's promise has resolved (its rejection is
+    /// the request's, as the official's `await ensureDevelopmentServer(...)` throws).
+    #[wasm_bindgen(js_name = sendAfter)]
+    fn send_after(
+        dev_server: &Function,
+        url: &str,
+        init: &JsValue,
+        parse: bool,
+        recover: &JsValue,
+    ) -> Promise;
+    /// A promise rejecting with `error` once the `devServer` gate has resolved.
+    #[wasm_bindgen(js_name = rejectAfter)]
+    fn reject_after(dev_server: &Function, error: &JsValue) -> Promise;
     // The official SDK's console lines for a retried, failed or rejected request (same text).
     #[wasm_bindgen(js_name = logRetry)]
     fn log_retry(method: &str, url: &str, attempt: u32, total: u32, ms: f64, error: &JsValue);
@@ -120,6 +140,16 @@ extern "C" {
     fn set_timeout(callback: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_namespace = console, js_name = warn)]
     fn console_warn(message: &str);
+}
+
+thread_local! {
+    /// compat.js's `clientDevServer(devMode, background)`, registered by every entry file: the
+    /// promise of `ensureDevServer(devMode)` (which spawns qstash-dev only where the entry gave
+    /// it `node:child_process`), or with `background` nothing, a failure being logged. A JS
+    /// hook rather than Rust: starting a process, reading its output and the module-wide
+    /// "already started" promise are all host-specific. Unset (the bare glue, without an entry
+    /// file), dev mode only picks the dev credentials.
+    static DEV_SERVER_HOOK: RefCell<Option<Function>> = const { RefCell::new(None) };
 }
 
 /// A `QstashError` (status optional), built by the package's error classes.
@@ -236,6 +266,9 @@ pub(crate) struct Req {
     pub headers: HeaderMap,
     /// Body.
     pub body: Body,
+    /// The error encoding the query raised (an empty array). The official throws it in
+    /// `processRequest`, i.e. after awaiting the dev server, so it is held until then.
+    query_error: Option<JsValue>,
 }
 
 impl Req {
@@ -247,6 +280,16 @@ impl Req {
             query: Vec::new(),
             headers: HeaderMap::new(),
             body: Body::None,
+            query_error: None,
+        }
+    }
+
+    /// Sets the query from `q` (encoded as `processRequest` does); an encoding error is
+    /// raised when the request is sent.
+    pub(crate) fn set_query(&mut self, q: options::Query) {
+        match q.encode() {
+            Ok(pairs) => self.query = pairs,
+            Err(e) => self.query_error = Some(e),
         }
     }
 
@@ -363,6 +406,11 @@ pub(crate) struct Http {
     global_headers: HeaderMap,
     /// Non-empty telemetry headers, appended on publish-family requests.
     telemetry: Vec<(&'static str, String)>,
+    /// In dev mode, `() => ensureDevServer(devMode)` (see [`DEV_SERVER_HOOK`]): every request
+    /// awaits it first, as the official's `HttpClient.request` awaits
+    /// `ensureDevelopmentServer`. `None` otherwise, so a request outside dev mode makes no
+    /// extra call into JS.
+    dev_server: Option<Function>,
 }
 
 impl Http {
@@ -372,6 +420,7 @@ impl Http {
         retry: Retry,
         global_headers: HeaderMap,
         telemetry: Vec<(&'static str, String)>,
+        dev_server: Option<Function>,
     ) -> Self {
         let policy = retry.clone();
         let recover = Closure::<dyn Fn(JsValue, String, JsValue, bool) -> Promise>::new(
@@ -393,6 +442,7 @@ impl Http {
             recover,
             global_headers,
             telemetry,
+            dev_server,
         }
     }
 
@@ -415,8 +465,11 @@ impl Http {
         Ok(out)
     }
 
-    /// The URL and `fetch` init of a request (`processRequest`).
-    fn prepare(&self, req: &Req) -> (String, JsValue) {
+    /// The URL and `fetch` init of a request (`processRequest`), or the query's error.
+    fn prepare(&self, req: &Req) -> Result<(String, JsValue), JsValue> {
+        if let Some(e) = &req.query_error {
+            return Err(e.clone());
+        }
         let url = match join_plain(&self.base_url, &req.path, &req.query) {
             Ok(url) => url,
             Err(joined) => {
@@ -446,15 +499,21 @@ impl Http {
             Body::Text(s) => JsValue::from_str(s),
             Body::Js(v) => v.clone(),
         };
-        (url, build_init(&packed, &body))
+        Ok((url, build_init(&packed, &body)))
     }
 
     /// Sends `req` and returns the JS promise directly (no Rust future on the success path):
     /// resolves to `response.json()` with `parse`, else to `undefined` without reading the
-    /// body; failures go through `recover` (classification, retries).
+    /// body; failures go through `recover` (classification, retries). In dev mode the send
+    /// (or a query's encoding error, as in the official's `processRequest`) waits for the dev
+    /// server first, chained in JS so no Rust future is added for it either.
     pub(crate) fn dispatch(&self, req: Req, parse: bool) -> Promise {
-        let (url, init) = self.prepare(&req);
-        send_checked(&url, &init, parse, &self.recover)
+        match (self.prepare(&req), &self.dev_server) {
+            (Ok((url, init)), None) => send_checked(&url, &init, parse, &self.recover),
+            (Ok((url, init)), Some(gate)) => send_after(gate, &url, &init, parse, &self.recover),
+            (Err(e), None) => Promise::reject(&e),
+            (Err(e), Some(gate)) => reject_after(gate, &e),
+        }
     }
 
     /// [`Http::dispatch`] for a request that may have failed to build.
@@ -465,16 +524,15 @@ impl Http {
         }
     }
 
-    /// Sends and parses the JSON body (`response.json()`), for callers that reshape it.
+    /// Sends and parses the JSON body (`response.json()`), for callers that reshape it: the
+    /// [`Http::dispatch`] promise, awaited.
     pub(crate) async fn json(&self, req: Req) -> Result<JsValue, JsValue> {
-        let (url, init) = self.prepare(&req);
-        attempt_loop(&self.retry, &url, &init, true, None).await
+        JsFuture::from(self.dispatch(req, true)).await
     }
 
     /// Sends and ignores the body (`parseResponseAsJson: false`).
     pub(crate) async fn void(&self, req: Req) -> Result<JsValue, JsValue> {
-        let (url, init) = self.prepare(&req);
-        attempt_loop(&self.retry, &url, &init, false, None).await?;
+        JsFuture::from(self.dispatch(req, false)).await?;
         Ok(JsValue::UNDEFINED)
     }
 }
@@ -560,7 +618,10 @@ impl Client {
     pub fn new(config: JsValue) -> Result<Client, JsValue> {
         let env = JsEnv::current();
         let opt_string = |k: &str| get(&config, k).as_string();
-        let dev_mode = get(&config, "devMode").as_bool();
+        // The official tests `devMode !== undefined` and then uses it as a condition, so any
+        // defined value counts by truthiness (`null` is off).
+        let dev_option = get(&config, "devMode");
+        let dev_mode = (!dev_option.is_undefined()).then(|| truthy(&dev_option));
         let creds = resolve_credentials(
             &CredentialConfig {
                 base_url: opt_string("baseUrl"),
@@ -589,6 +650,23 @@ impl Client {
             (retries, backoff)
         };
         let global_headers = options::prefixed_headers(&get(&config, "headers"))?;
+        // Dev mode is decided here, once: deciding per request would read `QSTASH_DEV` on
+        // every publish of every client. A client in dev mode then behaves as the official
+        // one: its constructor starts the dev server without waiting (a failure is only
+        // logged), and each request awaits it, re-reading `QSTASH_DEV` when `devMode` is unset.
+        let dev_server = if creds.dev_mode {
+            DEV_SERVER_HOOK
+                .with(|hook| hook.borrow().clone())
+                .map(|hook| {
+                    let dev_mode = dev_mode.map_or(JsValue::UNDEFINED, JsValue::from);
+                    // In background mode the hook logs its own failure and returns nothing.
+                    let _ = hook.call2(&JsValue::UNDEFINED, &dev_mode, &JsValue::TRUE);
+                    hook.bind2(&JsValue::UNDEFINED, &dev_mode, &JsValue::FALSE)
+                        .unchecked_into::<Function>()
+                })
+        } else {
+            None
+        };
         Ok(Client {
             http: Rc::new(Http::new(
                 creds.base_url,
@@ -600,8 +678,16 @@ impl Client {
                 } else {
                     Vec::new()
                 },
+                dev_server,
             )),
         })
+    }
+
+    // Registers the dev-server hook (see `DEV_SERVER_HOOK`). Called once by each entry file
+    // through compat.js's installCompat; clients made before it never wait. Internal.
+    #[wasm_bindgen(js_name = __setDevServerHook)]
+    pub fn set_dev_server_hook(hook: Function) {
+        DEV_SERVER_HOOK.with(|slot| *slot.borrow_mut() = Some(hook));
     }
 
     // URL groups.
@@ -646,9 +732,10 @@ impl Client {
         SigningKeysApi::new(self.http.clone())
     }
 
-    // The resolved `{ baseUrl, token, retries, backoff? }` for `chat()` and `workflow`, which
-    // pkg-template/compat.js adds in JS: the official's Chat and Workflow send through the
-    // Client's own HttpClient, so they must see the same credentials and retry policy. Internal.
+    // The resolved `{ baseUrl, token, retries, backoff?, devServer? }` for `chat()` and
+    // `workflow`, which pkg-template/compat.js adds in JS: the official's Chat and Workflow send
+    // through the Client's own HttpClient, so they must see the same credentials, retry policy
+    // and dev-server wait. Internal.
     #[wasm_bindgen(getter, js_name = __http)]
     pub fn http_settings(&self) -> JsValue {
         let out = Object::new();
@@ -657,6 +744,9 @@ impl Client {
         set(&out, "retries", &JsValue::from(self.http.retry.attempts));
         if let Some(backoff) = &self.http.retry.backoff {
             set(&out, "backoff", backoff);
+        }
+        if let Some(gate) = &self.http.dev_server {
+            set(&out, "devServer", gate);
         }
         out.into()
     }
@@ -852,9 +942,8 @@ async fn logs(http: &Http, request: &JsValue) -> Result<JsValue, JsValue> {
         require_props(request, "count")?;
         request.clone()
     };
-    let query = options::list_query(&request, "messageIds").encode()?;
     let mut req = Req::new("GET", &["v2", "events"]);
-    req.query = query;
+    req.set_query(options::list_query(&request, "messageIds"));
     let payload = http.json(req).await?;
     let events = get(&payload, "events");
     let logs: Array = match events.dyn_ref::<Array>() {

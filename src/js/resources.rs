@@ -86,7 +86,7 @@ async fn cancel(http: &Http, request: JsValue) -> Result<JsValue, JsValue> {
         request
     };
     let mut req = Req::new("DELETE", &["v2", "messages"]);
-    req.query = options::bulk_filter_query(&filters)?.encode()?;
+    req.set_query(options::bulk_filter_query(&filters)?);
     http.json(req).await
 }
 
@@ -338,7 +338,7 @@ async fn dlq_delete(http: &Http, request: JsValue) -> Result<JsValue, JsValue> {
         request
     };
     let mut req = Req::new("DELETE", &["v2", "dlq"]);
-    req.query = options::bulk_filter_query(&filters)?.encode()?;
+    req.set_query(options::bulk_filter_query(&filters)?);
     http.json(req).await
 }
 
@@ -356,7 +356,7 @@ impl Dlq {
                 options
             };
             let mut req = Req::new("GET", &["v2", "dlq"]);
-            req.query = options::list_query(&options, "dlqIds").encode()?;
+            req.set_query(options::list_query(&options, "dlqIds"));
             let payload = http.json(req).await?;
             let messages = get(&payload, "messages");
             let list = match messages.dyn_ref::<Array>() {
@@ -416,7 +416,7 @@ impl Dlq {
                 request
             };
             let mut req = Req::new("POST", &["v2", "dlq", "retry"]);
-            req.query = options::bulk_filter_query(&filters)?.encode()?;
+            req.set_query(options::bulk_filter_query(&filters)?);
             Ok(normalize_cursor(&http.json(req).await?))
         })
     }
@@ -646,7 +646,7 @@ impl FlowControlApi {
                 for k in keys {
                     q.set(k, get(&opts, k));
                 }
-                req.query = q.encode()?;
+                req.set_query(q);
             }
             http.void(req).await
         })

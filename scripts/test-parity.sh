@@ -2,7 +2,9 @@
 # Results parity (tests/parity): the official @upstash/qstash Client and ours run the same
 # scenarios against one qstash-dev (temp db, free port; the test starts and stops it and its
 # local sink), and what every call RETURNS and THROWS must be deeply equal after normalising
-# ids and timestamps. Our client is the packed tarball installed into a throwaway project.
+# ids and timestamps. devmode.test.mjs runs in its own process (dev mode keeps per-process
+# state): both Clients in dev mode, against a fake dev server and against qstash-dev started
+# for real. Our client is the packed tarball installed into a throwaway project.
 # Builds the package with scripts/build-pkg.sh unless SKIP_BUILD=1; builds qstash-dev with cargo
 # (a no-op when it is up to date). Exits non-zero on any mismatch.
 set -uo pipefail
@@ -38,9 +40,9 @@ rm -rf "$W" && mkdir -p "$W/project"
 echo "== building qstash-dev"
 cargo build -q -p qstash-server --bin qstash-dev || { echo "test-parity: qstash-dev build failed" >&2; exit 1; }
 
-echo "== official vs ours, results and errors (tests/parity)"
+echo "== official vs ours, results and errors, dev mode (tests/parity)"
 if QSTASH_WASM_PKG="$W/project/node_modules/qstash-wasm" \
-  node --test --test-reporter=spec tests/parity/parity.test.mjs; then
+  node --test --test-reporter=spec tests/parity/parity.test.mjs tests/parity/devmode.test.mjs; then
   echo "test-parity: PASS ($((SECONDS - start))s)"
 else
   status=$?

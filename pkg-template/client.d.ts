@@ -103,8 +103,17 @@ export type ClientConfig = {
   enableTelemetry?: boolean;
   /**
    * Local development mode: `true` uses `http://127.0.0.1:${QSTASH_DEV_PORT ?? 8080}` with the
-   * public dev token; `false` forces it off; `undefined` reads `QSTASH_DEV`.
+   * public dev token; `false` forces it off; `undefined` reads `QSTASH_DEV` (`1`/`true` on,
+   * `0`/`false`/empty off, anything else throws). In dev mode the constructor starts the dev
+   * server if nothing answers there (Node, Deno: `QSTASH_DEV_BINARY` or `qstash-dev` on PATH),
+   * and every request waits for it first; on edge runtimes and in browsers each request pings
+   * it and rejects when it is down. Nothing is checked when `NODE_ENV=production`.
    * @default undefined
+   * @example
+   * ```ts
+   * const client = new Client({ devMode: true }); // http://127.0.0.1:8080, started if needed
+   * await client.publishJSON({ url: "http://127.0.0.1:3000/api/hook", body: { hello: "world" } });
+   * ```
    */
   devMode?: boolean;
 };

@@ -57,7 +57,8 @@ pub struct ClientConfig {
     /// Send telemetry headers. Default: true, unless `UPSTASH_DISABLE_TELEMETRY` is set.
     pub enable_telemetry: Option<bool>,
     /// Dev mode: `Some(true)` targets the local dev server with its fixed token. Default:
-    /// `QSTASH_DEV`.
+    /// `QSTASH_DEV`. Only the credentials: unlike the npm package's JS Client, this one neither
+    /// checks nor starts the server before a request (starting a process is the host's job).
     pub dev_mode: Option<bool>,
     /// Abort each fetch attempt after this many ms (then it counts as a network failure).
     /// Default: no timeout.

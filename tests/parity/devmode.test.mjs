@@ -137,7 +137,8 @@ test("devMode off: the dev server is never checked, started or waited for", asyn
   const config = { baseUrl: fake.url, token: "tok", retry: false };
   const publish = `POST /v2/publish/${DEST} Bearer tok`;
   // The fake server is also on the dev port, so a check by either client would be recorded.
-  for (const [env, devMode] of [[{}, undefined], [{ QSTASH_DEV: "0" }, undefined], [{ QSTASH_DEV: "false" }, undefined], [{ QSTASH_DEV: "" }, undefined], [{ QSTASH_DEV: "1" }, false], [{ QSTASH_DEV: "bogus" }, false]]) {
+  // `devMode: null` is off: the official tests `!== undefined`, then the value's truthiness.
+  for (const [env, devMode] of [[{}, undefined], [{ QSTASH_DEV: "0" }, undefined], [{ QSTASH_DEV: "false" }, undefined], [{ QSTASH_DEV: "" }, undefined], [{ QSTASH_DEV: "1" }, false], [{ QSTASH_DEV: "bogus" }, false], [{ QSTASH_DEV: "1" }, null]]) {
     const out = await withEnv({ ...env, QSTASH_DEV_PORT: String(fake.port) }, () =>
       same(async (lib) => {
         const client = new lib.Client({ ...config, devMode });

@@ -396,7 +396,17 @@ impl Receiver {
                                 _ => console_warn(&format!("[Upstash QStash] Signing keys not found for region \"{r}\". Falling back to default signing keys.")),
                             }
                         }
-                        None => console_warn(&format!("[Upstash QStash] Invalid UPSTASH_REGION header value: \"{}\". Expected one of: EU-CENTRAL-1, US-EAST-1. Falling back to default signing keys.", header.unwrap_or_else(|| "undefined".into()))),
+                        None => {
+                            // The official's normalizeRegionHeader warns about a non-empty
+                            // invalid header before the fallback warning: two lines, not one.
+                            if let Some(h) = header.as_deref().filter(|h| !h.is_empty()) {
+                                console_warn(&format!(
+                                    "[Upstash QStash] Invalid UPSTASH_REGION header value: \"{}\". Expected one of: EU_CENTRAL_1, US_EAST_1.",
+                                    region_upper(&env, h)
+                                ));
+                            }
+                            console_warn(&format!("[Upstash QStash] Invalid UPSTASH_REGION header value: \"{}\". Expected one of: EU-CENTRAL-1, US-EAST-1. Falling back to default signing keys.", header.unwrap_or_else(|| "undefined".into())));
+                        }
                     }
                 }
             }

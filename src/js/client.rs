@@ -751,6 +751,24 @@ impl Client {
         out.into()
     }
 
+    // `client.http`: the official's HttpClient is public, and code (and the official's own
+    // tests) read its resolved `baseUrl`, `authorization` and `retry.attempts` back. Ours sends
+    // from Rust, so this is a read-only picture of the same settings.
+    #[wasm_bindgen(getter)]
+    pub fn http(&self) -> JsValue {
+        let out = Object::new();
+        set(&out, "baseUrl", &JsValue::from_str(&self.http.base_url));
+        let authorization = format!("Bearer {}", self.http.token);
+        set(&out, "authorization", &JsValue::from_str(&authorization));
+        let retry = Object::new();
+        set(&retry, "attempts", &JsValue::from(self.http.retry.attempts));
+        if let Some(backoff) = &self.http.retry.backoff {
+            set(&retry, "backoff", backoff);
+        }
+        set(&out, "retry", &retry);
+        out.into()
+    }
+
     // `client.queue({ queueName })`.
     pub fn queue(&self, request: JsValue) -> Queue {
         Queue::new(self.http.clone(), get(&request, "queueName").as_string())

@@ -658,17 +658,37 @@ test("credentials: the Receiver picks region keys by the upstashRegion of the re
   }
 });
 
-// `client.http` (the official's HttpClient: baseUrl, authorization, retry, request()) is not on
-// our Client yet; it belongs in pkg-template/compat.js beside the requester chat() uses.
-test("credentials: a Client has `http` and a Receiver can be constructed without config", { todo: "client.http is missing in ours" }, async () => {
-  for (const side of ["official", "ours"]) {
-    const lib = libs[side];
-    await withEnv({}, async () => {
-      const { value } = await capture(() => [new lib.Client({ token: "test-token", baseUrl: "https://qstash.upstash.io" }), new lib.Receiver()]);
-      assert.ok(value[0].http !== undefined, `${side}: client.http`);
-      assert.ok(value[1] !== undefined, `${side}: receiver`);
-    });
+test("credentials: client.http shows the resolved baseUrl, authorization and retry; a Receiver needs no config", async () => {
+  const cases = [
+    [{ QSTASH_TOKEN: "env-token", QSTASH_URL: "https://custom-qstash.upstash.io" }, undefined],
+    [{ QSTASH_TOKEN: "env-token" }, { retry: false }],
+    [{ QSTASH_TOKEN: "env-token" }, { retry: { retries: 2 } }],
+    [{ QSTASH_TOKEN: "env-token" }, undefined],
+    [{}, { token: "us-token", baseUrl: "https://us-qstash.upstash.io/" }],
+    [{ QSTASH_REGION: "US_EAST_1", US_EAST_1_QSTASH_URL: "https://us-qstash.upstash.io", US_EAST_1_QSTASH_TOKEN: "us-token" }, undefined],
+  ];
+  for (const [env, config] of cases) {
+    const out = {};
+    for (const side of ["official", "ours"]) {
+      const lib = libs[side];
+      out[side] = await withEnv(env, async () => {
+        const { value } = await capture(() => {
+          const { http } = new lib.Client(config);
+          return { baseUrl: http.baseUrl, authorization: http.authorization, attempts: http.retry.attempts, receiver: typeof new lib.Receiver() };
+        });
+        return value;
+      });
+    }
+    assert.deepStrictEqual(out.ours, out.official, JSON.stringify([env, config]));
   }
+  await withEnv({ QSTASH_TOKEN: "env-token", QSTASH_URL: "https://custom-qstash.upstash.io" }, async () => {
+    for (const lib of [libs.official, libs.ours]) {
+      const { http } = new lib.Client();
+      assert.equal(http.baseUrl, "https://custom-qstash.upstash.io");
+      assert.equal(http.authorization, "Bearer env-token");
+      assert.equal(new lib.Client({ retry: false }).http.retry.attempts, 0);
+    }
+  });
 });
 
 // ------------------------------------------------------------------------------------------------

@@ -629,6 +629,9 @@ scenario("messages: deleteMany counts, deleteAll cancels the rest", async (c, x)
   // 2.12.0's deprecated delete takes one id: an array is joined into the path.
   const b0 = await x.step("batchJSON 2", () => c.batchJSON([1, 2].map(() => ({ url: x.sink("/ok/dm1"), body: { hello: "world" }, delay: "10d" }))));
   await x.step("delete(array)", () => c.messages.delete(b0.map((i) => i.messageId)));
+  // Objects (the filter overloads of later SDK versions) likewise end up in the path.
+  await x.step("delete({ label })", () => c.messages.delete({ label: "oa-none" }));
+  await x.step("delete({})", () => c.messages.delete({}));
   await x.step("deleteAll after delete(array)", () => c.messages.deleteAll());
   check(x, "nothing left", again, 0);
   // The array form of cancel reports what it cancelled; unknown or done ids do not count.

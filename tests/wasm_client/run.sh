@@ -17,6 +17,6 @@ else
 fi
 wasm-bindgen --target web --out-dir "$out" "$wasm"
 # The crate's JS facade imports the package's error classes.
-cp "$root/pkg-template/errors.js" "$out/errors.js"
+cp "$root/pkg-template/errors.js" "$root/pkg-template/signature-error.js" "$out/"
 echo '{"type":"module"}' > "$out/package.json"
 node "$here/run.mjs" "$out/qstash_wasm_client_test.js" "$out/qstash_wasm_client_test_bg.wasm"

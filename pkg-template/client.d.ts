@@ -1080,6 +1080,25 @@ export type Requester = {
 };
 
 /**
+ * The Client's own requester (`client.http`), as the official's public `HttpClient`: its resolved
+ * base URL, authorization and network-retry policy, and `request` for QStash endpoints the Client
+ * has no method for. Sends with the Client's token, retries network failures per `retry`, and
+ * throws the same error classes as every Client method.
+ * @example
+ * ```ts
+ * const client = new Client({ token: "<QSTASH_TOKEN>" });
+ * console.log(client.http.baseUrl, client.http.retry.attempts); // "https://qstash.upstash.io" 5
+ * const keys = await client.http.request<{ current: string; next: string }>({ path: ["v2", "keys"] });
+ * ```
+ */
+export type HttpClient = Requester & {
+  /** The resolved base URL, without a trailing `/`. */
+  baseUrl: string;
+  /** Network-failure retries: `attempts` after the first try, waiting `backoff(retryCount)` ms. */
+  retry: { attempts: number; backoff: (retryCount: number) => number };
+};
+
+/**
  * OpenAI-style chat completions through QStash's LLM API or a third-party provider.
  * @deprecated as in `@upstash/qstash` (to be removed in its 3.0.0): use an LLM SDK.
  * @example
@@ -1144,6 +1163,8 @@ export declare class Client {
   get flowControl(): FlowControlApi;
   /** Signing keys (qstash-wasm extension). */
   get keys(): SigningKeysApi;
+  /** The requester every call goes through: resolved settings and `request` ({@link HttpClient}). */
+  get http(): HttpClient;
   /** A queue by name. */
   queue(request?: QueueRequest): Queue;
   /**

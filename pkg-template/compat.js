@@ -66,6 +66,8 @@ export const setupAnalytics = (analytics, providerApiKey, providerBaseUrl, provi
 
 const LOG_PREFIX = "[Upstash QStash]";
 
+const defaultBackoff = (retryCount) => Math.exp(retryCount) * 50;
+
 // The official log lines hide a destination URL in the path (it may carry secrets).
 function describeRequest(method, url) {
   const { origin, pathname } = new URL(url);
@@ -121,7 +123,7 @@ async function responseError(response) {
  */
 function requester({ baseUrl, token, retries, backoff, devServer }) {
   const attempts = retries;
-  const backoffMs = backoff ?? ((retryCount) => Math.exp(retryCount) * 50);
+  const backoffMs = backoff ?? defaultBackoff;
   const http = {
     baseUrl: baseUrl.replace(/\/$/, ""),
     authorization: `Bearer ${token}`,
@@ -320,7 +322,7 @@ class Workflow {
 // ── Wiring into the wasm classes ────────────────────────────────────────────────────────────────
 
 /**
- * Adds `chat()` and `workflow` to the wasm `Client`, hands it the dev-server hook
+ * Adds `http`, `chat()` and `workflow` to the wasm `Client`, hands it the dev-server hook
  * (`clientDevServer`), and adds `toJSON` to the provider classes (a
  * wasm-bindgen object otherwise serialises as `{"__wbg_ptr":…}`, and `chat().create` puts the
  * provider into the request body as the official does: same fields, same order). Called once
@@ -337,6 +339,17 @@ export function installCompat(glue, { childProcess } = {}) {
     value: function chat() {
       const settings = this.__http;
       return new Chat(requester(settings), settings.token);
+    },
+  });
+  // The official's public HttpClient: its resolved settings plus `request`/`requestStream`,
+  // for calling QStash endpoints the Client has no method for.
+  Object.defineProperty(Client.prototype, "http", {
+    configurable: true,
+    get() {
+      const settings = this.__http;
+      const http = requester(settings);
+      http.retry = { attempts: settings.retries, backoff: settings.backoff ?? defaultBackoff };
+      return http;
     },
   });
   Object.defineProperty(Client.prototype, "workflow", {

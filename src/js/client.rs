@@ -732,10 +732,11 @@ impl Client {
         SigningKeysApi::new(self.http.clone())
     }
 
-    // The resolved `{ baseUrl, token, retries, backoff?, devServer? }` for `chat()` and
-    // `workflow`, which pkg-template/compat.js adds in JS: the official's Chat and Workflow send
-    // through the Client's own HttpClient, so they must see the same credentials, retry policy
-    // and dev-server wait. Internal.
+    // The resolved `{ baseUrl, token, retries, backoff?, devServer? }` for `http`, `chat()` and
+    // `workflow`, which pkg-template/compat.js adds in JS: the official's HttpClient is public
+    // (code and its own tests call `client.http.request(...)` and read its settings back), and
+    // its Chat and Workflow send through it, so they must see the same credentials, retry
+    // policy and dev-server wait. Internal.
     #[wasm_bindgen(getter, js_name = __http)]
     pub fn http_settings(&self) -> JsValue {
         let out = Object::new();
@@ -748,24 +749,6 @@ impl Client {
         if let Some(gate) = &self.http.dev_server {
             set(&out, "devServer", gate);
         }
-        out.into()
-    }
-
-    // `client.http`: the official's HttpClient is public, and code (and the official's own
-    // tests) read its resolved `baseUrl`, `authorization` and `retry.attempts` back. Ours sends
-    // from Rust, so this is a read-only picture of the same settings.
-    #[wasm_bindgen(getter)]
-    pub fn http(&self) -> JsValue {
-        let out = Object::new();
-        set(&out, "baseUrl", &JsValue::from_str(&self.http.base_url));
-        let authorization = format!("Bearer {}", self.http.token);
-        set(&out, "authorization", &JsValue::from_str(&authorization));
-        let retry = Object::new();
-        set(&retry, "attempts", &JsValue::from(self.http.retry.attempts));
-        if let Some(backoff) = &self.http.retry.backoff {
-            set(&retry, "backoff", backoff);
-        }
-        set(&out, "retry", &retry);
         out.into()
     }
 

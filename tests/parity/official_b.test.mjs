@@ -691,6 +691,27 @@ test("credentials: client.http shows the resolved baseUrl, authorization and ret
   });
 });
 
+scenario("client.http.request: endpoints without a Client method go through the Client's requester", async (c, x) => {
+  const { http } = c;
+  const body = JSON.stringify({ queueName: "http-request-queue", parallelism: 3 });
+  const upserted = await x.step("POST /v2/queues", () =>
+    http.request({ path: ["v2", "queues"], method: "POST", headers: { "Content-Type": "application/json" }, body, parseResponseAsJson: false }),
+  );
+  check(x, "parseResponseAsJson: false resolves undefined", upserted, undefined);
+  const q = await x.step("GET /v2/queues/{name}", () => http.request({ path: ["v2", "queues", "http-request-queue"] }));
+  check(x, "the queue", [q.name, q.parallelism, q.paused], ["http-request-queue", 3, false]);
+  const events = await x.step("GET /v2/events with array and Date queries", () =>
+    http.request({ path: ["v2", "events"], query: { messageIds: ["msg_a", "msg_b"], toDate: new Date(0), count: 5, skipped: undefined } }),
+  );
+  check(x, "no events match", events.events.length, 0);
+  await x.step("empty array query", () => http.request({ path: ["v2", "events"], query: { messageIds: [] } }));
+  await x.step("404", () => http.request({ path: ["v2", "queues", "no-such-queue"] }));
+  await x.step("DELETE", () => http.request({ path: ["v2", "queues", "http-request-queue"], method: "DELETE", parseResponseAsJson: false }));
+  const { err } = await capture(() => http.request({ path: ["v2", "queues"], headers: { Authorization: "Bearer wrong" } }));
+  check(x, "a request's own Authorization wins (a wrong one is refused)", err ? [err.name, err.status] : "resolved", ["QstashError", 401]);
+  check(x, "the queue is gone", (await c.queue().list()).some((q) => q.name === "http-request-queue"), false);
+});
+
 // ------------------------------------------------------------------------------------------------
 // request shapes against a recording stand-in (official schedules.test.ts "correct headers" and
 // missing-credentials.test.ts): what is sent, and what a 401 without a token becomes

@@ -26,6 +26,7 @@ import {
   type AnalyticsSetup,
   type Workflow,
   type ClientConfig,
+  type HttpClient,
   type PublishRequest,
   type PublishBatchRequest,
   type PublishToUrlResponse,
@@ -185,6 +186,14 @@ export async function everything(): Promise<void> {
   const keys: SigningKeys = await client.keys.get();
   const rotated: SigningKeys = await client.keys.rotate();
 
+  const http: HttpClient = client.http;
+  const base: string = http.baseUrl;
+  const attempts: number = http.retry.attempts;
+  const wait: number = http.retry.backoff(1);
+  const viaHttp: SigningKeys = await http.request<SigningKeys>({ path: ["v2", "keys"], method: "GET", query: { a: [1, 2] } });
+  // @ts-expect-error a request needs its path segments
+  await http.request({ method: "GET" });
+
   try {
     await client.publish({ url: "https://e.com" });
   } catch (e) {
@@ -210,7 +219,7 @@ export async function everything(): Promise<void> {
   await client.publish({ url: "https://e.com", delay: "10" });
   // @ts-expect-error the queue upsert options are typed
   await queue.upsert({ parallelism: "2" });
-  void [id, dedup, group, firstId, q, qs, m, c1, n1, n2, s, ss, g, gs, list, one_dlq, del, r, again, entry, info, all, gp, keys, rotated, wrong];
+  void [id, dedup, group, firstId, q, qs, m, c1, n1, n2, s, ss, g, gs, list, one_dlq, del, r, again, entry, info, all, gp, keys, rotated, wrong, base, attempts, wait, viaHttp];
 }
 
 // The rest of @upstash/qstash's exports (pkg-template/compat.js, errors.js).

@@ -207,3 +207,73 @@ async fn retry_single_and_bulk_with_overrides() {
     assert_eq!(r.json(), json!({"cursor": "", "responses": []}));
     server.stop().await;
 }
+
+/// A destination that answers every request with a chunked 500 written by hand, so the
+/// response really carries `Transfer-Encoding: chunked` on the wire.
+async fn chunked_failing_destination() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut conn, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut seen = Vec::new();
+                let mut buf = [0u8; 4096];
+                // The request body is small and sent with the head; wait for the blank line
+                // plus whatever Content-Length announces.
+                loop {
+                    let Ok(n) = conn.read(&mut buf).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    seen.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&seen).to_string();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let len = text[..end]
+                            .lines()
+                            .find_map(|l| {
+                                let (k, v) = l.split_once(':')?;
+                                k.eq_ignore_ascii_case("content-length")
+                                    .then(|| v.trim().parse::<usize>().ok())?
+                            })
+                            .unwrap_or(0);
+                        if seen.len() >= end + 4 + len {
+                            break;
+                        }
+                    }
+                }
+                let reply = "HTTP/1.1 500 Internal Server Error\r\nTransfer-Encoding: chunked\r\n\
+                             X-Why: chunked\r\nConnection: close\r\n\r\n4\r\nboom\r\n0\r\n\r\n";
+                let _ = conn.write_all(reply.as_bytes()).await;
+                let _ = conn.shutdown().await;
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn dlq_response_headers_leave_out_transfer_encoding() {
+    let server = start_server().await;
+    let api = server.api();
+    let dest = format!("{}/chunked", chunked_failing_destination().await);
+    api.publish_id(&dest, &[("Upstash-Retries", "0")], "x")
+        .await;
+    let msgs = wait_dlq(&api, &dest, |m| !m.is_empty()).await;
+    let m = &msgs[0];
+    assert_eq!(m["responseStatus"], 500, "{m}");
+    assert_eq!(
+        m["responseBody"], "boom",
+        "the chunked body is decoded: {m}"
+    );
+    assert_eq!(m["responseHeader"]["X-Why"], json!(["chunked"]), "{m}");
+    let names: Vec<&String> = m["responseHeader"].as_object().unwrap().keys().collect();
+    assert!(
+        !names
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case("transfer-encoding")),
+        "framing headers are not part of the answer: {names:?}"
+    );
+}

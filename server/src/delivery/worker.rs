@@ -70,7 +70,12 @@ async fn send(engine: &Engine, p: &Pending, body: &[u8], now_ms: i64) -> Result_
         Ok(res) => {
             let status = res.status().as_u16();
             let mut headers = HeaderMap::new();
+            // Framing is not part of the answer: QStash (a Go client) reports the headers with
+            // Transfer-Encoding taken out, as Go's net/http does.
             for (k, v) in res.headers() {
+                if k == reqwest::header::TRANSFER_ENCODING {
+                    continue;
+                }
                 headers
                     .entry(canonical_header_name(k.as_str()))
                     .or_default()

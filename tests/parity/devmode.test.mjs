@@ -423,6 +423,59 @@ test("devMode true, nothing listening: the server is started and the first reque
   assert.deepEqual(results[0], { published: "string", found: true, keys: { current: DEV_CURRENT, next: DEV_NEXT } });
 });
 
+test("Deno: the deno entry in dev mode starts qstash-dev (node:child_process) and the first request waits for it", { timeout: 180_000 }, async () => {
+  // The same round trip as above through the package's `deno` entry, in a fresh Deno process:
+  // Deno reports itself as Node (process.release.name), so ours starts the server rather than
+  // only pinging it. Only ours runs: the official would need its download cache under Deno.
+  const bin = qstashDevBinary();
+  const deno = join(ROOT, "node_modules", ".bin", "deno");
+  assert.ok(existsSync(deno), "deno from npm is installed (scripts/setup)");
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const home = mkdtempSync(join(tmpdir(), "qstash-devmode-deno-"));
+  try {
+    const entry = pathToFileURL(resolve(PKG_DIR, "deno.js")).href;
+    const source = `
+      const lib = await import(${JSON.stringify(entry)});
+      const out = {};
+      const client = new lib.Client({ devMode: true, retry: false });
+      const published = await client.publishJSON({ url: ${JSON.stringify(DEST)}, body: { a: 1 } });
+      out.published = typeof published.messageId;
+      out.found = (await client.messages.get(published.messageId)).messageId === published.messageId;
+      out.keys = await (await fetch(${JSON.stringify(url)} + "/v2/keys", { headers: { authorization: "Bearer ${DEV_TOKEN}" } })).json();
+      console.log("RESULT " + JSON.stringify(out));
+    `;
+    const script = join(home, "devmode.mjs");
+    writeFileSync(script, source);
+    const child = spawn(deno, ["run", "-A", "--no-config", script], {
+      cwd: home,
+      env: { ...process.env, HOME: home, QSTASH_DEV_PORT: String(port), QSTASH_DEV_BINARY: bin, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const run = await new Promise((resolveRun, reject) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`deno did not exit within 90 s\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      }, 90_000);
+      child.on("close", (code, signal) => {
+        clearTimeout(timer);
+        resolveRun({ code, signal, stdout, stderr });
+      });
+    });
+    assert.equal(run.code, 0, `deno: exit ${run.code} ${run.signal}\n${run.stdout}\n${run.stderr}`);
+    assert.deepEqual(result(run), { published: "string", found: true, keys: { current: DEV_CURRENT, next: DEV_NEXT } });
+    assert.match(run.stdout, new RegExp(`is running at ${url.replaceAll(".", "\\.")}`), "the server's ready line is echoed");
+    assert.ok(existsSync(join(home, ".qstash-dev", "qstash.db")), "the server ran in the caller's working directory");
+    await eventually("the server to stop after Deno exited", async () => (await answers(url)) === null, 15_000);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test("ours, the binary missing: the constructor warns, the request rejects, the next request starts it again", { timeout: 120_000 }, async () => {
   // The official would download its binary here; ours never downloads, so only ours runs.
   const bin = qstashDevBinary();

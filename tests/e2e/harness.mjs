@@ -27,29 +27,35 @@ export async function startServer({ timeoutMs = 30_000 } = {}) {
   const child = spawn(serverBinary(), ["--port", "0", "--db", join(dir, "qstash.db")], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
+  // Listening for the exit from the start: a listener added later could miss it.
+  const exited = new Promise((r) => child.once("exit", r));
   const info = await new Promise((resolveInfo, reject) => {
     const timer = setTimeout(() => reject(new Error(`qstash-dev did not start in ${timeoutMs} ms\n${out}\n${err}`)), timeoutMs);
     child.stderr.on("data", (d) => { err += d; });
-    child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`qstash-dev exited with ${code}\n${out}\n${err}`)); });
-    child.stdout.on("data", (d) => {
+    const early = (code) => { clearTimeout(timer); reject(new Error(`qstash-dev exited with ${code}\n${out}\n${err}`)); };
+    child.once("exit", early);
+    const onData = (d) => {
       out += d;
       const url = /running at (http:\/\/[^\s]+)/.exec(out)?.[1];
       const token = /QSTASH_TOKEN=(\S+)/.exec(out)?.[1];
       const current = /QSTASH_CURRENT_SIGNING_KEY=(\S+)/.exec(out)?.[1];
       const next = /QSTASH_NEXT_SIGNING_KEY=(\S+)/.exec(out)?.[1];
       if (url && token && current && next) {
+        // Only this handler's own listeners go (a later chunk must not drop stop()'s).
         clearTimeout(timer);
-        child.removeAllListeners("exit");
+        child.off("exit", early);
+        child.stdout.off("data", onData);
+        child.stdout.resume();
         resolveInfo({ url, token, currentSigningKey: current, nextSigningKey: next });
       }
-    });
+    };
+    child.stdout.on("data", onData);
   });
-  const exited = new Promise((r) => child.on("exit", r));
   return {
     ...info,
     logs: () => err,
     stop: async () => {
-      if (child.exitCode === null) child.kill("SIGTERM");
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       // A graceful stop waits for in-flight deliveries; do not let that hang the tests.
       const kill = setTimeout(() => child.kill("SIGKILL"), 5_000);
       await exited;

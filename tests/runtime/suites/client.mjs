@@ -164,25 +164,33 @@ export async function setup({ bin } = {}) {
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qstash-rt-"));
   const child = spawn(exe, ["--port", "0", "--db", path.join(dir, "q.db")], { stdio: ["ignore", "pipe", "inherit"] });
+  // Listening for the exit from the start: a listener added later could miss it.
+  const exited = new Promise((r) => child.once("exit", r));
   const serverUrl = await new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error("qstash-dev did not start within 30 s")), 30_000);
-    child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`qstash-dev exited with ${code}`)); });
-    child.stdout.on("data", (d) => {
+    const early = (code) => { clearTimeout(timer); reject(new Error(`qstash-dev exited with ${code}`)); };
+    child.once("exit", early);
+    const onData = (d) => {
       out += d;
       const m = /running at (http:\/\/\S+)/.exec(out);
       if (m) {
+        // Only this handler's own listeners go: `removeAllListeners("exit")` here used to drop
+        // the teardown's too, whenever a later stdout chunk matched again, and the teardown
+        // then waited forever for an exit it had missed.
         clearTimeout(timer);
-        child.removeAllListeners("exit");
+        child.off("exit", early);
+        child.stdout.off("data", onData);
+        child.stdout.resume();
         resolve(m[1]);
       }
-    });
+    };
+    child.stdout.on("data", onData);
   });
-  const exited = new Promise((r) => child.on("exit", r));
   return {
     ctx: { serverUrl, sinkUrl, token: DEV_TOKEN, currentSigningKey: DEV_CURRENT, nextSigningKey: DEV_NEXT },
     teardown: async () => {
-      if (child.exitCode === null) child.kill("SIGTERM");
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       // A graceful stop waits for in-flight deliveries; do not let that hang the runner.
       const kill = setTimeout(() => child.kill("SIGKILL"), 5_000);
       await exited;

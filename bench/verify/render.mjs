@@ -121,7 +121,7 @@ out.push(
   "- Large bodies: from 128 B on Node (768 B on Deno; measured crossovers) the facade hashes the body with the runtime's native SHA-256 (`node:crypto`'s `hash`, found through `process.getBuiltinModule`) and passes the digest to the pure core's `Verifier::check_prehashed`; where there is no node:crypto (workerd, browsers) `verify` uses `crypto.subtle.digest` from 32 KiB, and `verifySync` the wasm. The official also hashes natively, but asynchronously and after jose's pipeline.",
 );
 out.push(
-  "- Cold start: the official loads all of `@upstash/qstash` (jose and the Client). The main entry reads and compiles the whole package's wasm; `qstash-wasm/receiver` a smaller receiver-only module, from one bundled entry file. What remains is mostly V8 compiling the wasm: validating the module at import (~2.5 ms on Node) and lazily compiling the functions the first verify touches (~3 ms; with `--no-wasm-lazy-compilation` the first verify takes ~0.5 ms and the import that much longer). Deno loads the official from its code cache, so there the official starts in ~10 ms and the ratio is higher.",
+  "- Cold start: the official loads all of `@upstash/qstash` (jose and the Client). The main entry reads and compiles the whole package's wasm; `qstash-wasm/receiver` a smaller receiver-only module, from one bundled entry file. What remains is mostly V8 compiling the wasm: validating the module at import (~2.5 ms on Node) and lazily compiling the functions the first verify touches (~2.5 ms; with `--no-wasm-lazy-compilation` the first verify takes ~0.5 ms and the import that much longer). Deno loads the official from its code cache, so there the official starts in ~10 ms and the ratio is higher.",
 );
 out.push("");
 

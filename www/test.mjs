@@ -12,27 +12,12 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { serveConsole } from "./serve.mjs";
+import { eventually } from "../tests/support/eventually.mjs";
 
 const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const PACKAGE_DIR = process.env.QSTASH_WASM_PACKAGE_DIR ?? join(ROOT, "www/.work/node_modules/qstash-wasm");
 const SERVER_BIN = process.env.QSTASH_DEV_BIN ?? join(ROOT, "target/debug/qstash-dev");
 const DEV_KEYS = { current: "sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r", next: "sig_5ZB6DVzB1wjE8S6rZ7eenA8Pdnhs" };
-
-/** Polls `fn` until it returns a truthy value or the deadline passes. */
-async function eventually(fn, { timeout = 20_000, interval = 100, what = "condition" } = {}) {
-  const deadline = Date.now() + timeout;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, interval));
-  }
-  throw new Error(`timed out waiting for ${what}; last: ${last}`);
-}
 
 function freePort() {
   return new Promise((ok, fail) => {
@@ -57,7 +42,10 @@ before(async () => {
   let out = "";
   qstash.stdout.on("data", (d) => (out += d));
   qstash.stderr.on("data", (d) => (out += d));
-  await eventually(() => /running/i.test(out), { what: `qstash-dev to start (output: ${out})` });
+  await eventually("qstash-dev to start", () => {
+    if (qstash.exitCode !== null) throw new Error(`it exited (${qstash.exitCode}): ${out}`);
+    return /running/i.test(out);
+  }, 20_000, 100);
   qstashUrl = `http://127.0.0.1:${port}`;
 
   // The destination: answers 200 on /ok and 500 on /fail, and records every delivery.
@@ -112,15 +100,15 @@ test("publishes from the page, the message is delivered and shows DELIVERED in t
   assert.match(text, /^Published: \S+/, text);
   const messageId = text.replace("Published: ", "");
 
-  const delivery = await eventually(() => deliveries.find((d) => d.headers["upstash-message-id"] === messageId),
-    { what: "the delivery at the sink" });
+  const delivery = await eventually("the delivery at the sink",
+    () => deliveries.find((d) => d.headers["upstash-message-id"] === messageId), 20_000, 100);
   assert.equal(delivery.body, body);
   assert.equal(delivery.path, "/ok");
 
-  await eventually(async () => {
+  await eventually("a DELIVERED row in the logs table", async () => {
     await page.click("#logs button");
     return page.locator('#logs-table tr[data-state="DELIVERED"]').count();
-  }, { what: "a DELIVERED row in the logs table" });
+  }, 20_000, 100);
 
   // The delivered signature verifies in the page's Receiver with the dev keys, and a changed
   // body does not.
@@ -150,16 +138,15 @@ test("a failing destination lands in the DLQ table, and Retry re-delivers it", a
     const text = document.getElementById("publish-result").textContent;
     return text !== prev && /^Published: /.test(text);
   }, previous);
-  await eventually(async () => {
+  await eventually("a row in the DLQ table", async () => {
     await page.click("#dlq-refresh");
     return page.locator("#dlq-table tbody tr").count();
-  }, { what: "a row in the DLQ table" });
+  }, 20_000, 100);
   const row = page.locator("#dlq-table tbody tr").first();
   assert.equal(await row.locator("td").nth(2).textContent(), "500");
   const before = deliveries.filter((d) => d.path === "/fail").length;
   await row.locator("button").click();
-  await eventually(() => deliveries.filter((d) => d.path === "/fail").length > before,
-    { what: "the retried delivery" });
+  await eventually("the retried delivery", () => deliveries.filter((d) => d.path === "/fail").length > before, 20_000, 100);
   await page.screenshot({ path: join(ROOT, "www/.work/console.png"), fullPage: true });
 });
 

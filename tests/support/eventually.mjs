@@ -1,4 +1,4 @@
-// The one deadline-bounded poll the Node test suites share (e2e, server-sdk, parity, the demo):
+// The one deadline-bounded poll the Node test suites share (e2e, server-sdk, parity, www, the demo):
 // asynchronous effects (deliveries, logs, DLQ entries) are awaited by condition, never by a
 // fixed sleep. tests/runtime/suites/*.mjs keep their own copy on purpose: they are copied into
 // a throwaway consumer project and run in Deno, workerd and Chromium, where this path does not

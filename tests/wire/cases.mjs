@@ -256,6 +256,13 @@ export const cases = [
   { name: "flowControl unpin partial", run: (c) => c.flowControl.unpin("fck", { rate: true }) },
   { name: "flowControl resetRate", run: (c) => c.flowControl.resetRate("fck") },
 
+  // ── client.http: the requester itself (the official's public HttpClient) ─────────────────────
+  { name: "http.request GET with array, Date and undefined query values", run: (c) => c.http.request({ path: ["v2", "events"], query: { messageIds: ["m1", "m2"], toDate: new Date(1735776000000), count: 5, skip: undefined } }) },
+  { name: "http.request POST with headers and body, no JSON parse", run: (c) => c.http.request({ path: ["v2", "queues"], method: "POST", headers: { "Content-Type": "application/json", "X-Extra": "1" }, body: '{"queueName":"q","parallelism":2}', parseResponseAsJson: false }) },
+  { name: "http.request own Authorization and another baseUrl", run: (c) => c.http.request({ path: ["v2", "keys"], headers: { Authorization: "Bearer other" }, baseUrl: c.http.baseUrl + "/proxy" }) },
+  { name: "http.request empty array query throws", run: (c) => c.http.request({ path: ["v2", "events"], query: { label: [] } }) },
+  { name: "http.request error status", run: (c) => c.http.request({ path: ["v2", "queues", "nope"] }), respond: errorReply(404, '{"error":"queue not found"}') },
+
   // ── error responses ──────────────────────────────────────────────────────────────────────────
   { name: "error 400 publish (text body)", run: (c) => c.publish({ url: URL_ }), respond: errorReply(400, '{"error":"invalid destination url"}') },
   { name: "error 401 empty body", run: (c) => c.messages.get("m"), respond: errorReply(401) },

@@ -1096,6 +1096,12 @@ export type HttpClient = Requester & {
   baseUrl: string;
   /** Network-failure retries: `attempts` after the first try, waiting `backoff(retryCount)` ms. */
   retry: { attempts: number; backoff: (retryCount: number) => number };
+  /** The client's `headers` option, prefixed as on publish (`Upstash-Forward-…`). */
+  headers: Headers;
+  /** The telemetry headers sent on publish-family requests (empty with telemetry off). */
+  telemetryHeaders: Headers;
+  /** The `devMode` option as given. */
+  devMode?: boolean;
 };
 
 /**
@@ -1165,6 +1171,8 @@ export declare class Client {
   get keys(): SigningKeysApi;
   /** The requester every call goes through: resolved settings and `request` ({@link HttpClient}). */
   get http(): HttpClient;
+  /** The resolved token (config, region or `QSTASH_TOKEN`). */
+  get token(): string;
   /** A queue by name. */
   queue(request?: QueueRequest): Queue;
   /**

@@ -322,7 +322,7 @@ class Workflow {
 // ── Wiring into the wasm classes ────────────────────────────────────────────────────────────────
 
 /**
- * Adds `http`, `chat()` and `workflow` to the wasm `Client`, hands it the dev-server hook
+ * Adds `http`, `token`, `chat()` and `workflow` to the wasm `Client`, hands it the dev-server hook
  * (`clientDevServer`), and adds `toJSON` to the provider classes (a
  * wasm-bindgen object otherwise serialises as `{"__wbg_ptr":…}`, and `chat().create` puts the
  * provider into the request body as the official does: same fields, same order). Called once
@@ -342,14 +342,26 @@ export function installCompat(glue, { childProcess } = {}) {
     },
   });
   // The official's public HttpClient: its resolved settings plus `request`/`requestStream`,
-  // for calling QStash endpoints the Client has no method for.
+  // for calling QStash endpoints the Client has no method for. Libraries built on the official
+  // Client (such as a workflow SDK) read these fields and send through `request`.
   Object.defineProperty(Client.prototype, "http", {
     configurable: true,
     get() {
       const settings = this.__http;
       const http = requester(settings);
-      http.retry = { attempts: settings.retries, backoff: settings.backoff ?? defaultBackoff };
+      const backoff = settings.backoff ?? (settings.retryOff ? () => 0 : defaultBackoff);
+      http.retry = { attempts: settings.retries, backoff };
+      http.headers = new Headers(settings.headers);
+      http.telemetryHeaders = new Headers(settings.telemetry);
+      http.devMode = settings.devMode;
       return http;
+    },
+  });
+  // The resolved token, public on the official Client too.
+  Object.defineProperty(Client.prototype, "token", {
+    configurable: true,
+    get() {
+      return this.__http.token;
     },
   });
   Object.defineProperty(Client.prototype, "workflow", {

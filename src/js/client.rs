@@ -404,7 +404,8 @@ pub(crate) struct Http {
     recover: JsValue,
     /// `prefixHeaders(new Headers(config.headers))`.
     global_headers: HeaderMap,
-    /// Non-empty telemetry headers, appended on publish-family requests.
+    /// Telemetry headers (empty values kept for `client.http`), appended on publish-family
+    /// requests when non-empty.
     telemetry: Vec<(&'static str, String)>,
     /// In dev mode, `() => ensureDevServer(devMode)` (see [`DEV_SERVER_HOOK`]): every request
     /// awaits it first, as the official's `HttpClient.request` awaits
@@ -459,7 +460,8 @@ impl Http {
             }
             out
         };
-        for (k, v) in &self.telemetry {
+        // As the official's wrapWithGlobalHeaders: an empty telemetry value is not sent.
+        for (k, v) in self.telemetry.iter().filter(|(_, v)| !v.is_empty()) {
             out.append(k, v).map_err(js_err)?;
         }
         Ok(out)
@@ -592,23 +594,26 @@ fn telemetry_headers(env: &JsEnv) -> Vec<(&'static str, String)> {
     } else {
         String::new()
     };
-    let mut out = vec![(
-        "Upstash-Telemetry-Sdk",
-        format!("qstash-wasm@{}", env!("CARGO_PKG_VERSION")),
-    )];
-    if !platform.is_empty() {
-        out.push(("Upstash-Telemetry-Platform", platform.to_string()));
-    }
-    if !runtime.is_empty() {
-        out.push(("Upstash-Telemetry-Runtime", runtime));
-    }
-    out
+    // All three, empty ones included, as the official's `telemetryHeaders` (`client.http`
+    // shows them); the empty ones are dropped when a request is sent.
+    vec![
+        (
+            "Upstash-Telemetry-Sdk",
+            format!("qstash-wasm@{}", env!("CARGO_PKG_VERSION")),
+        ),
+        ("Upstash-Telemetry-Platform", platform.to_string()),
+        ("Upstash-Telemetry-Runtime", runtime),
+    ]
 }
 
 // The QStash client. See `client.d.ts` for the documented JS API.
 #[wasm_bindgen(skip_typescript)]
 pub struct Client {
     http: Rc<Http>,
+    /// `config.devMode` as given, shown as `client.http.devMode` like the official's.
+    dev_option: JsValue,
+    /// `retry: false`, whose backoff the official shows as `() => 0`.
+    retry_off: bool,
 }
 
 #[wasm_bindgen]
@@ -639,7 +644,8 @@ impl Client {
             .is_some_and(|v| !v.is_empty());
         let enable = !disable && get(&config, "enableTelemetry").as_bool().unwrap_or(true);
         let retry = get(&config, "retry");
-        let (attempts, backoff) = if retry.as_bool() == Some(false) {
+        let retry_off = retry.as_bool() == Some(false);
+        let (attempts, backoff) = if retry_off {
             (0, None)
         } else {
             let retries = get(&retry, "retries")
@@ -668,6 +674,8 @@ impl Client {
             None
         };
         Ok(Client {
+            dev_option,
+            retry_off,
             http: Rc::new(Http::new(
                 creds.base_url,
                 creds.token,
@@ -732,7 +740,8 @@ impl Client {
         SigningKeysApi::new(self.http.clone())
     }
 
-    // The resolved `{ baseUrl, token, retries, backoff?, devServer? }` for `http`, `chat()` and
+    // The resolved `{ baseUrl, token, retries, backoff?, devServer?, headers, telemetry,
+    // devMode, retryOff }` (header lists as `[name, value]` pairs) for `http`, `token`, `chat()` and
     // `workflow`, which pkg-template/compat.js adds in JS: the official's HttpClient is public
     // (code and its own tests call `client.http.request(...)` and read its settings back), and
     // its Chat and Workflow send through it, so they must see the same credentials, retry
@@ -749,6 +758,25 @@ impl Client {
         if let Some(gate) = &self.http.dev_server {
             set(&out, "devServer", gate);
         }
+        let pairs = |it: &mut dyn Iterator<Item = (&str, &str)>| {
+            let list = Array::new();
+            for (k, v) in it {
+                list.push(&Array::of2(&JsValue::from_str(k), &JsValue::from_str(v)));
+            }
+            list
+        };
+        set(
+            &out,
+            "headers",
+            &pairs(&mut self.http.global_headers.iter()),
+        );
+        set(
+            &out,
+            "telemetry",
+            &pairs(&mut self.http.telemetry.iter().map(|(k, v)| (*k, v.as_str()))),
+        );
+        set(&out, "devMode", &self.dev_option);
+        set(&out, "retryOff", &JsValue::from(self.retry_off));
         out.into()
     }
 

@@ -658,11 +658,13 @@ test("credentials: the Receiver picks region keys by the upstashRegion of the re
   }
 });
 
-test("credentials: client.http shows the resolved baseUrl, authorization and retry; a Receiver needs no config", async () => {
+test("credentials: client.http shows the resolved baseUrl, authorization, retry, headers, telemetry and devMode, and client.token the token; a Receiver needs no config", async () => {
   const cases = [
     [{ QSTASH_TOKEN: "env-token", QSTASH_URL: "https://custom-qstash.upstash.io" }, undefined],
     [{ QSTASH_TOKEN: "env-token" }, { retry: false }],
     [{ QSTASH_TOKEN: "env-token" }, { retry: { retries: 2 } }],
+    [{ QSTASH_TOKEN: "env-token" }, { headers: { "X-Team": "a", "Upstash-Retries": "2", "Content-Type": "text/plain" }, devMode: false }],
+    [{ QSTASH_TOKEN: "env-token" }, { enableTelemetry: false, retry: { retries: 1, backoff: (n) => n * 7 } }],
     [{ QSTASH_TOKEN: "env-token" }, undefined],
     [{}, { token: "us-token", baseUrl: "https://us-qstash.upstash.io/" }],
     [{ QSTASH_REGION: "US_EAST_1", US_EAST_1_QSTASH_URL: "https://us-qstash.upstash.io", US_EAST_1_QSTASH_TOKEN: "us-token" }, undefined],
@@ -673,8 +675,22 @@ test("credentials: client.http shows the resolved baseUrl, authorization and ret
       const lib = libs[side];
       out[side] = await withEnv(env, async () => {
         const { value } = await capture(() => {
-          const { http } = new lib.Client(config);
-          return { baseUrl: http.baseUrl, authorization: http.authorization, attempts: http.retry.attempts, receiver: typeof new lib.Receiver() };
+          const client = new lib.Client(config);
+          const { http } = client;
+          // The SDK's own name is the one telemetry value that differs by design.
+          const telemetry = Object.fromEntries([...http.telemetryHeaders].filter(([k]) => k !== "upstash-telemetry-sdk"));
+          return {
+            baseUrl: http.baseUrl,
+            authorization: http.authorization,
+            attempts: http.retry.attempts,
+            backoff: [typeof http.retry.backoff, http.retry.backoff(2)],
+            token: client.token,
+            headers: Object.fromEntries(http.headers),
+            telemetry,
+            sdkNamed: http.telemetryHeaders.has("upstash-telemetry-sdk") === (config?.enableTelemetry !== false),
+            devMode: http.devMode,
+            receiver: typeof new lib.Receiver(),
+          };
         });
         return value;
       });

@@ -190,6 +190,10 @@ export async function everything(): Promise<void> {
   const base: string = http.baseUrl;
   const attempts: number = http.retry.attempts;
   const wait: number = http.retry.backoff(1);
+  const forwarded: string | null = http.headers.get("upstash-forward-x");
+  const sdk: string | null = http.telemetryHeaders.get("upstash-telemetry-sdk");
+  const dev: boolean | undefined = http.devMode;
+  const token: string = client.token;
   const viaHttp: SigningKeys = await http.request<SigningKeys>({ path: ["v2", "keys"], method: "GET", query: { a: [1, 2] } });
   // @ts-expect-error a request needs its path segments
   await http.request({ method: "GET" });
@@ -219,7 +223,7 @@ export async function everything(): Promise<void> {
   await client.publish({ url: "https://e.com", delay: "10" });
   // @ts-expect-error the queue upsert options are typed
   await queue.upsert({ parallelism: "2" });
-  void [id, dedup, group, firstId, q, qs, m, c1, n1, n2, s, ss, g, gs, list, one_dlq, del, r, again, entry, info, all, gp, keys, rotated, wrong, base, attempts, wait, viaHttp];
+  void [id, dedup, group, firstId, q, qs, m, c1, n1, n2, s, ss, g, gs, list, one_dlq, del, r, again, entry, info, all, gp, keys, rotated, wrong, base, attempts, wait, viaHttp, forwarded, sdk, dev, token];
 }
 
 // The rest of @upstash/qstash's exports (pkg-template/compat.js, errors.js).

@@ -894,6 +894,8 @@ export declare class FlowControlApi {
  */
 export declare class Queue {
   private constructor();
+  /** The name given to `client.queue({ queueName })`. */
+  readonly queueName: string | undefined;
   /** Create or update. */
   upsert(request: UpsertQueueRequest): Promise<void>;
   /** Details. */

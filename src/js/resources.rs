@@ -436,13 +436,16 @@ impl Dlq {
 pub struct Queue {
     http: Rc<Http>,
     name: Option<String>,
+    /// The name as given (`""` included), for the `queueName` getter.
+    given: Option<String>,
 }
 
 impl Queue {
     pub(crate) fn new(http: Rc<Http>, name: Option<String>) -> Self {
         Queue {
             http,
-            name: name.filter(|n| !n.is_empty()),
+            name: name.clone().filter(|n| !n.is_empty()),
+            given: name,
         }
     }
 
@@ -455,6 +458,12 @@ impl Queue {
 
 #[wasm_bindgen]
 impl Queue {
+    // `queue.queueName`: the name it was made with, public on the official's Queue too.
+    #[wasm_bindgen(getter, js_name = queueName)]
+    pub fn queue_name(&self) -> Option<String> {
+        self.given.clone()
+    }
+
     // `POST /v2/queues` with `{queueName, parallelism, paused}`.
     pub fn upsert(&self, request: JsValue) -> Promise {
         let name = self.name();

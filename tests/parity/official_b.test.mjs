@@ -689,6 +689,7 @@ test("credentials: client.http shows the resolved baseUrl, authorization, retry,
             telemetry,
             sdkNamed: http.telemetryHeaders.has("upstash-telemetry-sdk") === (config?.enableTelemetry !== false),
             devMode: http.devMode,
+            queueNames: [client.queue({ queueName: "orders" }).queueName, client.queue({ queueName: "" }).queueName, client.queue().queueName],
             receiver: typeof new lib.Receiver(),
           };
         });

@@ -194,6 +194,7 @@ export async function everything(): Promise<void> {
   const sdk: string | null = http.telemetryHeaders.get("upstash-telemetry-sdk");
   const dev: boolean | undefined = http.devMode;
   const token: string = client.token;
+  const qn: string | undefined = client.queue({ queueName: "q" }).queueName;
   const viaHttp: SigningKeys = await http.request<SigningKeys>({ path: ["v2", "keys"], method: "GET", query: { a: [1, 2] } });
   // @ts-expect-error a request needs its path segments
   await http.request({ method: "GET" });
@@ -223,7 +224,7 @@ export async function everything(): Promise<void> {
   await client.publish({ url: "https://e.com", delay: "10" });
   // @ts-expect-error the queue upsert options are typed
   await queue.upsert({ parallelism: "2" });
-  void [id, dedup, group, firstId, q, qs, m, c1, n1, n2, s, ss, g, gs, list, one_dlq, del, r, again, entry, info, all, gp, keys, rotated, wrong, base, attempts, wait, viaHttp, forwarded, sdk, dev, token];
+  void [id, dedup, group, firstId, q, qs, m, c1, n1, n2, s, ss, g, gs, list, one_dlq, del, r, again, entry, info, all, gp, keys, rotated, wrong, base, attempts, wait, viaHttp, forwarded, sdk, dev, token, qn];
 }
 
 // The rest of @upstash/qstash's exports (pkg-template/compat.js, errors.js).

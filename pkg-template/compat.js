@@ -394,7 +394,15 @@ const STARTUP_TIMEOUT_MS = 30_000;
 let loadChildProcess;
 
 const processGlobal = () => globalThis.process;
-const processEnv = (key) => processGlobal()?.env?.[key];
+// An environment the runtime will not let us read (Deno without --allow-env throws NotCapable)
+// counts as unset, as it does for the Client's credentials.
+const processEnv = (key) => {
+  try {
+    return processGlobal()?.env?.[key];
+  } catch {
+    return undefined;
+  }
+};
 
 function devModeOn() {
   const value = processEnv("QSTASH_DEV");

@@ -24,7 +24,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { once } from "node:events";
 import { pathToFileURL } from "node:url";
-import { ROOT, loadLibraries, describeError, eventually } from "./harness.mjs";
+import { ROOT, loadLibraries, describeError, eventually, startServer } from "./harness.mjs";
 import { DEV_TOKEN, DEV_CURRENT, DEV_NEXT } from "../server-sdk/harness.mjs";
 
 const PKG_DIR = process.env.QSTASH_WASM_PKG;
@@ -423,49 +423,64 @@ test("devMode true, nothing listening: the server is started and the first reque
   assert.deepEqual(results[0], { published: "string", found: true, keys: { current: DEV_CURRENT, next: DEV_NEXT } });
 });
 
+/**
+ * Runs `source` (a module importing "qstash-wasm" by name) with `deno run <flags>` in `cwd`;
+ * resolves with its output. The script lives in the consumer project that has the package
+ * installed, so Deno resolves the name as a user's project would (and the deno entry's
+ * source-phase wasm import works without --allow-read).
+ */
+async function runDeno(source, flags, env, cwd) {
+  const deno = join(ROOT, "node_modules", ".bin", "deno");
+  assert.ok(existsSync(deno), "deno from npm is installed (scripts/setup)");
+  const script = join(resolve(PKG_DIR, "..", ".."), `devmode-${process.pid}-${Date.now()}.mjs`);
+  writeFileSync(script, source);
+  after(() => rmSync(script, { force: true }));
+  const child = spawn(deno, ["run", ...flags, script], {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  return new Promise((resolveRun, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`deno did not exit within 90 s\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, 90_000);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolveRun({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** A module that publishes through the deno entry in dev mode and prints a RESULT line. */
+function denoDevModeScript(url) {
+  return `
+    const lib = await import("qstash-wasm");
+    const out = {};
+    const client = new lib.Client({ devMode: true, retry: false });
+    const published = await client.publishJSON({ url: ${JSON.stringify(DEST)}, body: { a: 1 } });
+    out.published = typeof published.messageId;
+    out.found = (await client.messages.get(published.messageId)).messageId === published.messageId;
+    out.keys = await (await fetch(${JSON.stringify(url)} + "/v2/keys", { headers: { authorization: "Bearer ${DEV_TOKEN}" } })).json();
+    console.log("RESULT " + JSON.stringify(out));
+  `;
+}
+
 test("Deno: the deno entry in dev mode starts qstash-dev (node:child_process) and the first request waits for it", { timeout: 180_000 }, async () => {
   // The same round trip as above through the package's `deno` entry, in a fresh Deno process:
   // Deno reports itself as Node (process.release.name), so ours starts the server rather than
   // only pinging it. Only ours runs: the official would need its download cache under Deno.
   const bin = qstashDevBinary();
-  const deno = join(ROOT, "node_modules", ".bin", "deno");
-  assert.ok(existsSync(deno), "deno from npm is installed (scripts/setup)");
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const home = mkdtempSync(join(tmpdir(), "qstash-devmode-deno-"));
   try {
-    const entry = pathToFileURL(resolve(PKG_DIR, "deno.js")).href;
-    const source = `
-      const lib = await import(${JSON.stringify(entry)});
-      const out = {};
-      const client = new lib.Client({ devMode: true, retry: false });
-      const published = await client.publishJSON({ url: ${JSON.stringify(DEST)}, body: { a: 1 } });
-      out.published = typeof published.messageId;
-      out.found = (await client.messages.get(published.messageId)).messageId === published.messageId;
-      out.keys = await (await fetch(${JSON.stringify(url)} + "/v2/keys", { headers: { authorization: "Bearer ${DEV_TOKEN}" } })).json();
-      console.log("RESULT " + JSON.stringify(out));
-    `;
-    const script = join(home, "devmode.mjs");
-    writeFileSync(script, source);
-    const child = spawn(deno, ["run", "-A", "--no-config", script], {
-      cwd: home,
-      env: { ...process.env, HOME: home, QSTASH_DEV_PORT: String(port), QSTASH_DEV_BINARY: bin, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const run = await new Promise((resolveRun, reject) => {
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL");
-        reject(new Error(`deno did not exit within 90 s\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-      }, 90_000);
-      child.on("close", (code, signal) => {
-        clearTimeout(timer);
-        resolveRun({ code, signal, stdout, stderr });
-      });
-    });
+    const env = { HOME: home, QSTASH_DEV_PORT: String(port), QSTASH_DEV_BINARY: bin };
+    const run = await runDeno(denoDevModeScript(url), ["-A"], env, home);
     assert.equal(run.code, 0, `deno: exit ${run.code} ${run.signal}\n${run.stdout}\n${run.stderr}`);
     assert.deepEqual(result(run), { published: "string", found: true, keys: { current: DEV_CURRENT, next: DEV_NEXT } });
     assert.match(run.stdout, new RegExp(`is running at ${url.replaceAll(".", "\\.")}`), "the server's ready line is echoed");
@@ -473,6 +488,24 @@ test("Deno: the deno entry in dev mode starts qstash-dev (node:child_process) an
     await eventually("the server to stop after Deno exited", async () => (await answers(url)) === null, 15_000);
   } finally {
     rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test("Deno, env readable only for QSTASH_DEV_PORT: variables it may not read count as unset, and a running server is used", { timeout: 120_000 }, async () => {
+  // `--allow-env=QSTASH_DEV_PORT` makes every other variable throw NotCapable on read (dev
+  // mode looks at NEXT_PHASE, NODE_ENV, ...). The request must still go to the running server.
+  const server = await startServer();
+  const home = mkdtempSync(join(tmpdir(), "qstash-devmode-deno-"));
+  try {
+    const port = new URL(server.url).port;
+    const flags = ["--allow-net=127.0.0.1", "--allow-env=QSTASH_DEV_PORT"];
+    const run = await runDeno(denoDevModeScript(server.url), flags, { QSTASH_DEV_PORT: port }, home);
+    assert.equal(run.code, 0, `deno: exit ${run.code} ${run.signal}\n${run.stdout}\n${run.stderr}`);
+    assert.deepEqual(result(run), { published: "string", found: true, keys: { current: DEV_CURRENT, next: DEV_NEXT } });
+    assert.doesNotMatch(run.stdout + run.stderr, /NotCapable|Could not start/, "nothing failed on an unreadable variable");
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+    await server.stop();
   }
 });
 

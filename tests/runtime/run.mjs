@@ -25,6 +25,9 @@ for (const f of files) {
     if (teardown) teardowns.push(teardown);
   }
 }
+// Dev mode targets 127.0.0.1:${QSTASH_DEV_PORT ?? 8080}: every runner inherits the test server's
+// port here (the devmode suite; Chromium and workerd, which have no environment, route instead).
+if (config.serverUrl) process.env.QSTASH_DEV_PORT = new URL(config.serverUrl).port;
 const imports = files.map((f, i) => `import * as s${i} from "./suites/${f}";`).join("\n");
 const entries = files.map((f, i) => `${JSON.stringify(f.replace(/\.mjs$/, ""))}: s${i}`).join(", ");
 writeFileSync(
@@ -52,9 +55,9 @@ const runtimes = {
     return r.code === 0 && /^ℹ fail 0$/m.test(r.out);
   },
   async deno() {
-    // Loopback network only (the client suite talks to qstash-dev); no env access, so the
-    // receiver suite sees what a locked-down Deno deploy sees.
-    return (await sh(join(bin, "deno"), ["run", "--allow-net=127.0.0.1,localhost", "runners/deno.mjs"])).code === 0;
+    // Loopback network only (the client suite talks to qstash-dev); env access to the dev port
+    // only, so the receiver suite sees what a locked-down Deno deploy sees.
+    return (await sh(join(bin, "deno"), ["run", "--allow-net=127.0.0.1,localhost", "--allow-env=QSTASH_DEV_PORT", "runners/deno.mjs"])).code === 0;
   },
   async workerd() {
     const b = await sh(join(bin, "esbuild"), [

@@ -28,6 +28,14 @@ const browser = await chromium.launchPersistentContext(profile, {
 });
 let failed = 1;
 try {
+  // A browser has no environment, so dev mode targets 127.0.0.1:8080: route that to the test
+  // server (QSTASH_DEV_PORT, set by run.mjs) and tell the devmode suite it is routed.
+  const devPort = process.env.QSTASH_DEV_PORT;
+  if (devPort) {
+    await browser.route("http://127.0.0.1:8080/**", (route) =>
+      route.continue({ url: route.request().url().replace("http://127.0.0.1:8080", `http://127.0.0.1:${devPort}`) }));
+    await browser.addInitScript(() => { window.__devModeRouted = true; });
+  }
   const page = await browser.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));

@@ -8,7 +8,7 @@ import { suites, config } from "../suites-index.mjs";
 const lib = { ...main, receiverEntry };
 
 try {
-  window.__results = await execute(await collect(lib, suites, config));
+  window.__results = await execute(await collect(lib, suites, { ...config, devModeRouted: window.__devModeRouted === true }));
 } catch (e) {
   window.__results = [{ name: "load", ok: false, error: String(e?.stack ?? e) }];
 }

@@ -6,6 +6,8 @@ import { suites, config } from "../suites-index.mjs";
 
 // The suites get the main entry, plus the receiver-only entry for the receiver suite.
 const lib = { ...main, receiverEntry };
+// Dev mode reaches the test server when QSTASH_DEV_PORT (set by run.mjs) is its port.
+const devModeRouted = Boolean(config.serverUrl) && new URL(config.serverUrl).port === process.env.QSTASH_DEV_PORT;
 
-const failed = report("deno", await execute(await collect(lib, suites, config)));
+const failed = report("deno", await execute(await collect(lib, suites, { ...config, devModeRouted })));
 Deno.exit(failed ? 1 : 0);

@@ -7,7 +7,9 @@ import { suites, config } from "../suites-index.mjs";
 
 // The suites get the main entry, plus the receiver-only entry for the receiver suite.
 const lib = { ...main, receiverEntry };
+// Dev mode reaches the test server when QSTASH_DEV_PORT (set by run.mjs) is its port.
+const devModeRouted = Boolean(config.serverUrl) && new URL(config.serverUrl).port === process.env.QSTASH_DEV_PORT;
 
-const tests = await collect(lib, suites, config);
+const tests = await collect(lib, suites, { ...config, devModeRouted });
 if (tests.length === 0) throw new Error("zero tests collected");
 for (const t of tests) test(t.name, t.fn);

@@ -1,5 +1,5 @@
 // workerd: bundled with the `workerd` condition (the .wasm stays a CompiledWasm module); each
-// request runs every suite and answers with the JSON results.
+// request runs the suites and answers with the JSON results.
 import * as main from "qstash-wasm";
 import * as receiverEntry from "qstash-wasm/receiver";
 import { collect, execute } from "../harness.mjs";
@@ -8,8 +8,14 @@ import { suites, config } from "../suites-index.mjs";
 // The suites get the main entry, plus the receiver-only entry for the receiver suite.
 const lib = { ...main, receiverEntry };
 
+// `?only=<suite>` runs one suite, `?skip=<suite>` all but one; `?devModeRouted=1` says the
+// driver rewrites outbound fetches to the dev URL (the devmode suite).
 export default {
-  async fetch() {
-    return Response.json(await execute(await collect(lib, suites, config)));
+  async fetch(request) {
+    const q = new URL(request.url).searchParams;
+    const picked = Object.fromEntries(
+      Object.entries(suites).filter(([name]) => (!q.has("only") || q.get("only") === name) && q.get("skip") !== name),
+    );
+    return Response.json(await execute(await collect(lib, picked, { ...config, devModeRouted: q.get("devModeRouted") === "1" })));
   },
 };

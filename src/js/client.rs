@@ -23,7 +23,7 @@ use crate::api::{
 };
 use crate::error::{ErrorKind, RateLimit};
 
-use super::options::{self, defined, get, has, require_in, require_props, set, text, truthy};
+use super::options::{self, get, has, require_in, require_props, set, text, truthy};
 use super::resources::{
     Dlq, FlowControlApi, Messages, Queue, Schedules, SigningKeysApi, UrlGroups,
 };
@@ -909,14 +909,9 @@ pub(crate) fn publish_request(
     let fields = options::Fields::of(request);
     let headers = http.wrap_global(options::publish_headers(&fields)?)?;
     let destination = options::request_path(&fields, request, from_json)?;
-    let body = fields.get("body");
     let mut req = Req::new("POST", prefix).seg(destination);
     req.headers = headers;
-    req.body = if defined(&body) {
-        Body::Js(body)
-    } else {
-        Body::None
-    };
+    req.body = fields.opt("body").map_or(Body::None, Body::Js);
     Ok(req)
 }
 

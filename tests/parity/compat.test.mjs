@@ -8,14 +8,13 @@
 //   QSTASH_WASM_PKG=<installed package dir> node --test tests/parity/compat.test.mjs
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { once } from "node:events";
 import { pathToFileURL } from "node:url";
-import { ROOT, loadLibraries, startServer, eventually } from "./harness.mjs";
+import { ROOT, loadLibraries, startServer, eventually, runProcess } from "./harness.mjs";
 import { startRecordingServer } from "../wire/server.mjs";
 
 // loadLibraries clears every QSTASH* variable; parity.test.mjs, which imports this file, then
@@ -482,25 +481,7 @@ test("compat: startDevServer finds a running qstash-dev and leaves it alone (off
 /** Runs `script` (ESM) in a new Node process importing our package as `lib`; resolves with its output. */
 function runNode(script, env, cwd) {
   const entry = pathToFileURL(resolve(PKG_DIR, "node.js")).href;
-  const child = spawn(process.execPath, ["--input-type=module", "-e", `import * as lib from ${JSON.stringify(entry)};\n${script}`], {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  return new Promise((resolveRun, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`node did not exit within 60 s\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, 60_000);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolveRun({ code, signal, stdout, stderr });
-    });
-  });
+  return runProcess(process.execPath, ["--input-type=module", "-e", `import * as lib from ${JSON.stringify(entry)};\n${script}`], { cwd, env });
 }
 
 test("compat: startDevServer starts our qstash-dev, which answers, and stops when the process exits", { timeout: 120_000 }, async () => {

@@ -17,14 +17,13 @@
 //   QSTASH_WASM_PKG=<installed package dir> node --test tests/parity/devmode.test.mjs
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { once } from "node:events";
 import { pathToFileURL } from "node:url";
-import { ROOT, loadLibraries, describeError, eventually, startServer } from "./harness.mjs";
+import { ROOT, loadLibraries, describeError, eventually, startServer, runProcess } from "./harness.mjs";
 import { DEV_TOKEN, DEV_CURRENT, DEV_NEXT } from "../server-sdk/harness.mjs";
 
 const PKG_DIR = process.env.QSTASH_WASM_PKG;
@@ -352,25 +351,7 @@ syncBuiltinESMExports();
 function runSide(side, script, env, cwd) {
   const entry = pathToFileURL(side === "ours" ? resolve(PKG_DIR, "node.js") : join(ROOT, "node_modules", "@upstash", "qstash", "index.mjs")).href;
   const source = `${side === "official" ? OFFLINE : ""}\nconst lib = await import(${JSON.stringify(entry)});\n${script}`;
-  const child = spawn(process.execPath, ["--input-type=module", "-e", source], {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  return new Promise((resolveRun, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`node did not exit within 60 s\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, 60_000);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolveRun({ code, signal, stdout, stderr });
-    });
-  });
+  return runProcess(process.execPath, ["--input-type=module", "-e", source], { cwd, env });
 }
 
 /** The `RESULT {...}` line a child printed. */
@@ -435,24 +416,10 @@ async function runDeno(source, flags, env, cwd) {
   const script = join(resolve(PKG_DIR, "..", ".."), `devmode-${process.pid}-${Date.now()}.mjs`);
   writeFileSync(script, source);
   after(() => rmSync(script, { force: true }));
-  const child = spawn(deno, ["run", ...flags, script], {
+  return runProcess(deno, ["run", ...flags, script], {
     cwd,
-    env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  return new Promise((resolveRun, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`deno did not exit within 90 s\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, 90_000);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolveRun({ code, signal, stdout, stderr });
-    });
+    env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", ...env },
+    timeoutMs: 90_000,
   });
 }
 

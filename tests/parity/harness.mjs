@@ -9,6 +9,7 @@
 // (ids to `<id:N>` in order of first appearance, so "the same id as before" is still checked;
 // timestamps to `<ts:number>` keeping their JS type). Nothing else is touched.
 
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join, resolve } from "node:path";
@@ -41,6 +42,29 @@ export async function loadLibraries() {
   const ours = await import(pathToFileURL(resolve(dir, entry)).href);
   const official = await import("@upstash/qstash");
   return { official, ours };
+}
+
+/**
+ * Runs `command args` to completion with `env` added to ours; resolves with
+ * `{ code, signal, stdout, stderr }`. A process still running after `timeoutMs` is killed and
+ * the promise rejects with what it printed.
+ */
+export function runProcess(command, args, { cwd, env = {}, timeoutMs = 60_000 } = {}) {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  return new Promise((resolveRun, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${command} did not exit within ${timeoutMs / 1000} s\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, timeoutMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolveRun({ code, signal, stdout, stderr });
+    });
+  });
 }
 
 /** The qstash-dev binary (scripts/test-parity.sh builds it). */

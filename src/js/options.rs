@@ -296,7 +296,7 @@ fn duration(v: &JsValue, rounded: bool, name: &str) -> Result<String, JsValue> {
 fn common_tail(req: &Fields, h: &mut HeaderMap) -> Result<(), JsValue> {
     let fc = req.opt("flowControl");
     let key = fc.as_ref().map_or(JsValue::UNDEFINED, |fc| get(fc, "key"));
-    if let (Some(fc), true) = (&fc, truthy(&key)) {
+    if let Some(fc) = fc.as_ref().filter(|_| truthy(&key)) {
         let parallelism = get(fc, "parallelism");
         let mut rate = get(fc, "rate");
         if rate.is_undefined() || rate.is_null() {

@@ -435,22 +435,18 @@ impl Dlq {
 #[wasm_bindgen(skip_typescript)]
 pub struct Queue {
     http: Rc<Http>,
+    /// The name as given (`""` included), as the `queueName` getter shows it.
     name: Option<String>,
-    /// The name as given (`""` included), for the `queueName` getter.
-    given: Option<String>,
 }
 
 impl Queue {
     pub(crate) fn new(http: Rc<Http>, name: Option<String>) -> Self {
-        Queue {
-            http,
-            name: name.clone().filter(|n| !n.is_empty()),
-            given: name,
-        }
+        Queue { http, name }
     }
 
+    /// The name the endpoints need: a missing or empty one is the official's error.
     fn name(&self) -> Result<String, JsValue> {
-        self.name.clone().ok_or_else(|| {
+        self.name.clone().filter(|n| !n.is_empty()).ok_or_else(|| {
             js_sys::Error::new("Please provide a queue name to the Queue constructor").into()
         })
     }
@@ -461,7 +457,7 @@ impl Queue {
     // `queue.queueName`: the name it was made with, public on the official's Queue too.
     #[wasm_bindgen(getter, js_name = queueName)]
     pub fn queue_name(&self) -> Option<String> {
-        self.given.clone()
+        self.name.clone()
     }
 
     // `POST /v2/queues` with `{queueName, parallelism, paused}`.

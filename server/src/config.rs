@@ -46,6 +46,46 @@ pub struct Config {
     /// The simulated plan whose limits apply to every user (payg, like the official dev
     /// server).
     pub quota: Quota,
+    /// The region this server stands in for, sent as `Upstash-Region` on every delivery so a
+    /// receiver in multi-region mode (`QSTASH_REGION`) picks that region's signing keys.
+    /// `None` (the default) sends no header: single-region receivers never look at it.
+    pub region: Option<Region>,
+}
+
+/// A QStash region (reference §1.1: `Upstash-Region`, "with every request").
+///
+/// ```
+/// use qstash_server::config::Region;
+/// let r = Region::parse("us_east_1").unwrap();
+/// assert_eq!(r.header_value(), "US-EAST-1");
+/// assert!(Region::parse("ap-south-1").is_none());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Region {
+    /// `eu-central-1` (QStash's default region).
+    EuCentral1,
+    /// `us-east-1`.
+    UsEast1,
+}
+
+impl Region {
+    /// Reads a region the way the SDKs normalise `QSTASH_REGION`: case and `-`/`_` do not
+    /// matter.
+    pub fn parse(s: &str) -> Option<Region> {
+        match s.trim().replace('_', "-").to_ascii_uppercase().as_str() {
+            "EU-CENTRAL-1" => Some(Region::EuCentral1),
+            "US-EAST-1" => Some(Region::UsEast1),
+            _ => None,
+        }
+    }
+
+    /// The `Upstash-Region` header value, in the docs' spelling.
+    pub fn header_value(self) -> &'static str {
+        match self {
+            Region::EuCentral1 => "EU-CENTRAL-1",
+            Region::UsEast1 => "US-EAST-1",
+        }
+    }
 }
 
 impl Config {
@@ -61,6 +101,7 @@ impl Config {
             max_in_flight: 1000,
             retention_ms: 7 * 86_400_000,
             quota: Quota::Payg,
+            region: None,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! runs the server until SIGINT/SIGTERM. Nothing else lives here.
 
 use qstash_server::app::USERS;
-use qstash_server::config::{Config, Synchronous};
+use qstash_server::config::{Config, Region, Synchronous};
 use qstash_server::quota::{short_duration, Quota};
 use std::process::ExitCode;
 
@@ -10,6 +10,7 @@ const USAGE: &str = "qstash-dev — a QStash-compatible local server
 
 USAGE: qstash-dev [--port N] [--host ADDR] [--db PATH] [--sync full|normal]
                   [--quota free|payg|pro] [--max-in-flight N] [--retention-days N]
+                  [--region eu-central-1|us-east-1]
 
   --port N       port to listen on (env QSTASH_DEV_PORT, default 8080; 0 = any free port)
   --host ADDR    address to bind (default 127.0.0.1)
@@ -19,6 +20,8 @@ USAGE: qstash-dev [--port N] [--host ADDR] [--db PATH] [--sync full|normal]
   --quota PLAN   plan limits to simulate, per user (env QSTASH_DEV_QUOTA, default payg);
                  over a limit: 412 (counts, retries, delay, timeout) or 413 (size)
 {quotas}  --max-in-flight N   deliveries in flight at once, all users (default 1000)
+  --region R     send `Upstash-Region: R` with every delivery, as multi-region QStash does
+                 (env QSTASH_DEV_REGION; eu-central-1 or us-east-1; default: no header)
   --retention-days N  keep logs, finished messages and DLQ entries N days
                       (default: the quota's retention)
   dev            accepted and ignored (compatibility with `qstash dev`)
@@ -30,6 +33,7 @@ struct Args {
     db: String,
     sync: Synchronous,
     max_in_flight: Option<u32>,
+    region: Option<Region>,
     retention_days: Option<u32>,
     quota: Quota,
 }
@@ -64,6 +68,10 @@ fn parse_quota(v: &str, source: &str) -> Result<Quota, String> {
     Quota::parse(v).ok_or_else(|| format!("bad {source} {v:?} (free|payg|pro)"))
 }
 
+fn parse_region(v: &str, source: &str) -> Result<Region, String> {
+    Region::parse(v).ok_or_else(|| format!("bad {source} {v:?} (eu-central-1|us-east-1)"))
+}
+
 fn parse_args() -> Result<Args, String> {
     let mut a = Args {
         port: match std::env::var("QSTASH_DEV_PORT") {
@@ -77,6 +85,10 @@ fn parse_args() -> Result<Args, String> {
         sync: Synchronous::Full,
         max_in_flight: None,
         retention_days: None,
+        region: match std::env::var("QSTASH_DEV_REGION") {
+            Ok(r) if !r.is_empty() => Some(parse_region(&r, "QSTASH_DEV_REGION")?),
+            _ => None,
+        },
         // An empty variable counts as unset (`QSTASH_DEV_QUOTA= qstash-dev`).
         quota: match std::env::var("QSTASH_DEV_QUOTA") {
             Ok(q) if !q.is_empty() => parse_quota(&q, "QSTASH_DEV_QUOTA")?,
@@ -129,6 +141,7 @@ fn parse_args() -> Result<Args, String> {
                 );
             }
             "quota" => a.quota = parse_quota(&value("quota")?, "--quota")?,
+            "region" => a.region = Some(parse_region(&value("region")?, "--region")?),
             "dev" => {}
             "h" | "help" => return Err(String::new()),
             _ => return Err(format!("unknown argument {arg:?}")),
@@ -197,6 +210,7 @@ async fn main() -> ExitCode {
     let mut config = Config::new(&args.db);
     config.synchronous = args.sync;
     config.quota = args.quota;
+    config.region = args.region;
     if let Some(n) = args.max_in_flight {
         config.max_in_flight = n;
     }
@@ -229,6 +243,9 @@ async fn main() -> ExitCode {
     println!("QSTASH_NEXT_SIGNING_KEY={}", USERS[0].next_key);
     println!("database: {}", args.db);
     println!("quota: {} (retention {retention_days} days)", args.quota);
+    if let Some(r) = args.region {
+        println!("region: {} (sent as Upstash-Region)", r.header_value());
+    }
     match qstash_server::serve(listener, app, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

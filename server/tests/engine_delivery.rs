@@ -36,6 +36,8 @@ async fn delivers_signed_byte_exact_with_headers() {
     assert_eq!(r.header("upstash-message-id"), id);
     assert_eq!(r.header("upstash-retried"), "0");
     assert_eq!(r.header("user-agent"), "Upstash-QStash");
+    // Single-region unless configured: no Upstash-Region header.
+    assert!(!r.headers.contains_key("upstash-region"));
     let claims = verify_signature(&r.header("upstash-signature"), KEY, &dest, &body);
     assert_eq!(claims["nbf"], 0);
     let iat = claims["iat"].as_i64().expect("iat");
@@ -274,4 +276,26 @@ async fn graceful_stop_lets_running_attempts_finish() {
         1,
         "not delivered again"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_configured_region_is_sent_with_every_delivery_and_callback() {
+    let srv = start_server_with(|c| {
+        c.region = qstash_server::config::Region::parse("us-east-1");
+    })
+    .await;
+    let sink = Sink::start().await;
+    let api = srv.api();
+    let dest = sink.at("/regional");
+    api.publish_id(
+        &dest,
+        &[("Upstash-Callback", sink.at("/callback").as_str())],
+        "hi",
+    )
+    .await;
+    let got = sink.wait_for("/regional", 1, WAIT).await;
+    assert_eq!(got[0].header("upstash-region"), "US-EAST-1");
+    verify_signature(&got[0].header("upstash-signature"), KEY, &dest, b"hi");
+    let cb = sink.wait_for("/callback", 1, WAIT).await;
+    assert_eq!(cb[0].header("upstash-region"), "US-EAST-1");
 }

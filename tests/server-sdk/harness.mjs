@@ -28,10 +28,13 @@ export function buildServer() {
   return join(targetDir, "debug", "qstash-dev");
 }
 
-/** Starts the server on port 0; resolves with { url, stop() } once it prints QSTASH_URL. */
-export async function startServer(bin) {
+/**
+ * Starts the server on port 0 (plus any `extraArgs`); resolves with { url, stop() } once it
+ * prints QSTASH_URL.
+ */
+export async function startServer(bin, extraArgs = []) {
   const dir = mkdtempSync(join(tmpdir(), "qstash-sdk-"));
-  const child = spawn(bin, ["--port", "0", "--db", join(dir, "q.db")], {
+  const child = spawn(bin, ["--port", "0", "--db", join(dir, "q.db"), ...extraArgs], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
   });

@@ -420,3 +420,33 @@ describe("signing-key rotation", () => {
     await assert.rejects(onlyOld.verify({ signature: d2.headers["upstash-signature"], body: "a", url: d2.url }));
   });
 });
+
+describe("multi-region", () => {
+  test("--region: deliveries carry Upstash-Region, and a QSTASH_REGION Receiver picks that region's keys", async () => {
+    const regional = await startServer(buildServer(), ["--region", "us-east-1"]);
+    const saved = { ...process.env };
+    try {
+      const c = new Client({ baseUrl: regional.url, token: DEV_TOKEN });
+      const path = `/ok/region-${unique("r")}`;
+      await c.publish({ url: `${recv.base}${path}`, body: "regional" });
+      const [d] = await eventually("regional delivery", () => recv.at(path).length && recv.at(path));
+      assert.equal(d.headers["upstash-region"], "US-EAST-1");
+      // Only the US keys are right: verifying succeeds only if the header selects them.
+      Object.assign(process.env, {
+        QSTASH_REGION: "US_EAST_1",
+        US_EAST_1_QSTASH_CURRENT_SIGNING_KEY: DEV_CURRENT,
+        US_EAST_1_QSTASH_NEXT_SIGNING_KEY: DEV_NEXT,
+        QSTASH_CURRENT_SIGNING_KEY: "sig_wrongwrongwrongwrongwrong1",
+        QSTASH_NEXT_SIGNING_KEY: "sig_wrongwrongwrongwrongwrong2",
+      });
+      const envReceiver = new Receiver();
+      const args = { signature: d.headers["upstash-signature"], body: d.body, url: d.url };
+      assert.equal(await envReceiver.verify({ ...args, upstashRegion: d.headers["upstash-region"] }), true);
+      await assert.rejects(envReceiver.verify({ ...args, upstashRegion: "eu-central-1" }));
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+      await regional.stop();
+    }
+  });
+});

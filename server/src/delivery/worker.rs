@@ -65,6 +65,9 @@ async fn send(engine: &Engine, p: &Pending, body: &[u8], now_ms: i64) -> Result_
     if let Some(s) = &m.schedule_id {
         req = req.header("Upstash-Schedule-Id", s.as_str());
     }
+    if let Some(r) = inner.config.region {
+        req = req.header("Upstash-Region", r.header_value());
+    }
     req = req.body(body.to_vec());
     match req.send().await {
         Ok(res) => {

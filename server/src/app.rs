@@ -328,15 +328,11 @@ impl App {
                 .store
                 .read(move |c| msgs::pending_of(c, user))
                 .await?;
-            let mut ids: Vec<String> = pending
+            pending
                 .into_iter()
                 .filter(|m| m.matches(&f))
                 .map(|m| m.id)
-                .collect();
-            if let Some(n) = f.count {
-                ids.truncate(n);
-            }
-            ids
+                .collect()
         };
         self.cancel_ids(user, ids).await
     }

@@ -323,8 +323,6 @@ pub struct MessageFilter {
     pub from_date: Option<i64>,
     /// `toDate` (ms, inclusive).
     pub to_date: Option<i64>,
-    /// `count`: cancel at most this many (1–500).
-    pub count: Option<usize>,
 }
 
 /// `GET|DELETE /v2/dlq`, `POST /v2/dlq/retry` filters (`dlq_ids` non-empty ⇒ others ignored).

@@ -169,6 +169,19 @@ describe("messages and logs", () => {
     const r = await client.messages.cancel({ filter: { label } });
     assert.equal(r.cancelled, 2);
   });
+
+  test("filter cancel and deleteAll cancel every match in one call (the SDK's count=100 is ignored)", async () => {
+    // Dev user 3: deleteAll must not touch the other tests' messages.
+    const c3 = new Client({ baseUrl: server.url, token: "eyJVc2VySUQiOiJ0ZXN0VXNlcjIiLCJQYXNzd29yZCI6InRlc3RQYXNzd29yZCJ9" });
+    const url = `${recv.base}/ok/many-${unique("c")}`;
+    const label = unique("many");
+    const batch = (n, extra) => c3.batch(Array.from({ length: n }, (_, i) => ({ url, body: `${i}`, delay: "1h", ...extra })));
+    await batch(130, { label });
+    assert.deepEqual(await c3.messages.cancel({ filter: { label } }), { cancelled: 130 });
+    await batch(120);
+    assert.equal(await c3.messages.deleteAll(), 120);
+    assert.deepEqual(await c3.messages.cancel({ all: true }), { cancelled: 0 });
+  });
 });
 
 describe("dead-letter queue", () => {

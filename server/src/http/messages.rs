@@ -49,11 +49,14 @@ const CANCEL_FILTERS: &[&str] = &[
     "callerIP",
     "fromDate",
     "toDate",
+    // Accepted and ignored: every matching message is cancelled in one call.
     "count",
 ];
 
 /// `DELETE /v2/messages?<filters>` or with body `{"messageIds": [...]}` → `{"cancelled": n}`.
-/// No filter at all cancels everything (up to `count`).
+/// No filter at all cancels everything. `count` is accepted and ignored, as QStash does now
+/// (the official SDK 2.12 documents "the legacy `count` option is ignored by the server" and
+/// still sends `count=100`; honouring it would make `deleteAll()` stop at 100).
 pub async fn cancel_many(State(app): State<App>, user: User, req: Request) -> ApiResult {
     let (parts, body) = req.into_parts();
     let q = Query::parse(&query_pairs(&parts.uri), CANCEL_FILTERS)?;
@@ -74,7 +77,6 @@ pub async fn cancel_many(State(app): State<App>, user: User, req: Request) -> Ap
         caller_ips: q.list_any(&["callerIp", "callerIP"]),
         from_date: q.date("fromDate")?,
         to_date: q.date("toDate")?,
-        count: q.count(500)?,
     };
     let n = app.cancel_many(user.0, f).await?;
     Ok(json_response(

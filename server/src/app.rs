@@ -9,6 +9,7 @@ use crate::model::*;
 use crate::parse::cron::parse_cron;
 use crate::parse::expr::parse_retry_delay;
 use crate::quota::{short_duration, Quota};
+use crate::rate_limit::RateLimiter;
 use crate::store::messages::{self as msgs, StoredMessage};
 use crate::store::schedules::{ScheduleRow, ScheduleTemplate};
 use crate::store::{self, dedup, dlq, flow_control as fcs, keys, logs, queues, url_groups};
@@ -110,6 +111,8 @@ struct Inner {
     engine: Engine,
     /// Wakes the scheduler when a schedule changes.
     schedules_changed: Arc<Notify>,
+    /// Opt-in API rate limits.
+    rate_limiter: RateLimiter,
 }
 
 impl std::fmt::Debug for App {
@@ -162,12 +165,14 @@ impl App {
     pub fn start(config: Config) -> AppResult<App> {
         let store = Store::open(&config)?;
         let engine = Engine::start(store.clone(), config.clone())?;
+        let rate_limiter = RateLimiter::new(config.burst_rate_limit, config.daily_message_limit);
         Ok(App {
             inner: Arc::new(Inner {
                 store,
                 config,
                 engine,
                 schedules_changed: Arc::new(Notify::new()),
+                rate_limiter,
             }),
         })
     }
@@ -180,6 +185,11 @@ impl App {
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The API rate limits (`--rate-limit`, `--daily-limit`).
+    pub fn rate_limiter(&self) -> &RateLimiter {
+        &self.inner.rate_limiter
     }
 
     /// The delivery engine.

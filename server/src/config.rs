@@ -50,6 +50,12 @@ pub struct Config {
     /// receiver in multi-region mode (`QSTASH_REGION`) picks that region's signing keys.
     /// `None` (the default) sends no header: single-region receivers never look at it.
     pub region: Option<Region>,
+    /// Requests per second per user to every endpoint but publish, enqueue and batch; over it
+    /// a 429 with `Burst-RateLimit-*` headers. `None` (the default): no limit.
+    pub burst_rate_limit: Option<u32>,
+    /// Messages per UTC day per user (publish and enqueue count 1, a batch its items); over it
+    /// a 429 with `RateLimit-*` headers. `None` (the default): no limit.
+    pub daily_message_limit: Option<u64>,
 }
 
 /// A QStash region (reference §1.1: `Upstash-Region`, "with every request").
@@ -102,6 +108,8 @@ impl Config {
             retention_ms: 7 * 86_400_000,
             quota: Quota::Payg,
             region: None,
+            burst_rate_limit: None,
+            daily_message_limit: None,
         }
     }
 }

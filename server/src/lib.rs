@@ -7,6 +7,7 @@
 //! - `main.rs`: the `qstash-dev` CLI only (flags, tracing, bind, signals).
 //! - [`config`]: [`config::Config`]. [`clock`]: the injected [`clock::Clock`].
 //! - [`quota`]: plan limits (`--quota free|payg|pro`) the app enforces per user.
+//! - [`rate_limit`]: opt-in API rate limits (429), burst and daily.
 //! - [`model`]: domain inputs and the exact wire JSON of every resource.
 //! - [`app`]: [`app::App`], the engine API the handlers call; [`app::AppError`].
 //! - [`http`]: routes and one handler file per resource (server-http).
@@ -24,6 +25,7 @@ pub mod http;
 pub mod model;
 pub mod parse;
 pub mod quota;
+pub mod rate_limit;
 pub mod scheduler;
 pub mod shutdown;
 pub mod store;

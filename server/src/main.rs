@@ -10,7 +10,7 @@ const USAGE: &str = "qstash-dev — a QStash-compatible local server
 
 USAGE: qstash-dev [--port N] [--host ADDR] [--db PATH] [--sync full|normal]
                   [--quota free|payg|pro] [--max-in-flight N] [--retention-days N]
-                  [--region eu-central-1|us-east-1]
+                  [--region eu-central-1|us-east-1] [--rate-limit N] [--daily-limit N]
 
   --port N       port to listen on (env QSTASH_DEV_PORT, default 8080; 0 = any free port)
   --host ADDR    address to bind (default 127.0.0.1)
@@ -22,6 +22,12 @@ USAGE: qstash-dev [--port N] [--host ADDR] [--db PATH] [--sync full|normal]
 {quotas}  --max-in-flight N   deliveries in flight at once, all users (default 1000)
   --region R     send `Upstash-Region: R` with every delivery, as multi-region QStash does
                  (env QSTASH_DEV_REGION; eu-central-1 or us-east-1; default: no header)
+  --rate-limit N  at most N requests per second per user to every endpoint but publish,
+                 enqueue and batch; more get 429 with Burst-RateLimit-* headers
+                 (env QSTASH_DEV_RATE_LIMIT; default: no limit)
+  --daily-limit N  at most N messages per UTC day per user (publish and enqueue count 1,
+                 a batch its items); more get 429 with RateLimit-* headers
+                 (env QSTASH_DEV_DAILY_LIMIT; default: no limit)
   --retention-days N  keep logs, finished messages and DLQ entries N days
                       (default: the quota's retention)
   dev            accepted and ignored (compatibility with `qstash dev`)
@@ -34,6 +40,8 @@ struct Args {
     sync: Synchronous,
     max_in_flight: Option<u32>,
     region: Option<Region>,
+    rate_limit: Option<u32>,
+    daily_limit: Option<u64>,
     retention_days: Option<u32>,
     quota: Quota,
 }
@@ -72,6 +80,27 @@ fn parse_region(v: &str, source: &str) -> Result<Region, String> {
     Region::parse(v).ok_or_else(|| format!("bad {source} {v:?} (eu-central-1|us-east-1)"))
 }
 
+/// A count that must be at least 1.
+fn positive<T: std::str::FromStr + PartialOrd + From<u8>>(
+    v: &str,
+    source: &str,
+) -> Result<T, String> {
+    v.parse()
+        .ok()
+        .filter(|n| *n >= T::from(1))
+        .ok_or_else(|| format!("bad {source} {v:?} (a whole number, at least 1)"))
+}
+
+/// [`positive`] from an environment variable; unset or empty is `None`.
+fn env_positive<T: std::str::FromStr + PartialOrd + From<u8>>(
+    name: &str,
+) -> Result<Option<T>, String> {
+    match std::env::var(name) {
+        Ok(v) if !v.is_empty() => positive(&v, name).map(Some),
+        _ => Ok(None),
+    }
+}
+
 fn parse_args() -> Result<Args, String> {
     let mut a = Args {
         port: match std::env::var("QSTASH_DEV_PORT") {
@@ -89,6 +118,8 @@ fn parse_args() -> Result<Args, String> {
             Ok(r) if !r.is_empty() => Some(parse_region(&r, "QSTASH_DEV_REGION")?),
             _ => None,
         },
+        rate_limit: env_positive("QSTASH_DEV_RATE_LIMIT")?,
+        daily_limit: env_positive("QSTASH_DEV_DAILY_LIMIT")?,
         // An empty variable counts as unset (`QSTASH_DEV_QUOTA= qstash-dev`).
         quota: match std::env::var("QSTASH_DEV_QUOTA") {
             Ok(q) if !q.is_empty() => parse_quota(&q, "QSTASH_DEV_QUOTA")?,
@@ -141,6 +172,10 @@ fn parse_args() -> Result<Args, String> {
                 );
             }
             "quota" => a.quota = parse_quota(&value("quota")?, "--quota")?,
+            "rate-limit" => a.rate_limit = Some(positive(&value("rate-limit")?, "--rate-limit")?),
+            "daily-limit" => {
+                a.daily_limit = Some(positive(&value("daily-limit")?, "--daily-limit")?)
+            }
             "region" => a.region = Some(parse_region(&value("region")?, "--region")?),
             "dev" => {}
             "h" | "help" => return Err(String::new()),
@@ -211,6 +246,8 @@ async fn main() -> ExitCode {
     config.synchronous = args.sync;
     config.quota = args.quota;
     config.region = args.region;
+    config.burst_rate_limit = args.rate_limit;
+    config.daily_message_limit = args.daily_limit;
     if let Some(n) = args.max_in_flight {
         config.max_in_flight = n;
     }
@@ -243,6 +280,12 @@ async fn main() -> ExitCode {
     println!("QSTASH_NEXT_SIGNING_KEY={}", USERS[0].next_key);
     println!("database: {}", args.db);
     println!("quota: {} (retention {retention_days} days)", args.quota);
+    if let Some(n) = args.rate_limit {
+        println!("rate limit: {n} requests/s per user (publish, enqueue, batch exempt)");
+    }
+    if let Some(n) = args.daily_limit {
+        println!("daily limit: {n} messages per user");
+    }
     if let Some(r) = args.region {
         println!("region: {} (sent as Upstash-Region)", r.header_value());
     }

@@ -19,12 +19,12 @@ export function serverBinary() {
 }
 
 /**
- * Starts qstash-dev on 127.0.0.1:0 with a fresh database. Resolves once it prints its
- * "running at" line; returns { url, token, currentSigningKey, nextSigningKey, stop }.
+ * Starts qstash-dev on 127.0.0.1:0 with a fresh database (plus any extra `args`). Resolves once
+ * it prints its "running at" line; returns { url, token, currentSigningKey, nextSigningKey, stop }.
  */
-export async function startServer({ timeoutMs = 30_000 } = {}) {
+export async function startServer({ timeoutMs = 30_000, args = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "qstash-e2e-"));
-  const child = spawn(serverBinary(), ["--port", "0", "--db", join(dir, "qstash.db")], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(serverBinary(), ["--port", "0", "--db", join(dir, "qstash.db"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   // Listening for the exit from the start: a listener added later could miss it.

@@ -293,6 +293,37 @@ test("errors from real responses: 404, 400, 401; client-side guards", async () =
   assertEqual(noQueue.message, "Please provide a queue name to the Queue constructor", "queue guard");
 });
 
+test("429s from a real server (--rate-limit, --daily-limit): typed errors with the server's numbers, not retried", async () => {
+  const limited = await startServer({ args: ["--rate-limit", "2", "--daily-limit", "2"] });
+  try {
+    const c = new lib.Client({ baseUrl: limited.url, token: limited.token });
+    const { result, calls } = await countingFetch(async () => {
+      // Within one second only 2 requests get through; the burst window is 1 s, so allow a
+      // rollover by trying until a refusal comes (at most a few rounds).
+      for (let i = 0; i < 20; i++) await c.queue().list();
+    });
+    const burst = result.error;
+    assert(burst instanceof lib.QstashRatelimitError, `burst: got ${burst}`);
+    assert(!(burst instanceof lib.QstashDailyRatelimitError), "burst is not daily");
+    assertEqual([burst.name, burst.status, burst.limit, burst.remaining], ["QstashRatelimitError", 429, "2", "0"], "burst fields");
+    assert(Number(burst.reset) * 1000 > Date.now() - 2000, `reset is a unix time: ${burst.reset}`);
+    assert(burst.message.startsWith("Exceeded burst rate limit."), burst.message);
+    assert(calls.length >= 3, `the refused call was made once: ${calls.length} calls`);
+    // Publishing has no per-second limit; the daily count refuses the third message.
+    await c.publish({ url: dest("/limited-1"), body: "1" });
+    await c.publishJSON({ url: dest("/limited-2"), body: { n: 2 } });
+    const counted = await countingFetch(() => c.publish({ url: dest("/limited-3"), body: "3" }));
+    const daily = counted.result.error;
+    assert(daily instanceof lib.QstashDailyRatelimitError, `daily: got ${daily}`);
+    assertEqual([daily.name, daily.status, daily.limit, daily.remaining], ["QstashDailyRatelimitError", 429, "2", "0"], "daily fields");
+    assert(daily.message.startsWith("Exceeded daily rate limit."), daily.message);
+    assertEqual(counted.calls.length, 1, "a 429 is not retried");
+    await delivered("/limited-2");
+  } finally {
+    await limited.stop();
+  }
+});
+
 async function closedPortUrl() {
   const s = http.createServer();
   await new Promise((r) => s.listen(0, "127.0.0.1", r));

@@ -5,7 +5,7 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Client, Receiver } from "@upstash/qstash";
+import { Client, QstashDailyRatelimitError, QstashRatelimitError, Receiver } from "@upstash/qstash";
 import {
   DEV_CURRENT,
   DEV_NEXT,
@@ -460,6 +460,27 @@ describe("multi-region", () => {
       for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
       Object.assign(process.env, saved);
       await regional.stop();
+    }
+  });
+});
+
+describe("opt-in rate limits", () => {
+  test("--rate-limit and --daily-limit answer 429s the official SDK classifies as burst and daily", async () => {
+    const limited = await startServer(buildServer(), ["--rate-limit", "1", "--daily-limit", "1"]);
+    try {
+      const c = new Client({ baseUrl: limited.url, token: DEV_TOKEN, retry: false });
+      let burst;
+      for (let i = 0; i < 10 && !burst; i++) burst = await c.queue().list().then(() => undefined, (e) => e);
+      assert.ok(burst instanceof QstashRatelimitError, `burst: ${burst}`);
+      assert.ok(!(burst instanceof QstashDailyRatelimitError));
+      assert.deepEqual([burst.limit, burst.remaining], ["1", "0"]);
+      await c.publish({ url: `${recv.base}/ok/limited`, body: "1" });
+      const daily = await c.publish({ url: `${recv.base}/ok/limited`, body: "2" }).then(() => undefined, (e) => e);
+      assert.ok(daily instanceof QstashDailyRatelimitError, `daily: ${daily}`);
+      assert.deepEqual([daily.limit, daily.remaining], ["1", "0"]);
+      assert.ok(Number(daily.reset) > Date.now() / 1000, "reset is the next UTC midnight");
+    } finally {
+      await limited.stop();
     }
   });
 });

@@ -47,8 +47,20 @@ impl FromRequestParts<App> for User {
                     .into(),
             ));
         };
-        app.authenticate(&tok)
-            .map(User)
-            .ok_or_else(|| ApiError::Unauthorized("invalid token".into()))
+        let user = app
+            .authenticate(&tok)
+            .ok_or_else(|| ApiError::Unauthorized("invalid token".into()))?;
+        if !is_publish_family(parts.uri.path()) {
+            app.rate_limiter()
+                .request(user, app.config().clock.now_ms())
+                .map_err(ApiError::RateLimited)?;
+        }
+        Ok(User(user))
     }
+}
+
+/// Publish, enqueue and batch have no per-second limit (their messages count towards the
+/// daily limit instead, in their handlers).
+fn is_publish_family(path: &str) -> bool {
+    path.starts_with("/v2/publish/") || path.starts_with("/v2/enqueue/") || path == "/v2/batch"
 }

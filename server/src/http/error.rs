@@ -8,6 +8,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::parse::ParseError;
+use crate::rate_limit::Limited;
 
 /// An API failure: status + message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub enum ApiError {
     PreconditionFailed(String),
     /// 413: body larger than the endpoint accepts.
     PayloadTooLarge(String),
+    /// 429: an opt-in rate limit (`--rate-limit`, `--daily-limit`) was reached.
+    RateLimited(Limited),
     /// 500: the engine failed; never caused by client input.
     Internal(String),
 }
@@ -51,20 +54,22 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     /// The message that goes into `{"error": ...}`.
-    pub fn message(&self) -> &str {
+    pub fn message(&self) -> std::borrow::Cow<'_, str> {
         match self {
+            ApiError::RateLimited(l) => l.message().into(),
             ApiError::BadRequest(m)
             | ApiError::Unauthorized(m)
             | ApiError::NotFound(m)
             | ApiError::MethodNotAllowed(m)
             | ApiError::PreconditionFailed(m)
             | ApiError::PayloadTooLarge(m)
-            | ApiError::Internal(m) => m,
+            | ApiError::Internal(m) => m.as_str().into(),
         }
     }
 }
@@ -105,10 +110,18 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(m) = &self {
             tracing::error!(error = %m, "internal error");
         }
-        json_response(
+        let mut res = json_response(
             self.status(),
             &serde_json::json!({ "error": self.message() }),
-        )
+        );
+        if let ApiError::RateLimited(l) = &self {
+            for (name, value) in l.headers() {
+                if let Ok(v) = HeaderValue::from_str(&value) {
+                    res.headers_mut().insert(name, v);
+                }
+            }
+        }
+        res
     }
 }
 

@@ -58,9 +58,18 @@ pub async fn enqueue(State(app): State<App>, user: User, req: Request) -> ApiRes
 }
 
 async fn send(app: &App, user: User, msg: NewMessage) -> ApiResult {
+    count_messages(app, user, 1)?;
     let to_group = matches!(msg.destination, Destination::UrlGroup(_));
     let results = app.publish(user.0, msg).await?;
     Ok(publish_response(to_group, results))
+}
+
+/// Counts `n` messages towards the opt-in daily limit, before anything is stored: a refused
+/// request leaves nothing behind.
+fn count_messages(app: &App, user: User, n: usize) -> ApiResult<()> {
+    app.rate_limiter()
+        .messages(user.0, n as u64, app.config().clock.now_ms())
+        .map_err(ApiError::RateLimited)
 }
 
 /// One object for a URL, an array for a URL group; 202 when every result was a duplicate.
@@ -134,6 +143,8 @@ pub async fn batch(State(app): State<App>, user: User, req: Request) -> ApiResul
             Err(e) => slots.push(Err(prefix_item(i, e))),
         }
     }
+    // The whole batch fits under the daily limit or none of it is taken.
+    count_messages(&app, user, msgs.len())?;
     let mut results: Vec<Option<Result<Vec<PublishResult>, ApiError>>> = app
         .batch(user.0, msgs)
         .await

@@ -305,7 +305,10 @@ impl App {
 
     // ───────────────────────── messages ─────────────────────────
 
-    /// `GET /v2/messages/{id}`: a message that is not yet delivered, failed or cancelled.
+    /// `GET /v2/messages/{id}`: a message not yet delivered, failed or cancelled — or
+    /// delivered less than [`Config::delivered_visible_ms`] ago (QStash removes delivered
+    /// messages "shortly after delivery", so a `get` right after publishing finds the message
+    /// even when a fast local destination has already answered).
     pub async fn message(&self, user: UserId, id: &str) -> AppResult<Message> {
         let id2 = id.to_string();
         let r = self
@@ -313,8 +316,14 @@ impl App {
             .store
             .read(move |c| msgs::get(c, user, &id2))
             .await?;
+        let visible_since = self.now() - self.inner.config.delivered_visible_ms;
+        let readable = |row: &msgs::MessageRow| match row.status {
+            msgs::status::PENDING => true,
+            msgs::status::DELIVERED => row.finished_ms.is_some_and(|t| t > visible_since),
+            _ => false,
+        };
         match r {
-            Some((m, body, s)) if s == msgs::status::PENDING => Ok(m.to_wire(&body)),
+            Some(row) if readable(&row) => Ok(row.msg.to_wire(&row.body)),
             _ => Err(AppError::NotFound(format!("message {id} not found"))),
         }
     }

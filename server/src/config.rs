@@ -38,6 +38,10 @@ pub struct Config {
     pub default_timeout_ms: u64,
     /// Deduplication window: 10 minutes, as QStash.
     pub dedup_window_ms: i64,
+    /// How long a delivered message still answers `GET /v2/messages/{id}` (10 s): QStash
+    /// removes delivered messages "shortly after delivery"; at once would make a `get` right
+    /// after publishing to a fast local endpoint a 404. Failed and cancelled ones go at once.
+    pub delivered_visible_ms: i64,
     /// Cap on deliveries in flight at once across all users (`globalParallelism`).
     pub max_in_flight: u32,
     /// Logs, finished messages and DLQ entries older than this are deleted (7 days, the
@@ -104,6 +108,7 @@ impl Config {
             default_retries: 3,
             default_timeout_ms: 15 * 60 * 1000,
             dedup_window_ms: 10 * 60 * 1000,
+            delivered_visible_ms: 10_000,
             max_in_flight: 1000,
             retention_ms: 7 * 86_400_000,
             quota: Quota::Payg,

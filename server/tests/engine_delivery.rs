@@ -54,7 +54,54 @@ async fn delivers_signed_byte_exact_with_headers() {
     })
     .await;
     assert_eq!(states, ["CREATED", "ACTIVE", "DELIVERED"]);
-    assert_eq!(api.get(&format!("/v2/messages/{id}")).await.status, 404);
+    // Still readable for a short while after delivery (then a 404: see the test below).
+    let m = api.get(&format!("/v2/messages/{id}")).await;
+    assert_eq!(m.status, 200, "{}", m.text);
+    assert_eq!(m.json()["messageId"], id.as_str());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delivered_messages_stay_readable_briefly_failed_ones_do_not() {
+    let clock = qstash_server::clock::TestClock::new(1_893_456_000_000);
+    let c2 = clock.clone();
+    let srv = start_server_with(move |c| c.clock = std::sync::Arc::new(c2)).await;
+    let sink = Sink::start().await;
+    sink.respond(|r| {
+        if r.path.starts_with("/fail") {
+            Reply::status(500)
+        } else {
+            Reply::ok()
+        }
+    });
+    let api = srv.api();
+    let ok = api.publish_id(&sink.at("/ok"), &[], "x").await;
+    let failed = api
+        .publish_id(&sink.at("/fail"), &[("Upstash-Retries", "0")], "y")
+        .await;
+    for id in [&ok, &failed] {
+        eventually("finished", WAIT, || {
+            let api = api.clone();
+            let id = id.clone();
+            async move {
+                let s = api.states_of(&id).await;
+                (s.contains(&"DELIVERED".to_string()) || s.contains(&"FAILED".to_string()))
+                    .then_some(())
+            }
+        })
+        .await;
+    }
+    let path = format!("/v2/messages/{ok}");
+    let m = api.get(&path).await;
+    assert_eq!(m.status, 200, "{}", m.text);
+    assert_eq!(m.json()["url"], sink.at("/ok").as_str());
+    // Cancelling a delivered message is still a 404: there is nothing left to cancel.
+    assert_eq!(api.call("DELETE", &path, &[], "").await.status, 404);
+    // A failed message is in the DLQ, not readable as a message.
+    assert_eq!(api.get(&format!("/v2/messages/{failed}")).await.status, 404);
+    clock.advance_ms(9_000);
+    assert_eq!(api.get(&path).await.status, 200);
+    clock.advance_ms(1_001);
+    assert_eq!(api.get(&path).await.status, 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -131,6 +131,15 @@ describe("publish family", () => {
 });
 
 describe("messages and logs", () => {
+  test("a message delivered to a fast local endpoint can still be read right after", async () => {
+    const path = `/ok/fast-${unique("m")}`;
+    const { messageId } = await client.publishJSON({ url: `${recv.base}${path}`, body: { hello: "world" }, timeout: 90 });
+    await eventually("delivery", () => recv.at(path).length > 0);
+    const m = await client.messages.get(messageId);
+    assert.equal(m.messageId, messageId);
+    assert.equal(m.body, JSON.stringify({ hello: "world" }));
+  });
+
   test("get and cancel a delayed message; logs show it", async () => {
     const url = `${recv.base}/ok/delayed-${unique("m")}`;
     const label = unique("label");

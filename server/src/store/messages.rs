@@ -304,21 +304,42 @@ pub fn body(conn: &Connection, id: &str) -> StoreResult<Option<Vec<u8>>> {
         .optional()?)
 }
 
-/// A message by id (any status) with its body, status and retried count.
-pub fn get(
-    conn: &Connection,
-    user: UserId,
-    id: &str,
-) -> StoreResult<Option<(StoredMessage, Vec<u8>, i64)>> {
+/// One stored message with what [`get`] reads alongside it.
+#[derive(Debug)]
+pub struct MessageRow {
+    /// The message.
+    pub msg: StoredMessage,
+    /// Its body.
+    pub body: Vec<u8>,
+    /// One of [`status`].
+    pub status: i64,
+    /// When it stopped being pending, unix ms.
+    pub finished_ms: Option<i64>,
+}
+
+/// A message by id (any status) with its body, status and when it finished (if it did).
+pub fn get(conn: &Connection, user: UserId, id: &str) -> StoreResult<Option<MessageRow>> {
     let row = conn
         .query_row(
-            "SELECT data, body, status FROM messages WHERE id = ?1 AND user_id = ?2",
+            "SELECT data, body, status, finished_ms FROM messages WHERE id = ?1 AND user_id = ?2",
             params![id, user as i64],
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?, r.get(2)?)),
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Vec<u8>>(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                ))
+            },
         )
         .optional()?;
     match row {
-        Some((d, b, s)) => Ok(Some((from_json(&d)?, b, s))),
+        Some((d, body, status, finished_ms)) => Ok(Some(MessageRow {
+            msg: from_json(&d)?,
+            body,
+            status,
+            finished_ms,
+        })),
         None => Ok(None),
     }
 }

@@ -138,7 +138,9 @@ async fn url_groups_crud_and_default_headers() {
             .await
         }
     };
-    let r = add(json!([{"name": "a", "url": sink.at("/a")}, {"url": sink.at("/b")}])).await;
+    // The scheme is case-insensitive and stored lower-case (as publish does).
+    let upper_b = sink.at("/b").replacen("http://", "HTTP://", 1);
+    let r = add(json!([{"name": "a", "url": sink.at("/a")}, {"url": upper_b}])).await;
     assert_eq!((r.status, r.text.as_str()), (200, ""));
     let g = api.get("/v2/topics/team").await;
     assert_eq!(g.status, 200);

@@ -132,7 +132,9 @@ fn endpoints(bytes: &[u8], need_url: bool) -> Result<Vec<Endpoint>, ApiError> {
                 Some(_) => Err(ApiError::field(&field(k), "must be a string")),
             }
         };
-        let url = get("url")?;
+        // The scheme is case-insensitive (`HTTPS://…`); stored lower-case, as publish does, so
+        // removing by url and the delivery itself see one spelling.
+        let url = get("url")?.map(|u| lowercase_scheme(&u));
         let name = get("name")?;
         if let Some(n) = &name {
             validate_name("endpoint name", n)
@@ -157,6 +159,19 @@ fn endpoints(bytes: &[u8], need_url: bool) -> Result<Vec<Endpoint>, ApiError> {
         });
     }
     Ok(out)
+}
+
+/// `HTTP://h/P` → `http://h/P`: only the scheme is touched (hosts are lower-cased by URL
+/// parsing anyway; paths are case-sensitive).
+fn lowercase_scheme(u: &str) -> String {
+    match u.split_once("://") {
+        Some((scheme, rest))
+            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") =>
+        {
+            format!("{}://{rest}", scheme.to_ascii_lowercase())
+        }
+        _ => u.to_string(),
+    }
 }
 
 /// `POST /v2/topics/{name}/endpoints`: creates the group if needed; 200 with an empty body.

@@ -101,6 +101,15 @@ async fn cancel_during_an_attempt_prevents_the_retry() {
         .call("DELETE", &format!("/v2/messages/{id}"), &[], "")
         .await;
     assert_eq!(r.json()["cancelled"], 1);
+    // Cancelling the same attempt again finds nothing left to cancel, as for a waiting one.
+    let again = api
+        .call("DELETE", &format!("/v2/messages/{id}"), &[], "")
+        .await;
+    assert_eq!(again.status, 404, "{}", again.text);
+    let bulk = api
+        .call("DELETE", "/v2/messages", &[], json_ids(&[&id]))
+        .await;
+    assert_eq!(bulk.json()["cancelled"], 0);
     let states = eventually("CANCELLED", WAIT, || {
         let api = api.clone();
         let id = id.clone();
@@ -204,4 +213,8 @@ async fn far_future_messages_are_delivered_with_their_body() {
         &sink.at("/far2"),
         &body,
     );
+}
+
+fn json_ids(ids: &[&str]) -> String {
+    serde_json::json!({ "messageIds": ids }).to_string()
 }

@@ -824,6 +824,11 @@ impl State {
             return CancelState::Unknown;
         }
         if e.phase == Phase::InFlight {
+            // A second cancel of the same attempt finds nothing left to cancel: a 404, as for
+            // a waiting message cancelled twice (and no second CANCEL_REQUESTED log).
+            if e.cancel_requested {
+                return CancelState::Unknown;
+            }
             e.cancel_requested = true;
             return CancelState::InFlight;
         }

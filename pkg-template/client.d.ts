@@ -819,15 +819,10 @@ export declare class Messages {
   cancel(request: string | string[] | MessageCancelFilters): Promise<{ cancelled: number }>;
   /** @deprecated use `cancel(messageId)`. */
   delete(messageId: string): Promise<void>;
-  /**
-   * @deprecated use `cancel(messageIds)` or `cancel({ filter })`. The form of earlier SDK
-   * releases: a list of ids, or a bare filter record (`{}` cancels all).
-   */
-  delete(request: string[] | MessageCancelFilterFields | Record<string, never>): Promise<{ cancelled: number }>;
   /** @deprecated use `cancel(messageIds)`. */
   deleteMany(messageIds: string[]): Promise<number>;
-  /** @deprecated use `cancel({ all: true })`, or `cancel({ filter })` for the filter form of earlier releases. */
-  deleteAll(filter?: MessageCancelFilterFields): Promise<number>;
+  /** @deprecated use `cancel({ all: true })`. */
+  deleteAll(): Promise<number>;
 }
 
 /**

@@ -67,12 +67,6 @@ thread_local! {
     static OBJECT_PROTOTYPE: JsValue = Object::get_prototype_of(&Object::new()).into();
 }
 
-/// True for an object that is a `{...}` literal or an `Object.create(null)` record (false for
-/// anything else, arrays and class instances included).
-pub(crate) fn is_plain_object_value(v: &JsValue) -> bool {
-    v.is_object() && !Array::is_array(v) && is_plain_object(v)
-}
-
 /// True for `{...}` literals and `Object.create(null)` records.
 fn is_plain_object(v: &JsValue) -> bool {
     let proto: JsValue = Object::get_prototype_of(v).into();

@@ -90,17 +90,6 @@ async fn cancel(http: &Http, request: JsValue) -> Result<JsValue, JsValue> {
     http.json(req).await
 }
 
-/// The older SDK's bare filter record (or id list) as a `cancel` request: `{}` is all.
-fn legacy_filter(request: JsValue) -> JsValue {
-    if Array::is_array(&request) {
-        request
-    } else if Object::keys(request.unchecked_ref::<Object>()).length() == 0 {
-        object(&[("all", JsValue::TRUE)])
-    } else {
-        object(&[("filter", request)])
-    }
-}
-
 #[wasm_bindgen]
 impl Messages {
     // `GET /v2/messages/{id}`, with `urlGroup`/`ratePerSecond` added.
@@ -121,17 +110,10 @@ impl Messages {
         promise(async move { cancel(&http, request).await })
     }
 
-    // Deprecated: `DELETE /v2/messages/{id}`, body ignored. Earlier SDK releases also took a
-    // list of ids or a bare filter record (`{ label }`, `{}` for all) and answered
-    // `{cancelled}`; 2.12 sends those as a path segment and gets a 404. Code written for the
-    // older form keeps working here.
-    pub fn delete(&self, request: JsValue) -> Promise {
-        if Array::is_array(&request) || options::is_plain_object_value(&request) {
-            let http = self.http.clone();
-            return promise(async move { cancel(&http, legacy_filter(request)).await });
-        }
+    // Deprecated: `DELETE /v2/messages/{id}`, body ignored.
+    pub fn delete(&self, message_id: JsValue) -> Promise {
         send(&self.http, false, || {
-            let id = assert_non_empty(&request, "Message id")?;
+            let id = assert_non_empty(&message_id, "Message id")?;
             Ok(Req::new("DELETE", &["v2", "messages"]).seg(id))
         })
     }
@@ -143,18 +125,13 @@ impl Messages {
         promise(async move { Ok(get(&cancel(&http, message_ids).await?, "cancelled")) })
     }
 
-    // Deprecated: `cancel({all: true}).cancelled`; a filter record (earlier SDK releases)
-    // narrows it.
+    // Deprecated: `cancel({all: true}).cancelled`.
     #[wasm_bindgen(js_name = deleteAll)]
-    pub fn delete_all(&self, filter: JsValue) -> Promise {
+    pub fn delete_all(&self) -> Promise {
         let http = self.http.clone();
         promise(async move {
-            let request = if options::is_plain_object_value(&filter) {
-                legacy_filter(filter)
-            } else {
-                object(&[("all", JsValue::TRUE)])
-            };
-            Ok(get(&cancel(&http, request).await?, "cancelled"))
+            let all = object(&[("all", JsValue::TRUE)]);
+            Ok(get(&cancel(&http, all).await?, "cancelled"))
         })
     }
 }

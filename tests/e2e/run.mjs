@@ -226,18 +226,6 @@ test("messages: get, cancel by id, ids, filter, all; deprecated forms", async ()
   assertEqual(await client.messages.cancel([]), { cancelled: 0 }, "empty array");
   const m4 = await client.publish({ url: dest("/never"), delay: "1h" });
   assertEqual(await client.messages.delete(m4.messageId), undefined, "deprecated delete");
-  // The forms of earlier SDK releases: ids or a bare filter record to delete, a filter to deleteAll.
-  const later = () => client.publish({ url: dest("/never"), delay: "1h", label: "e2e-legacy" });
-  const [a, b] = [await later(), await later()];
-  assertEqual(await client.messages.delete([a.messageId, b.messageId]), { cancelled: 2 }, "delete(ids)");
-  await later();
-  await later();
-  const other = await client.publish({ url: dest("/never"), delay: "1h", label: "e2e-other" });
-  assertEqual(await client.messages.delete({ label: "e2e-legacy" }), { cancelled: 2 }, "delete(filter)");
-  await later();
-  assertEqual(await client.messages.deleteAll({ label: "e2e-legacy" }), 1, "deleteAll(filter)");
-  assertEqual((await client.messages.get(other.messageId)).messageId, other.messageId, "other label untouched");
-  assertEqual(await client.messages.delete({}), { cancelled: 1 }, "delete({}) cancels all");
 });
 
 test("logs: filters, messageIds, cursor paging", async () => {

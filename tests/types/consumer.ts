@@ -123,10 +123,6 @@ export async function everything(): Promise<void> {
   await messages.delete("msg");
   const n1: number = await messages.deleteMany(["a"]);
   const n2: number = await messages.deleteAll();
-  const n3: number = await messages.deleteAll({ flowControlKey: "k" });
-  const legacy: { cancelled: number } = await messages.delete(["a", "b"]);
-  const legacyFilter: { cancelled: number } = await messages.delete({ label: "l" });
-  const legacyAll: { cancelled: number } = await messages.delete({});
 
   const schedules: Schedules = client.schedules;
   const { scheduleId } = await schedules.create({
@@ -228,7 +224,7 @@ export async function everything(): Promise<void> {
   await client.publish({ url: "https://e.com", delay: "10" });
   // @ts-expect-error the queue upsert options are typed
   await queue.upsert({ parallelism: "2" });
-  void [id, dedup, group, firstId, q, qs, m, c1, n1, n2, n3, legacy, legacyFilter, legacyAll, s, ss, g, gs, list, one_dlq, del, r, again, entry, info, all, gp, keys, rotated, wrong, base, attempts, wait, viaHttp, forwarded, sdk, dev, token, qn];
+  void [id, dedup, group, firstId, q, qs, m, c1, n1, n2, s, ss, g, gs, list, one_dlq, del, r, again, entry, info, all, gp, keys, rotated, wrong, base, attempts, wait, viaHttp, forwarded, sdk, dev, token, qn];
 }
 
 // The rest of @upstash/qstash's exports (pkg-template/compat.js, errors.js).

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use js_sys::{ArrayBuffer, Reflect, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -150,11 +150,14 @@ impl Receiver {
         self.dev_mode
     }
 
-    /// The whole `verify` of one request object, as the official: field types, key choice
-    /// (dev mode, config, region and environment keys), then the token. Returns `true` or
-    /// throws. `digest`, when not `undefined`, is SHA-256 of the body computed by the caller
-    /// (the facade hashes large bodies with the platform's native SHA-256), as 32 bytes or as
-    /// unpadded base64url; the body's type is still checked.
+    /// The whole `verify` of one request object, as the official: option types (`url`,
+    /// `clockTolerance`), key choice (dev mode, config, region and environment keys), then the
+    /// token. Returns `true` or throws. Request data of any type is a verdict, not a
+    /// `TypeError`: a token that is not a string (or bytes) is jose's SignatureError, and a
+    /// body that is not a string or bytes is hashed as the official's `TextEncoder` would
+    /// (`undefined` as "", anything else as its `String()`). `digest`, when not `undefined`,
+    /// is SHA-256 of a string or byte body computed by the caller (the facade hashes large
+    /// bodies with the platform's native SHA-256), as 32 bytes or as unpadded base64url.
     #[wasm_bindgen(js_name = verifySync)]
     pub fn verify_sync(&self, request: JsValue, digest: JsValue) -> Result<bool, JsValue> {
         const WHAT: &str = "Receiver.verify";
@@ -164,12 +167,6 @@ impl Receiver {
                 type_name(&request)
             )));
         }
-        let signature = field(&request, "signature").as_string().ok_or_else(|| {
-            type_error(&format!(
-                "{WHAT}: `signature` must be a string, got {}",
-                type_name(&field(&request, "signature"))
-            ))
-        })?;
         let url = opt_string(&request, WHAT, "url")?;
         let tolerance = field(&request, "clockTolerance");
         let clock_tolerance = if tolerance.is_undefined() || tolerance.is_null() {
@@ -185,6 +182,15 @@ impl Receiver {
             }
         };
         let verifier = self.keys(&request)?;
+        // After the keys, as the official (jose reads the token once keys are chosen). A
+        // missing `Upstash-Signature` header (`headers.get` gives null) is a SignatureError,
+        // so `catch (e) { if (e instanceof SignatureError) return 401 }` answers 401.
+        let signature = token_text(&field(&request, "signature")).ok_or_else(|| {
+            signature_error(
+                "Compact JWS must be a string or Uint8Array",
+                "ERR_JWS_INVALID",
+            )
+        })?;
         let body = field(&request, "body");
         let opts = VerifyOptions {
             url: url.as_deref(),
@@ -210,10 +216,16 @@ impl Receiver {
                 }
             }
         } else {
-            return Err(type_error(&format!(
-                "{WHAT}: `body` must be a string, Uint8Array or ArrayBuffer, got {}",
-                type_name(&body)
-            )));
+            // The official hashes `new TextEncoder().encode(body)`: `undefined` is "", anything
+            // else its String() ("null", "5"), so a wrong body is a body-hash SignatureError.
+            let text = if body.is_undefined() {
+                String::new()
+            } else if body.is_null() {
+                "null".to_owned()
+            } else {
+                Array::of1(&body).join("").into()
+            };
+            verifier.check(&signature, text.as_bytes(), &opts)
         };
         result
             .map(|()| true)
@@ -280,6 +292,15 @@ impl Receiver {
             )),
         }
     }
+}
+
+/// The token as jose takes it: a string, or a `Uint8Array` decoded as UTF-8 (lossily, as
+/// `TextDecoder`); `None` for anything else.
+fn token_text(v: &JsValue) -> Option<String> {
+    v.as_string().or_else(|| {
+        v.dyn_ref::<Uint8Array>()
+            .map(|b| String::from_utf8_lossy(&b.to_vec()).into_owned())
+    })
 }
 
 /// 43 characters of unpadded base64url as the 32 bytes of a SHA-256.

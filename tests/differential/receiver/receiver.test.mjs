@@ -12,6 +12,7 @@
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { createHash, createHmac } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { mock, test } from "node:test";
@@ -148,4 +149,56 @@ test("our Receiver and @upstash/qstash agree on every token", async (t) => {
   assert.equal(pkgDiff.length, 0, "package verdicts differ from the official (listed above)");
   assert.equal(coreDiff.length, 0, "core verdicts differ from the official (listed above)");
   assert.equal(notSignatureError.length, 0, "every rejection is a SignatureError");
+});
+
+/** An HS256 token as QStash makes it, over `bodyText`, signed with `key`. */
+function token(key, bodyText, sub = "https://example.com/api") {
+  const b64 = (v) => Buffer.from(v).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    iss: "Upstash",
+    sub,
+    exp: now + 300,
+    nbf: now,
+    iat: now,
+    jti: "jwt_fields",
+    body: createHash("sha256").update(bodyText).digest("base64url"),
+  };
+  const signing = `${b64(JSON.stringify({ alg: "HS256", typ: "JWT" }))}.${b64(JSON.stringify(claims))}`;
+  return `${signing}.${createHmac("sha256", key).update(signing).digest("base64url")}`;
+}
+
+test("request fields of other types: the official's verdict and error class", async () => {
+  const ours = await import(pathToFileURL(process.env.QSTASH_WASM_ENTRY).href);
+  const keys = { currentSigningKey: "sig_current_fields", nextSigningKey: "sig_next_fields" };
+  const signed = (text) => token(keys.currentSigningKey, text);
+  const cases = [
+    // A missing Upstash-Signature header (`headers.get` gives null) and other non-strings.
+    { id: "signature null", signature: null, body: "b" },
+    { id: "signature undefined", signature: undefined, body: "b" },
+    { id: "signature number", signature: 5, body: "b" },
+    { id: "signature object", signature: {}, body: "b" },
+    { id: "signature as bytes", signature: new TextEncoder().encode(signed("b")), body: "b" },
+    // The official hashes `new TextEncoder().encode(body)`: undefined is "", others String().
+    { id: "body undefined, signed ''", signature: signed(""), body: undefined },
+    { id: "body undefined, signed 'x'", signature: signed("x"), body: undefined },
+    { id: "body null, signed 'null'", signature: signed("null"), body: null },
+    { id: "body null, signed ''", signature: signed(""), body: null },
+    { id: "body 42, signed '42'", signature: signed("42"), body: 42 },
+    { id: "body true, signed 'true'", signature: signed("true"), body: true },
+    { id: "body object, signed its String()", signature: signed("[object Object]"), body: { a: 1 } },
+    { id: "body 42, signed 'x'", signature: signed("x"), body: 42 },
+  ];
+  const diffs = [];
+  for (const c of cases) {
+    const official = await verdict(new OfficialReceiver(keys), c);
+    const mine = await verdict(new ours.Receiver(keys), c);
+    const sync = await verdict(new ours.Receiver(keys), c, "verifySync");
+    const same = (a, b) => a.ok === b.ok && a.name === b.name;
+    if (!same(official, mine) || !same(mine, sync)) diffs.push({ id: c.id, official, mine, sync });
+    if (c.id.startsWith("signature") && !official.ok) {
+      assert.equal(mine.message, official.message, `${c.id}: jose's message`);
+    }
+  }
+  assert.deepEqual(diffs, [], "same verdict and error class as the official");
 });

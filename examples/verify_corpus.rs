@@ -18,7 +18,7 @@ struct Case {
     signature: String,
     body: String,
     url: Option<String>,
-    clock_tolerance: Option<u64>,
+    clock_tolerance: Option<f64>,
     current_signing_key: String,
     next_signing_key: String,
 }
@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let verifier = Verifier::new(&*case.current_signing_key, &*case.next_signing_key);
             let opts = VerifyOptions {
                 url: case.url.as_deref(),
-                clock_tolerance: case.clock_tolerance.unwrap_or(0),
+                clock_tolerance: case.clock_tolerance.unwrap_or(0.0),
                 now: input.now,
             };
             match verifier.verify(&case.signature, case.body.as_bytes(), &opts) {

@@ -147,9 +147,7 @@ export function defineReceiver(Core) {
         if (
           typeof signature === "string" &&
           (url === undefined || url === null || typeof url === "string") &&
-          (clockTolerance === undefined ||
-            clockTolerance === null ||
-            (typeof clockTolerance === "number" && clockTolerance >= 0 && clockTolerance < Infinity))
+          (clockTolerance === undefined || typeof clockTolerance === "number")
         ) {
           const tolerance = clockTolerance ?? 0;
           if (digest === undefined) digest = nativeDigest(body);

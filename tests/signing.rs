@@ -27,7 +27,7 @@ fn verifier() -> Verifier {
 fn at(now: u64) -> VerifyOptions<'static> {
     VerifyOptions {
         url: None,
-        clock_tolerance: 0,
+        clock_tolerance: 0.0,
         now,
     }
 }
@@ -145,7 +145,7 @@ const JOSE_HS512_NEXT_EMPTY: &str = "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJib2
 fn jose_minted_hs256_verifies() {
     let opts = VerifyOptions {
         url: Some(URL),
-        clock_tolerance: 0,
+        clock_tolerance: 0.0,
         now: NOW + 10,
     };
     let claims = verifier().verify(JOSE_HS256_PADDED, BODY, &opts).unwrap();
@@ -164,7 +164,7 @@ fn jose_minted_hs256_verifies() {
 fn jose_minted_hs512_with_next_key_verifies() {
     let opts = VerifyOptions {
         url: Some("https://example.com/a?b=c"),
-        clock_tolerance: 0,
+        clock_tolerance: 0.0,
         now: NOW,
     };
     let claims = verifier()
@@ -834,7 +834,7 @@ fn timed(exp: Option<f64>, nbf: Option<f64>) -> String {
     with_payload(CURRENT, &payload(&members))
 }
 
-fn tolerant(now: u64, clock_tolerance: u64) -> VerifyOptions<'static> {
+fn tolerant(now: u64, clock_tolerance: f64) -> VerifyOptions<'static> {
     VerifyOptions {
         url: None,
         clock_tolerance,
@@ -845,16 +845,23 @@ fn tolerant(now: u64, clock_tolerance: u64) -> VerifyOptions<'static> {
 #[test]
 fn exp_boundaries() {
     let now = NOW as f64;
-    // Fails when exp <= now - tolerance.
+    // Fails when exp <= now - tolerance, in f64 as jose: fractions count, a negative
+    // tolerance is stricter, NaN never fails.
     for (exp, tol, ok) in [
-        (now + 1.0, 0, true),
-        (now + 0.5, 0, true),
-        (now, 0, false),
-        (now - 1.0, 0, false),
-        (now - 9.0, 10, true),
-        (now - 9.5, 10, true),
-        (now - 10.0, 10, false),
-        (now - 11.0, 10, false),
+        (now + 1.0, 0.0, true),
+        (now + 0.5, 0.0, true),
+        (now, 0.0, false),
+        (now - 1.0, 0.0, false),
+        (now - 9.0, 10.0, true),
+        (now - 9.5, 10.0, true),
+        (now - 10.0, 10.0, false),
+        (now - 11.0, 10.0, false),
+        (now, 0.5, true),
+        (now - 0.5, 0.5, false),
+        (now - 1.0, 0.5, false),
+        (now + 1.0, -1.0, false),
+        (now + 2.0, -1.0, true),
+        (now - 100.0, f64::NAN, true),
     ] {
         let result = verifier().verify(&timed(Some(exp), None), BODY, &tolerant(NOW, tol));
         match (result, ok) {
@@ -887,15 +894,20 @@ fn exp_boundaries() {
 #[test]
 fn nbf_boundaries() {
     let now = NOW as f64;
-    // Fails when nbf > now + tolerance.
+    // Fails when nbf > now + tolerance (f64, as jose).
     for (nbf, tol, ok) in [
-        (0.0, 0, true),
-        (now, 0, true),
-        (now + 0.5, 0, false),
-        (now + 1.0, 0, false),
-        (now + 10.0, 10, true),
-        (now + 10.5, 10, false),
-        (now + 11.0, 10, false),
+        (0.0, 0.0, true),
+        (now, 0.0, true),
+        (now + 0.5, 0.0, false),
+        (now + 1.0, 0.0, false),
+        (now + 10.0, 10.0, true),
+        (now + 10.5, 10.0, false),
+        (now + 11.0, 10.0, false),
+        (now + 0.5, 0.5, true),
+        (now + 1.0, 0.5, false),
+        (now, -1.0, false),
+        (now - 1.0, -1.0, true),
+        (now + 100.0, f64::NAN, true),
     ] {
         let result = verifier().verify(&timed(None, Some(nbf)), BODY, &tolerant(NOW, tol));
         match (result, ok) {
@@ -930,12 +942,10 @@ fn delivery_tokens_live_300_seconds() {
     let err = verifier().verify(&token, BODY, &at(NOW + 300)).unwrap_err();
     assert_eq!(err.code(), "ERR_JWT_EXPIRED");
     assert!(verifier()
-        .verify(&token, BODY, &tolerant(NOW + 300, 1))
+        .verify(&token, BODY, &tolerant(NOW + 300, 1.0))
         .is_ok());
-    // A tolerance larger than `now` must not wrap.
-    assert!(verifier()
-        .verify(&token, BODY, &tolerant(0, u64::MAX))
-        .is_ok());
+    // A tolerance larger than `now` is fine (f64, no wrapping).
+    assert!(verifier().verify(&token, BODY, &tolerant(0, 1e300)).is_ok());
 }
 
 #[test]
@@ -972,7 +982,7 @@ fn url_must_equal_sub_when_given() {
     let token = sign(CURRENT, &delivery(), Algorithm::Hs256);
     let with_url = |url| VerifyOptions {
         url: Some(url),
-        clock_tolerance: 0,
+        clock_tolerance: 0.0,
         now: NOW,
     };
     assert!(verifier().verify(&token, BODY, &with_url(URL)).is_ok());
@@ -1016,7 +1026,7 @@ fn url_mismatch_does_not_fall_back_to_next_key() {
     let same = Verifier::new(CURRENT, CURRENT);
     let opts = VerifyOptions {
         url: Some("https://other.example"),
-        clock_tolerance: 0,
+        clock_tolerance: 0.0,
         now: NOW,
     };
     assert_eq!(
@@ -1168,7 +1178,7 @@ proptest! {
         let claims = Claims::for_delivery(&url, &body, now, format!("jwt_{now}"));
         let token = sign(&key, &claims, alg);
         let verifier = if use_next { Verifier::new("sig_other", key.clone()) } else { Verifier::new(key.clone(), "sig_other") };
-        let opts = VerifyOptions { url: Some(&url), clock_tolerance: 0, now };
+        let opts = VerifyOptions { url: Some(&url), clock_tolerance: 0.0, now };
         let verified = verifier.verify(&token, &body, &opts).unwrap();
         prop_assert_eq!(verified.key, if use_next { KeySlot::Next } else { KeySlot::Current });
         prop_assert_eq!(verified.alg, alg);
@@ -1187,7 +1197,7 @@ proptest! {
         let claims = Claims::for_delivery(URL, &body, now, "jwt_p".into());
         let token = sign(&key, &claims, Algorithm::Hs256);
         let verifier = Verifier::new(key.clone(), "sig_other");
-        let opts = VerifyOptions { url: Some(URL), clock_tolerance: 0, now };
+        let opts = VerifyOptions { url: Some(URL), clock_tolerance: 0.0, now };
         if in_body {
             let mut body = body.clone();
             let i = position.index(body.len());
@@ -1218,7 +1228,7 @@ fn verify_prehashed_matches_verify() {
     let digest: [u8; 32] = Sha256::digest(BODY).into();
     let opts = VerifyOptions {
         url: Some(URL),
-        clock_tolerance: 0,
+        clock_tolerance: 0.0,
         now: NOW,
     };
     assert_eq!(

@@ -168,20 +168,8 @@ impl Receiver {
             )));
         }
         let url = opt_string(&request, WHAT, "url")?;
-        let tolerance = field(&request, "clockTolerance");
-        let clock_tolerance = if tolerance.is_undefined() || tolerance.is_null() {
-            0
-        } else {
-            match tolerance.as_f64().and_then(tolerance_secs) {
-                Some(t) => t,
-                None => {
-                    return Err(type_error(&format!(
-                        "{WHAT}: `clockTolerance` must be a non-negative number of seconds"
-                    )))
-                }
-            }
-        };
         let verifier = self.keys(&request)?;
+        let clock_tolerance = clock_tolerance(&field(&request, "clockTolerance"))?;
         // After the keys, as the official (jose reads the token once keys are chosen). A
         // missing `Upstash-Signature` header (`headers.get` gives null) is a SignatureError,
         // so `catch (e) { if (e instanceof SignatureError) return 401 }` answers 401.
@@ -353,7 +341,7 @@ impl Receiver {
         };
         let opts = VerifyOptions {
             url: url.as_deref(),
-            clock_tolerance: tolerance_secs(clock_tolerance).unwrap_or(0),
+            clock_tolerance,
             now: now_secs(now),
         };
         let result = match body {
@@ -366,10 +354,24 @@ impl Receiver {
     }
 }
 
-/// `clockTolerance` in whole seconds (fractions truncated: claims are whole seconds); `None`
-/// for a negative or non-finite number.
-fn tolerance_secs(t: f64) -> Option<u64> {
-    (t.is_finite() && t >= 0.0).then_some(t as u64)
+/// `clockTolerance` as jose 5 takes it: absent is 0, a number is used as it is, a string is a
+/// time span (`"5s"`, `"1 minute"`, `"-2h"`); any other type, or a string jose cannot read,
+/// fails every verification (jose throws while checking the claims, and the official turns
+/// that into a SignatureError).
+fn clock_tolerance(v: &JsValue) -> Result<f64, JsValue> {
+    if v.is_undefined() {
+        return Ok(0.0);
+    }
+    if let Some(t) = v.as_f64() {
+        return Ok(t);
+    }
+    let invalid = |message: &str| signature_error(message, "ERR_CLOCK_TOLERANCE");
+    match v.as_string() {
+        Some(s) => {
+            crate::signing::time_span_secs(&s).ok_or_else(|| invalid("Invalid time period format"))
+        }
+        None => Err(invalid("Invalid clockTolerance option type")),
+    }
 }
 
 /// `Math.floor(ms / 1000)`, as jose computes `now`.

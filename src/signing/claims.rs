@@ -109,7 +109,7 @@ fn number_claim(doc: &Document, name: &str) -> Option<f64> {
 
 /// jose 5 `jwtPayload(header, payload, { issuer: "Upstash", clockTolerance })`, in its order.
 /// `now` and the tolerance meet in f64 arithmetic, as they do in JS.
-pub(crate) fn check(doc: &Document, now: u64, tolerance: u64) -> Result<(), TokenError> {
+pub(crate) fn check(doc: &Document, now: u64, tolerance: f64) -> Result<(), TokenError> {
     if !matches!(doc, Document::Object(_)) {
         return Err(TokenError::InvalidJwt {
             message: "JWT Claims Set must be a top-level JSON object",
@@ -134,7 +134,7 @@ pub(crate) fn check(doc: &Document, now: u64, tolerance: u64) -> Result<(), Toke
             ))
         }
     }
-    let (now_f, tol_f) = (now as f64, tolerance as f64);
+    let (now_f, tol_f) = (now as f64, tolerance);
     if let Some(iat) = doc.get("iat") {
         if !matches!(iat, Value::Number(_)) {
             return Err(failed(Claim::Iat, ClaimReason::Invalid, None));
@@ -149,8 +149,9 @@ pub(crate) fn check(doc: &Document, now: u64, tolerance: u64) -> Result<(), Toke
                 Claim::Nbf,
                 ClaimReason::CheckFailed,
                 Some(format!(
-                    "nbf {} > now {now} + clock tolerance {tolerance}s",
-                    crate::api::js_number_to_string(nbf)
+                    "nbf {} > now {now} + clock tolerance {}s",
+                    crate::api::js_number_to_string(nbf),
+                    crate::api::js_number_to_string(tolerance)
                 )),
             ));
         }
@@ -183,4 +184,77 @@ pub(crate) fn verified(doc: &Document, key: KeySlot, alg: super::Algorithm) -> V
         jti: string_claim(doc, "jti"),
         body: string_claim(doc, "body"),
     }
+}
+
+/// A time span as jose 5 reads `clockTolerance` strings (its `secs`), in seconds: an optional
+/// sign, a number, an optional space, a unit (`s`, `sec(s)`, `second(s)`, `m`, `min(s)`,
+/// `minute(s)`, `h`, `hr(s)`, `hour(s)`, `d`, `day(s)`, `w`, `week(s)`, `y`, `yr(s)`,
+/// `year(s)`; any case), and optionally ` ago` (negative) or ` from now`. Rounded to whole
+/// seconds as jose does; `None` where jose throws "Invalid time period format".
+///
+/// ```
+/// use qstash_wasm::signing::time_span_secs;
+/// assert_eq!(time_span_secs("5s"), Some(5.0));
+/// assert_eq!(time_span_secs("1.5 minutes"), Some(90.0));
+/// assert_eq!(time_span_secs("-2h"), Some(-7200.0));
+/// assert_eq!(time_span_secs("1 day ago"), Some(-86400.0));
+/// assert_eq!(time_span_secs("5"), None); // a unit is required
+/// assert_eq!(time_span_secs("-1 day ago"), None); // sign and suffix together
+/// ```
+pub fn time_span_secs(text: &str) -> Option<f64> {
+    let lower = text.to_ascii_lowercase();
+    let mut s = lower.as_str();
+    let sign = match s.as_bytes().first() {
+        Some(b'+') | Some(b'-') => {
+            let c = s.as_bytes()[0];
+            s = &s[1..];
+            Some(c)
+        }
+        _ => None,
+    };
+    s = s.strip_prefix(' ').unwrap_or(s);
+    let digits = |t: &str| t.bytes().take_while(u8::is_ascii_digit).count();
+    let int_len = digits(s);
+    if int_len == 0 {
+        return None;
+    }
+    let mut num_len = int_len;
+    if s[int_len..].starts_with('.') {
+        let frac = digits(&s[int_len + 1..]);
+        if frac > 0 {
+            num_len = int_len + 1 + frac;
+        }
+    }
+    let value: f64 = s[..num_len].parse().ok()?;
+    s = &s[num_len..];
+    s = s.strip_prefix(' ').unwrap_or(s);
+    let (unit, suffix) = match s.split_once(' ') {
+        Some((u, rest)) => (u, Some(rest)),
+        None => (s, None),
+    };
+    let ago = match suffix {
+        None => false,
+        Some("ago") => true,
+        Some("from now") => false,
+        Some(_) => return None,
+    };
+    if suffix.is_some() && sign.is_some() {
+        return None;
+    }
+    let unit_secs = match unit {
+        "s" | "sec" | "secs" | "second" | "seconds" => 1.0,
+        "m" | "min" | "mins" | "minute" | "minutes" => 60.0,
+        "h" | "hr" | "hrs" | "hour" | "hours" => 3_600.0,
+        "d" | "day" | "days" => 86_400.0,
+        "w" | "week" | "weeks" => 604_800.0,
+        "y" | "yr" | "yrs" | "year" | "years" => 86_400.0 * 365.25,
+        _ => return None,
+    };
+    // Math.round: halves go up.
+    let secs = (value * unit_secs + 0.5).floor();
+    Some(if sign == Some(b'-') || ago {
+        -secs
+    } else {
+        secs
+    })
 }

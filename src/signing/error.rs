@@ -121,7 +121,7 @@ pub enum TokenError {
         /// The verification time (unix seconds).
         now: u64,
         /// The clock tolerance (seconds).
-        tolerance: u64,
+        tolerance: f64,
     },
 }
 
@@ -203,8 +203,9 @@ impl fmt::Display for TokenError {
                 tolerance,
             } => write!(
                 f,
-                " (exp {} <= now {now} - clock tolerance {tolerance}s)",
-                crate::api::js_number_to_string(*exp)
+                " (exp {} <= now {now} - clock tolerance {}s)",
+                crate::api::js_number_to_string(*exp),
+                crate::api::js_number_to_string(*tolerance)
             ),
             _ => Ok(()),
         }
@@ -266,7 +267,7 @@ impl VerifyError {
     /// ```
     /// use qstash_wasm::signing::{Verifier, VerifyOptions};
     /// let err = Verifier::new("sig_a", "sig_b")
-    ///     .verify("not-a-jwt", b"", &VerifyOptions { url: None, clock_tolerance: 0, now: 0 })
+    ///     .verify("not-a-jwt", b"", &VerifyOptions { url: None, clock_tolerance: 0.0, now: 0 })
     ///     .unwrap_err();
     /// assert_eq!(err.code(), "ERR_JWS_INVALID");
     /// ```

@@ -16,7 +16,7 @@
 //! let claims = Claims::for_delivery("https://example.com/api", b"hi", now, "jwt_1".into());
 //! let token = sign("sig_current", &claims, Algorithm::Hs256);
 //! let verifier = Verifier::new("sig_current", "sig_next");
-//! let late = VerifyOptions { url: None, clock_tolerance: 0, now: now + 300 };
+//! let late = VerifyOptions { url: None, clock_tolerance: 0.0, now: now + 300 };
 //! let err = verifier.verify(&token, b"hi", &late).unwrap_err();
 //! assert_eq!(err.code(), "ERR_JWT_EXPIRED");
 //! assert!(err.to_string().starts_with("\"exp\" claim timestamp check failed"));
@@ -29,7 +29,7 @@ mod jwt;
 mod sign;
 mod verify;
 
-pub use claims::{Claims, DELIVERY_TOKEN_LIFETIME_SECS, ISSUER};
+pub use claims::{time_span_secs, Claims, DELIVERY_TOKEN_LIFETIME_SECS, ISSUER};
 pub use error::{Claim, ClaimReason, Segment, TokenError, VerifyError};
 pub use jwt::MAX_TOKEN_LEN;
 pub use sign::{body_hash, sign, Algorithm};

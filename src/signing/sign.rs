@@ -126,7 +126,7 @@ pub fn body_hash(body: &[u8]) -> String {
 /// let now = 1_700_000_000;
 /// let claims = Claims::for_delivery("https://example.com/api", b"hello", now, "jwt_1".into());
 /// let token = sign("sig_current", &claims, Algorithm::Hs256);
-/// let opts = VerifyOptions { url: Some("https://example.com/api"), clock_tolerance: 0, now };
+/// let opts = VerifyOptions { url: Some("https://example.com/api"), clock_tolerance: 0.0, now };
 /// assert!(Verifier::new("sig_current", "sig_next").verify(&token, b"hello", &opts).is_ok());
 /// ```
 pub fn sign(key: &str, claims: &Claims, alg: Algorithm) -> String {

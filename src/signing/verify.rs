@@ -19,13 +19,15 @@ use super::sign::Algorithm;
 ///
 /// `now` is supplied by the caller (unix seconds) so the core stays pure and tests control
 /// time; the JS facade passes `Math.floor(Date.now() / 1000)`, as jose does.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct VerifyOptions<'a> {
     /// The URL the request was delivered to. When given (even empty), the token's `sub` must
     /// equal it exactly.
     pub url: Option<&'a str>,
     /// Seconds of clock skew allowed on `nbf` and `exp` (jose's `clockTolerance`; default 0).
-    pub clock_tolerance: u64,
+    /// Any number, as in jose: fractions count (`exp <= now - 0.5`), a negative value makes
+    /// the checks stricter.
+    pub clock_tolerance: f64,
     /// The current time, unix seconds.
     pub now: u64,
 }
@@ -35,12 +37,12 @@ impl VerifyOptions<'_> {
     ///
     /// ```
     /// let opts = qstash_wasm::signing::VerifyOptions::at(1_700_000_000);
-    /// assert_eq!((opts.url, opts.clock_tolerance), (None, 0));
+    /// assert_eq!((opts.url, opts.clock_tolerance), (None, 0.0));
     /// ```
     pub fn at(now: u64) -> Self {
         VerifyOptions {
             url: None,
-            clock_tolerance: 0,
+            clock_tolerance: 0.0,
             now,
         }
     }
@@ -98,7 +100,7 @@ pub enum KeySlot {
 /// // Signed with what is now the *next* key (e.g. during a key rotation).
 /// let token = sign("sig_next", &claims, Algorithm::Hs256);
 /// let verifier = Verifier::new("sig_current", "sig_next");
-/// let opts = VerifyOptions { url: Some("https://example.com/hook"), clock_tolerance: 0, now };
+/// let opts = VerifyOptions { url: Some("https://example.com/hook"), clock_tolerance: 0.0, now };
 /// let verified = verifier.verify(&token, b"{\"a\":1}", &opts).unwrap();
 /// assert_eq!(verified.key, KeySlot::Next);
 ///

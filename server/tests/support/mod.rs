@@ -576,7 +576,7 @@ pub fn verify_signature(jwt: &str, key: &str, url: &str, body: &[u8]) -> serde_j
     let verifier = Verifier::new(key, "sig_not_the_signing_key");
     let opts = VerifyOptions {
         url: Some(url),
-        clock_tolerance: 5,
+        clock_tolerance: 5.0,
         now,
     };
     let v = verifier

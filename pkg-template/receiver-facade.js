@@ -146,7 +146,7 @@ export function defineReceiver(Core) {
         const { signature, body, url, clockTolerance } = request;
         if (
           typeof signature === "string" &&
-          (url === undefined || url === null || typeof url === "string") &&
+          (url === undefined || typeof url === "string") &&
           (clockTolerance === undefined || typeof clockTolerance === "number")
         ) {
           const tolerance = clockTolerance ?? 0;

@@ -18,7 +18,7 @@ use crate::api::{
     normalize_region_in, region_upper, should_use_dev_mode, Env, DEV_CURRENT_SIGNING_KEY,
     DEV_NEXT_SIGNING_KEY,
 };
-use crate::signing::{Verifier, VerifyOptions};
+use crate::signing::{Verifier, VerifyError, VerifyOptions};
 
 use super::env::JsEnv;
 use super::errors::{plain_error, signature_error, type_error};
@@ -167,7 +167,19 @@ impl Receiver {
                 type_name(&request)
             )));
         }
-        let url = opt_string(&request, WHAT, "url")?;
+        // The official checks the subject whenever `url !== undefined`: `null` or any other
+        // non-string is "given" and, never strictly equal to a `sub`, always a mismatch.
+        let url_field = field(&request, "url");
+        let (url, url_shown) = if url_field.is_undefined() {
+            (None, None)
+        } else if let Some(s) = url_field.as_string() {
+            (Some(s), None)
+        } else {
+            (
+                Some(NEVER_A_SUBJECT.to_owned()),
+                Some(js_string(&url_field)),
+            )
+        };
         let verifier = self.keys(&request)?;
         let clock_tolerance = clock_tolerance(&field(&request, "clockTolerance"))?;
         // After the keys, as the official (jose reads the token once keys are chosen). A
@@ -208,16 +220,18 @@ impl Receiver {
             // else its String() ("null", "5"), so a wrong body is a body-hash SignatureError.
             let text = if body.is_undefined() {
                 String::new()
-            } else if body.is_null() {
-                "null".to_owned()
             } else {
-                Array::of1(&body).join("").into()
+                js_string(&body)
             };
             verifier.check(&signature, text.as_bytes(), &opts)
         };
-        result
-            .map(|()| true)
-            .map_err(|e| signature_error(&e.to_string(), e.code()))
+        result.map(|()| true).map_err(|e| match (&e, url_shown) {
+            (VerifyError::SubjectMismatch { subject, .. }, Some(shown)) => signature_error(
+                &format!("invalid subject: {subject}, want: {shown}"),
+                e.code(),
+            ),
+            _ => signature_error(&e.to_string(), e.code()),
+        })
     }
 
     /// The common case without reading the request object: the config's keys (the caller has
@@ -279,6 +293,19 @@ impl Receiver {
                 "ReceiverCore.verifyHashed: not a base64url SHA-256",
             )),
         }
+    }
+}
+
+/// Stands in for a `url` that is not a string: no `sub` is ever equal to it.
+const NEVER_A_SUBJECT: &str = "\u{0}qstash-wasm: the url given is not a string\u{0}";
+
+/// `String(v)` for a value that is not `undefined`.
+fn js_string(v: &JsValue) -> String {
+    if v.is_null() {
+        "null".to_owned()
+    } else {
+        // `[v].join("")` is `String(v)` for everything but null and undefined.
+        Array::of1(v).join("").into()
     }
 }
 

@@ -189,6 +189,11 @@ test("request fields of other types: the official's verdict and error class", as
     { id: "body true, signed 'true'", signature: signed("true"), body: true },
     { id: "body object, signed its String()", signature: signed("[object Object]"), body: { a: 1 } },
     { id: "body 42, signed 'x'", signature: signed("x"), body: 42 },
+    // The subject is checked whenever url !== undefined: null is a url that never matches.
+    { id: "url null", signature: signed("b"), body: "b", url: null },
+    { id: "url number", signature: signed("b"), body: "b", url: 5 },
+    { id: "url undefined", signature: signed("b"), body: "b", url: undefined },
+    { id: "url ''", signature: signed("b"), body: "b", url: "" },
   ];
   // clockTolerance as jose 5 reads it, at a frozen second + 500 ms: any number as it is
   // (fractions count, negative is stricter, NaN never fails), strings as time spans, other
@@ -225,7 +230,7 @@ test("request fields of other types: the official's verdict and error class", as
     const sync = await verdict(new ours.Receiver(keys), c, "verifySync");
     const same = (a, b) => a.ok === b.ok && a.name === b.name;
     if (!same(official, mine) || !same(mine, sync)) diffs.push({ id: c.id, official, mine, sync });
-    if (c.id.startsWith("signature") && !official.ok) {
+    if ((c.id.startsWith("signature") || c.id.startsWith("url")) && !official.ok) {
       assert.equal(mine.message, official.message, `${c.id}: jose's message`);
     }
   }

@@ -507,3 +507,25 @@ test("ours, the binary missing: the constructor warns, the request rejects, the 
     rmSync(cwd, { recursive: true, force: true });
   }
 });
+
+test("Receiver in dev mode: config keys ignored with the official's warning, dev-signed tokens verify", async () => {
+  // A token signed with the dev server's current key over "b".
+  const { createHash, createHmac } = await import("node:crypto");
+  const b64 = (v) => Buffer.from(v).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: "Upstash", sub: DEST, exp: now + 300, nbf: now, iat: now, jti: "jwt_dev", body: createHash("sha256").update("b").digest("base64url") };
+  const signing = `${b64(JSON.stringify({ alg: "HS256", typ: "JWT" }))}.${b64(JSON.stringify(claims))}`;
+  const signature = `${signing}.${createHmac("sha256", "sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r").update(signing).digest("base64url")}`;
+  for (const [env, config] of [
+    [{}, { devMode: true, currentSigningKey: "sig_mine", nextSigningKey: "sig_mine_next" }],
+    [{ QSTASH_DEV: "1" }, { currentSigningKey: "sig_mine" }],
+    [{ QSTASH_DEV: "1" }, {}],
+  ]) {
+    const out = await withEnv(env, () =>
+      same(async (lib) => await new lib.Receiver(config).verify({ signature, body: "b", url: DEST })),
+    );
+    assert.equal(out.value, true, JSON.stringify(env));
+    const warned = config.currentSigningKey ? [["warn", `${PREFIX} Dev mode is active. Ignoring signing keys from config. Set devMode: false to use your own keys.`]] : [];
+    assert.deepEqual(out.console, warned, JSON.stringify({ env, config }));
+  }
+});

@@ -1242,3 +1242,43 @@ fn verify_prehashed_matches_verify() {
     assert_eq!(err, verifier().verify(&token, b"other", &opts).unwrap_err());
     assert_eq!(err.code(), "ERR_BODY_MISMATCH");
 }
+
+#[test]
+fn time_spans_read_as_jose_does() {
+    use qstash_wasm::signing::time_span_secs;
+    for (text, want) in [
+        ("5s", Some(5.0)),
+        ("5 s", Some(5.0)),
+        ("5 seconds", Some(5.0)),
+        ("2.5s", Some(3.0)), // Math.round
+        ("0.4 sec", Some(0.0)),
+        ("1.5 minutes", Some(90.0)),
+        ("1.005m", Some(60.0)),
+        ("2 hrs", Some(7200.0)),
+        ("1 week", Some(604_800.0)),
+        ("1y", Some(31_557_600.0)),
+        ("+10s", Some(10.0)),
+        ("-10s", Some(-10.0)),
+        ("- 10s", Some(-10.0)),
+        ("10s ago", Some(-10.0)),
+        ("10s from now", Some(10.0)),
+        ("10 SECONDS", Some(10.0)),
+        ("123456789012.5 s", Some(123_456_789_013.0)),
+        ("10", None),
+        ("s", None),
+        ("1.s", None),
+        (".5s", None),
+        ("10 fortnights", None),
+        ("-10s ago", None),
+        ("10s  ago", None),
+        ("10s later", None),
+        ("", None),
+    ] {
+        assert_eq!(time_span_secs(text), want, "{text:?}");
+    }
+    // Many digits: still the nearest whole second of the decimal.
+    assert_eq!(
+        time_span_secs("1.00000000000000000000000000001s"),
+        Some(1.0)
+    );
+}

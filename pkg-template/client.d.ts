@@ -192,6 +192,9 @@ export interface BaseProvider<TName extends ApiKind = ApiKind, TOwner extends Ow
   getHeaders(options: unknown): Record<string, string>;
   /** `baseUrl/route`. */
   getUrl(): string;
+  /** Finishes the request description built from the above (LLM providers route it through
+   * the analytics gateway when `options.analytics` is set); returns `providerInfo`. */
+  onFinish(providerInfo: ProviderInfo, options: unknown): ProviderInfo;
 }
 /** An LLM provider. */
 export interface LLMProvider<TOwner extends LLMOwner = LLMOwner> extends BaseProvider<"llm", TOwner> {

@@ -871,35 +871,37 @@ impl LlmProvider {
         let route: Vec<String> = self.get_route().iter().map(|s| text(&s)).collect();
         format!("{}/{}", self.base_url, route.join("/"))
     }
-    // Headers of the forwarded request (`options.analytics` as in the official).
+    // Headers of the forwarded request, as the official's `getHeaders(options)`: no checks
+    // (those happen at publish), the Upstash provider sends only a content type unless
+    // `options.analytics` is set.
     #[wasm_bindgen(js_name = getHeaders)]
-    pub fn get_headers(&self, options: JsValue) -> Result<JsValue, JsValue> {
-        let api = Object::new();
-        set(&api, "name", &JsValue::from_str("llm"));
-        set(&api, "analytics", &get(&options, "analytics"));
-        let provider = Object::new();
-        for (k, v) in [
-            ("apiKind", "llm"),
-            ("owner", self.owner),
-            ("baseUrl", &self.base_url),
-            ("token", &self.token),
-            ("method", "POST"),
-        ] {
-            set(&provider, k, &JsValue::from_str(v));
-        }
-        if let Some(org) = &self.organization {
-            set(&provider, "organization", &JsValue::from_str(org));
-        }
-        set(&api, "provider", &provider);
-        let mut info = provider_info(&api, &self.token)?;
-        // getHeaders alone has no Helicone headers (they come from onFinish).
-        info.append_headers
-            .retain(|(k, _)| !k.starts_with("Helicone-"));
+    pub fn get_headers(&self, options: JsValue) -> JsValue {
         let out = Object::new();
-        for (k, v) in info.append_headers {
-            set(&out, &k, &JsValue::from_str(&v));
+        let put = |k: &str, v: &str| set(&out, k, &JsValue::from_str(v));
+        let analytics = if options.is_object() {
+            get(&options, "analytics")
+        } else {
+            JsValue::UNDEFINED
+        };
+        if self.owner == "upstash" && !truthy(&analytics) {
+            put("content-type", "application/json");
+            return out.into();
         }
-        Ok(out.into())
+        if self.owner == "anthropic" {
+            put("x-api-key", &self.token);
+        } else {
+            put("authorization", &format!("Bearer {}", self.token));
+        }
+        put("content-type", "application/json");
+        if self.owner == "openai" {
+            if let Some(org) = self.organization.as_deref().filter(|o| !o.is_empty()) {
+                put("OpenAI-Organization", org);
+            }
+        }
+        if self.owner == "anthropic" {
+            put("anthropic-version", "2023-06-01");
+        }
+        out.into()
     }
 }
 

@@ -151,6 +151,31 @@ test("compat: setupAnalytics", async () => {
   await same("setupAnalytics()", (lib) => lib.setupAnalytics());
 });
 
+// ── providers driven by hand ──────────────────────────────────────────────────────────────────
+
+test("compat: providers' getUrl, getRoute, getHeaders and onFinish, as the official's", async () => {
+  const providers = {
+    upstash: (lib) => lib.upstash(),
+    openai: (lib) => lib.openai({ token: "sk-1" }),
+    "openai with organization": (lib) => lib.openai({ token: "sk-1", organization: "org-1" }),
+    anthropic: (lib) => lib.anthropic({ token: "ak-1" }),
+    custom: (lib) => lib.custom({ baseUrl: "https://llm.example.com/v1/chat/completions", token: "ck-1" }),
+    resend: (lib) => lib.resend({ token: "re-1" }),
+    "resend batch": (lib) => lib.resend({ token: "re-1", batch: true }),
+  };
+  const helicone = { analytics: { name: "helicone", token: "hk-1" } };
+  for (const [name, make] of Object.entries(providers)) {
+    for (const [label, options] of [["no options", {}], ["helicone", helicone], ["unknown analytics", { analytics: { name: "langsmith", token: "t" } }]]) {
+      await same(`${name}, ${label}`, (lib) => {
+        const p = make(lib);
+        const info = { url: p.getUrl(), baseUrl: p.baseUrl, route: p.getRoute(), appendHeaders: p.getHeaders(options), owner: p.owner, method: p.method };
+        const finished = p.onFinish(info, options);
+        return { info: JSON.parse(JSON.stringify(finished)), same: finished === info, fields: [p.apiKind, p.owner, p.baseUrl, p.token, p.method] };
+      });
+    }
+  }
+});
+
 // ── error classes ─────────────────────────────────────────────────────────────────────────────
 
 test("compat: QStashWorkflowError and QStashWorkflowAbort: name, message, fields, instanceof", async () => {

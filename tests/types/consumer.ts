@@ -21,6 +21,7 @@ import {
   setupAnalytics,
   startDevServer,
   type ChatCompletion,
+  type ProviderInfo,
   type ChatCompletionChunk,
   type FailureFunctionPayload,
   type AnalyticsSetup,
@@ -92,6 +93,11 @@ export async function everything(): Promise<void> {
   await client.publish({ topic: "legacy", flowControl: { key: "k", ratePerSecond: 1 } });
   await client.publishJSON({ url: "https://e.com", body: { a: 1 } });
   await client.publishJSON({ api: { name: "llm", provider: openai({ token: "sk", organization: "o" }) }, body: {}, callback: "https://cb" });
+  const byHand = openai({ token: "sk" });
+  const handInfo: ProviderInfo = byHand.onFinish(
+    { url: byHand.getUrl(), baseUrl: byHand.baseUrl, route: byHand.getRoute(), appendHeaders: byHand.getHeaders({}), owner: byHand.owner, method: byHand.method },
+    { analytics: { name: "helicone", token: "hk" } },
+  );
   await client.publishJSON({ api: { name: "llm", provider: anthropic({ token: "sk" }), analytics: { name: "helicone", token: "h" } }, body: {}, callback: "https://cb" });
   await client.publishJSON({ api: { name: "llm", provider: custom({ baseUrl: "https://x", token: "t" }) }, body: {}, callback: "https://cb" });
   await client.publishJSON({ api: { name: "llm", provider: upstash() }, body: {}, callback: "https://cb" });
@@ -224,7 +230,7 @@ export async function everything(): Promise<void> {
   await client.publish({ url: "https://e.com", delay: "10" });
   // @ts-expect-error the queue upsert options are typed
   await queue.upsert({ parallelism: "2" });
-  void [id, dedup, group, firstId, q, qs, m, c1, n1, n2, s, ss, g, gs, list, one_dlq, del, r, again, entry, info, all, gp, keys, rotated, wrong, base, attempts, wait, viaHttp, forwarded, sdk, dev, token, qn];
+  void [id, dedup, group, firstId, q, qs, m, c1, n1, n2, handInfo, s, ss, g, gs, list, one_dlq, del, r, again, entry, info, all, gp, keys, rotated, wrong, base, attempts, wait, viaHttp, forwarded, sdk, dev, token, qn];
 }
 
 // The rest of @upstash/qstash's exports (pkg-template/compat.js, errors.js).

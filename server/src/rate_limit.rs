@@ -67,12 +67,34 @@ impl Limited {
     }
 }
 
+/// One fixed window (a second, a UTC day) of one user's count.
+#[derive(Debug, Default)]
+struct Window {
+    /// Which window: `now_ms / window_ms`.
+    index: i64,
+    /// Counted in it so far.
+    used: u64,
+}
+
+impl Window {
+    /// Counts `n` in window `index` if that stays within `limit`; otherwise counts nothing and
+    /// returns what is left.
+    fn take(&mut self, index: i64, n: u64, limit: u64) -> Result<(), u64> {
+        if self.index != index {
+            *self = Window { index, used: 0 };
+        }
+        if self.used.saturating_add(n) > limit {
+            return Err(limit.saturating_sub(self.used));
+        }
+        self.used += n;
+        Ok(())
+    }
+}
+
 #[derive(Debug, Default)]
 struct Counters {
-    second: i64,
-    in_second: u64,
-    day: i64,
-    in_day: u64,
+    second: Window,
+    day: Window,
 }
 
 /// Per-user counters for the two limits; `None` limits never refuse.
@@ -112,56 +134,36 @@ impl RateLimiter {
 
     /// Counts one request to a non-publish endpoint.
     pub fn request(&self, user: UserId, now_ms: i64) -> Result<(), Limited> {
-        let Some(limit) = self.burst else {
-            return Ok(());
-        };
-        let second = now_ms.div_euclid(1000);
-        self.with(user, |c| {
-            if c.second != second {
-                c.second = second;
-                c.in_second = 0;
-            }
-            if c.in_second >= limit {
-                return Err(Limited {
-                    kind: LimitKind::Burst,
-                    limit,
-                    remaining: 0,
-                    reset: second + 1,
-                });
-            }
-            c.in_second += 1;
-            Ok(())
-        })
+        self.count(user, LimitKind::Burst, 1, now_ms)
     }
 
     /// Counts `n` messages about to be published; all or none.
     pub fn messages(&self, user: UserId, n: u64, now_ms: i64) -> Result<(), Limited> {
-        let Some(limit) = self.daily else {
-            return Ok(());
-        };
-        let day = now_ms.div_euclid(86_400_000);
-        self.with(user, |c| {
-            if c.day != day {
-                c.day = day;
-                c.in_day = 0;
-            }
-            if c.in_day.saturating_add(n) > limit {
-                return Err(Limited {
-                    kind: LimitKind::Daily,
-                    limit,
-                    remaining: limit.saturating_sub(c.in_day),
-                    reset: (day + 1) * 86_400,
-                });
-            }
-            c.in_day += n;
-            Ok(())
-        })
+        self.count(user, LimitKind::Daily, n, now_ms)
     }
 
-    fn with<T>(&self, user: UserId, f: impl FnOnce(&mut Counters) -> T) -> T {
+    fn count(&self, user: UserId, kind: LimitKind, n: u64, now_ms: i64) -> Result<(), Limited> {
+        let (limit, window_ms) = match kind {
+            LimitKind::Burst => (self.burst, 1_000),
+            LimitKind::Daily => (self.daily, 86_400_000),
+        };
+        let Some(limit) = limit else {
+            return Ok(());
+        };
+        let index = now_ms.div_euclid(window_ms);
         // A poisoned lock only means another request panicked mid-count; the counts are
         // still plain numbers, so keep using them.
         let mut map = self.counters.lock().unwrap_or_else(|e| e.into_inner());
-        f(map.entry(user).or_default())
+        let counters = map.entry(user).or_default();
+        let window = match kind {
+            LimitKind::Burst => &mut counters.second,
+            LimitKind::Daily => &mut counters.day,
+        };
+        window.take(index, n, limit).map_err(|remaining| Limited {
+            kind,
+            limit,
+            remaining,
+            reset: (index + 1) * (window_ms / 1000),
+        })
     }
 }

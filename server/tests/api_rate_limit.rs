@@ -53,15 +53,23 @@ async fn call(srv: &TestServer, user: usize, method: &str, path: &str, body: &st
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn burst_limit_refuses_the_extra_request_of_a_second_but_never_publish() {
+/// A server on a test clock at [`START`], with `limits` applied to its config.
+async fn limited_server(
+    limits: impl FnOnce(&mut qstash_server::Config) + Send + 'static,
+) -> (TestClock, TestServer) {
     let clock = TestClock::new(START);
     let c2 = clock.clone();
     let srv = start_server_with(move |c| {
         c.clock = Arc::new(c2);
-        c.burst_rate_limit = Some(3);
+        limits(c);
     })
     .await;
+    (clock, srv)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn burst_limit_refuses_the_extra_request_of_a_second_but_never_publish() {
+    let (clock, srv) = limited_server(|c| c.burst_rate_limit = Some(3)).await;
     for _ in 0..3 {
         assert_eq!(call(&srv, 1, "GET", "/v2/queues", "").await.status, 200);
     }
@@ -108,13 +116,7 @@ async fn burst_limit_refuses_the_extra_request_of_a_second_but_never_publish() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn daily_limit_counts_messages_refuses_whole_batches_and_stores_nothing_refused() {
-    let clock = TestClock::new(START);
-    let c2 = clock.clone();
-    let srv = start_server_with(move |c| {
-        c.clock = Arc::new(c2);
-        c.daily_message_limit = Some(4);
-    })
-    .await;
+    let (clock, srv) = limited_server(|c| c.daily_message_limit = Some(4)).await;
     let dest = format!("/v2/publish/{DEST}");
     for _ in 0..2 {
         assert_eq!(call(&srv, 1, "POST", &dest, "x").await.status, 200);

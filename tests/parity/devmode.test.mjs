@@ -25,6 +25,7 @@ import { once } from "node:events";
 import { pathToFileURL } from "node:url";
 import { ROOT, loadLibraries, describeError, eventually, startServer, runProcess } from "./harness.mjs";
 import { DEV_TOKEN, DEV_CURRENT, DEV_NEXT } from "../server-sdk/harness.mjs";
+import { signToken } from "../support/jwt.mjs";
 
 const PKG_DIR = process.env.QSTASH_WASM_PKG;
 const libs = await loadLibraries();
@@ -510,12 +511,7 @@ test("ours, the binary missing: the constructor warns, the request rejects, the 
 
 test("Receiver in dev mode: config keys ignored with the official's warning, dev-signed tokens verify", async () => {
   // A token signed with the dev server's current key over "b".
-  const { createHash, createHmac } = await import("node:crypto");
-  const b64 = (v) => Buffer.from(v).toString("base64url");
-  const now = Math.floor(Date.now() / 1000);
-  const claims = { iss: "Upstash", sub: DEST, exp: now + 300, nbf: now, iat: now, jti: "jwt_dev", body: createHash("sha256").update("b").digest("base64url") };
-  const signing = `${b64(JSON.stringify({ alg: "HS256", typ: "JWT" }))}.${b64(JSON.stringify(claims))}`;
-  const signature = `${signing}.${createHmac("sha256", "sig_7kYjw48mhY7kAjqNGcy6cr29RJ6r").update(signing).digest("base64url")}`;
+  const signature = signToken({ key: DEV_CURRENT, url: DEST, body: "b" });
   for (const [env, config] of [
     [{}, { devMode: true, currentSigningKey: "sig_mine", nextSigningKey: "sig_mine_next" }],
     [{ QSTASH_DEV: "1" }, { currentSigningKey: "sig_mine" }],

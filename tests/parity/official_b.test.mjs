@@ -13,9 +13,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { TOKENS, loadLibraries, startServer, startSink, eventually, describeError, normalise } from "./harness.mjs";
+import { signToken as sign } from "../support/jwt.mjs";
 
 const libs = await loadLibraries();
 let server;
@@ -426,25 +427,6 @@ scenario("flowControl: resetRate sets rateCount back to 0", async (c, x) => {
 
 // ------------------------------------------------------------------------------------------------
 // Receiver (official src/receiver.test.ts): tokens signed here, as QStash signs them
-
-const b64url = (buf) => Buffer.from(buf).toString("base64url");
-
-/** An HS256 JWT with QStash's claims; `claims` overrides or adds any of them. */
-function sign({ key, url, body, claims = {}, header = { alg: "HS256", typ: "JWT" } }) {
-  const now = Math.floor(Date.now() / 1000);
-  const payload = {
-    iss: "Upstash",
-    sub: url,
-    exp: now + 300,
-    nbf: now,
-    iat: now,
-    jti: `jwt_${randomBytes(6).toString("hex")}`,
-    body: createHash("sha256").update(body).digest("base64url"),
-    ...claims,
-  };
-  const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
-  return `${input}.${createHmac("sha256", Buffer.from(key, "utf8")).update(input).digest("base64url")}`;
-}
 
 const currentSigningKey = randomBytes(16).toString("base64url");
 const nextSigningKey = randomBytes(16).toString("base64url");

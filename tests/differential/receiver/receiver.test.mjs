@@ -12,7 +12,6 @@
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { createHash, createHmac } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { mock, test } from "node:test";
@@ -21,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { Receiver as OfficialReceiver } from "@upstash/qstash";
 
 import { buildCorpus } from "./corpus.mjs";
+import { signToken } from "../../support/jwt.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -152,22 +152,7 @@ test("our Receiver and @upstash/qstash agree on every token", async (t) => {
 });
 
 /** An HS256 token as QStash makes it, over `bodyText`, signed with `key`. */
-function token(key, bodyText, extra = {}) {
-  const b64 = (v) => Buffer.from(v).toString("base64url");
-  const now = Math.floor(Date.now() / 1000);
-  const claims = {
-    iss: "Upstash",
-    sub: "https://example.com/api",
-    exp: now + 300,
-    nbf: now,
-    iat: now,
-    jti: "jwt_fields",
-    body: createHash("sha256").update(bodyText).digest("base64url"),
-    ...extra,
-  };
-  const signing = `${b64(JSON.stringify({ alg: "HS256", typ: "JWT" }))}.${b64(JSON.stringify(claims))}`;
-  return `${signing}.${createHmac("sha256", key).update(signing).digest("base64url")}`;
-}
+const token = (key, bodyText, claims = {}) => signToken({ key, url: "https://example.com/api", body: bodyText, claims });
 
 test("request fields of other types: the official's verdict and error class", async () => {
   const ours = await import(pathToFileURL(process.env.QSTASH_WASM_ENTRY).href);

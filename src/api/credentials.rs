@@ -7,6 +7,8 @@ use crate::error::{self, Result};
 
 /// The default QStash API URL.
 pub const DEFAULT_QSTASH_URL: &str = "https://qstash.upstash.io";
+/// How the official SDK starts its dev-mode log lines: `[QStash Dev]`, dimmed on a terminal.
+pub const DEV_LOG_PREFIX: &str = "\u{1b}[2m[QStash Dev]\u{1b}[0m";
 /// The dev server's fixed token (public; baked into the official dev server).
 pub const DEV_TOKEN: &str =
     "eyJVc2VySUQiOiJkZWZhdWx0VXNlciIsIlBhc3N3b3JkIjoiZGVmYXVsdFBhc3N3b3JkIn0=";
@@ -202,10 +204,9 @@ pub fn resolve_credentials(
     let (base_url, token, region) = if dev {
         if non_empty(config.base_url.clone()).is_some() || non_empty(config.token.clone()).is_some()
         {
-            warnings.push(
-                "\u{1b}[2m[QStash Dev]\u{1b}[0m Dev mode is active. Ignoring baseUrl/token from config. Set devMode: false to use your own credentials."
-                    .to_string(),
-            );
+            warnings.push(format!(
+                "{DEV_LOG_PREFIX} Dev mode is active. Ignoring baseUrl/token from config. Set devMode: false to use your own credentials."
+            ));
         }
         (dev_url(env), DEV_TOKEN.to_string(), None)
     } else if let (Some(b), Some(t)) = (

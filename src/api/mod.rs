@@ -44,7 +44,7 @@ pub mod url_groups;
 pub use credentials::{
     dev_url, normalize_region, normalize_region_in, region_upper, resolve_credentials,
     should_use_dev_mode, CredentialConfig, Credentials, Env, DEFAULT_DEV_PORT, DEFAULT_QSTASH_URL,
-    DEV_CURRENT_SIGNING_KEY, DEV_NEXT_SIGNING_KEY, DEV_TOKEN, VALID_REGIONS,
+    DEV_CURRENT_SIGNING_KEY, DEV_LOG_PREFIX, DEV_NEXT_SIGNING_KEY, DEV_TOKEN, VALID_REGIONS,
 };
 pub use headers::{prefix_headers, HeaderMap, HeadersInit};
 pub use number::{js_json_number, js_number_to_string, js_to_fixed0};

@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{
     normalize_region_in, region_upper, should_use_dev_mode, Env, DEV_CURRENT_SIGNING_KEY,
-    DEV_NEXT_SIGNING_KEY,
+    DEV_LOG_PREFIX, DEV_NEXT_SIGNING_KEY,
 };
 use crate::signing::{Verifier, VerifyError, VerifyOptions};
 
@@ -414,7 +414,7 @@ impl Receiver {
             should_use_dev_mode(self.dev_mode, &env).map_err(|e| plain_error(&e.to_string()))?;
         if dev {
             if self.config_has_keys {
-                console_warn("\u{1b}[2m[QStash Dev]\u{1b}[0m Dev mode is active. Ignoring signing keys from config. Set devMode: false to use your own keys.");
+                console_warn(&format!("{DEV_LOG_PREFIX} Dev mode is active. Ignoring signing keys from config. Set devMode: false to use your own keys."));
             }
             let mut slot = self.dev.borrow_mut();
             let v = slot.get_or_insert_with(|| {

@@ -395,7 +395,25 @@ impl Provider {
         }
     }
 
-    fn route(&self) -> Vec<String> {
+    /// `owner` as the official spells it (`"openai"`, `"resend"`, ...).
+    pub fn owner_name(&self) -> &'static str {
+        match self.owner {
+            ProviderOwner::Upstash => "upstash",
+            ProviderOwner::Openai => "openai",
+            ProviderOwner::Anthropic => "anthropic",
+            ProviderOwner::Custom => "custom",
+            ProviderOwner::Resend => "resend",
+        }
+    }
+
+    /// `getRoute()`: the path segments after `base_url`.
+    ///
+    /// ```
+    /// use qstash_wasm::api::Provider;
+    /// assert_eq!(Provider::anthropic("t").route(), ["v1", "messages"]);
+    /// assert_eq!(Provider::resend("t", true).route(), ["emails", "batch"]);
+    /// ```
+    pub fn route(&self) -> Vec<String> {
         let r: &[&str] = match self.owner {
             ProviderOwner::Resend if self.batch == Some(true) => &["emails", "batch"],
             ProviderOwner::Resend => &["emails"],
@@ -405,7 +423,16 @@ impl Provider {
         r.iter().map(|s| s.to_string()).collect()
     }
 
-    fn headers(&self, analytics: bool) -> Vec<(String, String)> {
+    /// `getHeaders({ analytics })`: the headers forwarded to the provider. The Upstash LLM
+    /// sends only a content type unless analytics are on.
+    ///
+    /// ```
+    /// use qstash_wasm::api::Provider;
+    /// let h = Provider::upstash().headers(false);
+    /// assert_eq!(h, [("content-type".to_string(), "application/json".to_string())]);
+    /// assert_eq!(Provider::openai("sk", None).headers(false)[0].1, "Bearer sk");
+    /// ```
+    pub fn headers(&self, analytics: bool) -> Vec<(String, String)> {
         let t = &self.token;
         match self.owner {
             ProviderOwner::Resend => vec![("authorization".into(), format!("Bearer {t}"))],

@@ -14,7 +14,7 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::{js_to_fixed0, prefix_headers, HeaderMap};
+use crate::api::{js_to_fixed0, prefix_headers, HeaderMap, Provider};
 
 use super::client::{js_err, qstash_error, type_error};
 
@@ -808,14 +808,30 @@ pub(crate) fn list_query(options: &JsValue, ids_key: &str) -> Query {
     q
 }
 
+/// The route segments as a JS array.
+fn route_array(p: &Provider) -> Array {
+    p.route().iter().map(|s| JsValue::from_str(s)).collect()
+}
+
+/// `baseUrl/route`.
+fn url_of(p: &Provider) -> String {
+    format!("{}/{}", p.base_url, p.route().join("/"))
+}
+
+/// Headers as a JS record.
+fn headers_record(headers: Vec<(String, String)>) -> JsValue {
+    let out = Object::new();
+    for (k, v) in headers {
+        set(&out, &k, &JsValue::from_str(&v));
+    }
+    out.into()
+}
+
 // An LLM provider (`openai()`, `anthropic()`, `custom()`, `upstash()`): the same fields and
-// methods as `@upstash/qstash`'s `LLMProvider`.
+// methods as `@upstash/qstash`'s `LLMProvider`, over the core's `Provider`.
 #[wasm_bindgen(js_name = LLMProvider, skip_typescript)]
 pub struct LlmProvider {
-    base_url: String,
-    token: String,
-    owner: &'static str,
-    organization: Option<String>,
+    inner: Provider,
 }
 
 #[wasm_bindgen(js_class = LLMProvider)]
@@ -833,83 +849,52 @@ impl LlmProvider {
     // Base URL of the provider.
     #[wasm_bindgen(getter, js_name = baseUrl)]
     pub fn base_url(&self) -> String {
-        self.base_url.clone()
+        self.inner.base_url.clone()
     }
     // The provider token.
     #[wasm_bindgen(getter)]
     pub fn token(&self) -> String {
-        self.token.clone()
+        self.inner.token.clone()
     }
     // Replaces the token (the official fills the Upstash provider's token in).
     #[wasm_bindgen(setter)]
     pub fn set_token(&mut self, token: String) {
-        self.token = token;
+        self.inner.token = token;
     }
     // `"upstash" | "openai" | "anthropic" | "custom"`.
     #[wasm_bindgen(getter)]
     pub fn owner(&self) -> String {
-        self.owner.into()
+        self.inner.owner_name().into()
     }
     // OpenAI organization.
     #[wasm_bindgen(getter)]
     pub fn organization(&self) -> Option<String> {
-        self.organization.clone()
+        self.inner.organization.clone()
     }
     // Route segments after the base URL.
     #[wasm_bindgen(js_name = getRoute)]
     pub fn get_route(&self) -> Array {
-        let route: &[&str] = if self.owner == "anthropic" {
-            &["v1", "messages"]
-        } else {
-            &["v1", "chat", "completions"]
-        };
-        route.iter().map(|s| JsValue::from_str(s)).collect()
+        route_array(&self.inner)
     }
     // `baseUrl/route`.
     #[wasm_bindgen(js_name = getUrl)]
     pub fn get_url(&self) -> String {
-        let route: Vec<String> = self.get_route().iter().map(|s| text(&s)).collect();
-        format!("{}/{}", self.base_url, route.join("/"))
+        url_of(&self.inner)
     }
     // Headers of the forwarded request, as the official's `getHeaders(options)`: no checks
     // (those happen at publish), the Upstash provider sends only a content type unless
     // `options.analytics` is set.
     #[wasm_bindgen(js_name = getHeaders)]
     pub fn get_headers(&self, options: JsValue) -> JsValue {
-        let out = Object::new();
-        let put = |k: &str, v: &str| set(&out, k, &JsValue::from_str(v));
-        let analytics = if options.is_object() {
-            get(&options, "analytics")
-        } else {
-            JsValue::UNDEFINED
-        };
-        if self.owner == "upstash" && !truthy(&analytics) {
-            put("content-type", "application/json");
-            return out.into();
-        }
-        if self.owner == "anthropic" {
-            put("x-api-key", &self.token);
-        } else {
-            put("authorization", &format!("Bearer {}", self.token));
-        }
-        put("content-type", "application/json");
-        if self.owner == "openai" {
-            if let Some(org) = self.organization.as_deref().filter(|o| !o.is_empty()) {
-                put("OpenAI-Organization", org);
-            }
-        }
-        if self.owner == "anthropic" {
-            put("anthropic-version", "2023-06-01");
-        }
-        out.into()
+        let analytics = options.is_object() && truthy(&get(&options, "analytics"));
+        headers_record(self.inner.headers(analytics))
     }
 }
 
 // The Resend email provider (`resend()`), like `@upstash/qstash`'s `EmailProvider`.
 #[wasm_bindgen(js_name = EmailProvider, skip_typescript)]
 pub struct EmailProvider {
-    token: String,
-    batch: bool,
+    inner: Provider,
 }
 
 #[wasm_bindgen(js_class = EmailProvider)]
@@ -927,60 +912,44 @@ impl EmailProvider {
     // `https://api.resend.com`.
     #[wasm_bindgen(getter, js_name = baseUrl)]
     pub fn base_url(&self) -> String {
-        RESEND_BASE.into()
+        self.inner.base_url.clone()
     }
     // The Resend token.
     #[wasm_bindgen(getter)]
     pub fn token(&self) -> String {
-        self.token.clone()
+        self.inner.token.clone()
     }
     // Replaces the token.
     #[wasm_bindgen(setter)]
     pub fn set_token(&mut self, token: String) {
-        self.token = token;
+        self.inner.token = token;
     }
     // Always `"resend"`.
     #[wasm_bindgen(getter)]
     pub fn owner(&self) -> String {
-        "resend".into()
+        self.inner.owner_name().into()
     }
     // Use `/emails/batch`.
     #[wasm_bindgen(getter)]
     pub fn batch(&self) -> bool {
-        self.batch
+        self.inner.batch.unwrap_or(false)
     }
     // Route segments after the base URL.
     #[wasm_bindgen(js_name = getRoute)]
     pub fn get_route(&self) -> Array {
-        let route: &[&str] = if self.batch {
-            &["emails", "batch"]
-        } else {
-            &["emails"]
-        };
-        route.iter().map(|s| JsValue::from_str(s)).collect()
+        route_array(&self.inner)
     }
     // `baseUrl/route`.
     #[wasm_bindgen(js_name = getUrl)]
     pub fn get_url(&self) -> String {
-        format!(
-            "{RESEND_BASE}/{}",
-            if self.batch { "emails/batch" } else { "emails" }
-        )
+        url_of(&self.inner)
     }
     // `{ authorization: "Bearer <token>" }`.
     #[wasm_bindgen(js_name = getHeaders)]
     pub fn get_headers(&self) -> JsValue {
-        let out = Object::new();
-        set(
-            &out,
-            "authorization",
-            &JsValue::from_str(&format!("Bearer {}", self.token)),
-        );
-        out.into()
+        headers_record(self.inner.headers(false))
     }
 }
-
-const RESEND_BASE: &str = "https://api.resend.com";
 
 fn token_of(options: &JsValue) -> String {
     get(options, "token").as_string().unwrap_or_default()
@@ -989,11 +958,9 @@ fn token_of(options: &JsValue) -> String {
 // `openai({ token, organization? })`.
 #[wasm_bindgen(skip_typescript)]
 pub fn openai(options: JsValue) -> LlmProvider {
+    let organization = get(&options, "organization").as_string();
     LlmProvider {
-        base_url: "https://api.openai.com".into(),
-        token: token_of(&options),
-        owner: "openai",
-        organization: get(&options, "organization").as_string(),
+        inner: Provider::openai(token_of(&options), organization),
     }
 }
 
@@ -1001,10 +968,7 @@ pub fn openai(options: JsValue) -> LlmProvider {
 #[wasm_bindgen(skip_typescript)]
 pub fn anthropic(options: JsValue) -> LlmProvider {
     LlmProvider {
-        base_url: "https://api.anthropic.com".into(),
-        token: token_of(&options),
-        owner: "anthropic",
-        organization: None,
+        inner: Provider::anthropic(token_of(&options)),
     }
 }
 
@@ -1013,16 +977,8 @@ pub fn anthropic(options: JsValue) -> LlmProvider {
 #[wasm_bindgen(skip_typescript)]
 pub fn custom(options: JsValue) -> LlmProvider {
     let base = get(&options, "baseUrl").as_string().unwrap_or_default();
-    let trimmed = base
-        .strip_suffix("/v1/chat/completions")
-        .or_else(|| base.strip_suffix("/chat/completions"))
-        .unwrap_or(&base)
-        .to_string();
     LlmProvider {
-        base_url: trimmed,
-        token: token_of(&options),
-        owner: "custom",
-        organization: None,
+        inner: Provider::custom(base, token_of(&options)),
     }
 }
 
@@ -1030,10 +986,7 @@ pub fn custom(options: JsValue) -> LlmProvider {
 #[wasm_bindgen(skip_typescript)]
 pub fn upstash() -> LlmProvider {
     LlmProvider {
-        base_url: UPSTASH_LLM_BASE.into(),
-        token: String::new(),
-        owner: "upstash",
-        organization: None,
+        inner: Provider::upstash(),
     }
 }
 
@@ -1041,7 +994,6 @@ pub fn upstash() -> LlmProvider {
 #[wasm_bindgen(skip_typescript)]
 pub fn resend(options: JsValue) -> EmailProvider {
     EmailProvider {
-        token: token_of(&options),
-        batch: truthy(&get(&options, "batch")),
+        inner: Provider::resend(token_of(&options), truthy(&get(&options, "batch"))),
     }
 }

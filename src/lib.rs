@@ -40,6 +40,7 @@ mod js {
     // The Client's error constructors are unused here.
     #[allow(dead_code)]
     mod errors;
+    mod globals;
     mod receiver;
 }
 

@@ -23,6 +23,7 @@ use crate::api::{
 };
 use crate::error::{ErrorKind, RateLimit};
 
+use super::globals::console_warn;
 use super::options::{self, get, has, require_in, require_props, set, text, truthy};
 use super::resources::{
     Dlq, FlowControlApi, Messages, Queue, Schedules, SigningKeysApi, UrlGroups,
@@ -138,8 +139,6 @@ extern "C" {
 extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(callback: &Function, ms: f64) -> JsValue;
-    #[wasm_bindgen(js_namespace = console, js_name = warn)]
-    fn console_warn(message: &str);
 }
 
 thread_local! {

@@ -8,6 +8,7 @@
 mod client;
 mod env;
 mod errors;
+mod globals;
 mod options;
 mod receiver;
 mod resources;

@@ -17,6 +17,7 @@ use wasm_bindgen::JsCast;
 use crate::api::{js_to_fixed0, prefix_headers, HeaderMap, Provider};
 
 use super::client::{js_err, qstash_error, type_error};
+use super::globals::js_string;
 
 #[wasm_bindgen]
 extern "C" {
@@ -25,10 +26,6 @@ extern "C" {
     type JsHeaders;
     #[wasm_bindgen(constructor, js_class = "Headers", catch)]
     fn new(init: &JsValue) -> Result<JsHeaders, JsValue>;
-
-    /// `String(value)`.
-    #[wasm_bindgen(js_name = String)]
-    pub(crate) fn js_string(value: &JsValue) -> String;
 }
 
 thread_local! {

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use js_sys::{Array, ArrayBuffer, Reflect, Uint8Array};
+use js_sys::{ArrayBuffer, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -22,11 +22,10 @@ use crate::signing::{Verifier, VerifyError, VerifyOptions};
 
 use super::env::JsEnv;
 use super::errors::{plain_error, signature_error, type_error};
+use super::globals::{console_warn, js_string};
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = console, js_name = warn)]
-    fn console_warn(message: &str);
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     fn date_now() -> f64;
 }
@@ -298,16 +297,6 @@ impl Receiver {
 
 /// Stands in for a `url` that is not a string: no `sub` is ever equal to it.
 const NEVER_A_SUBJECT: &str = "\u{0}qstash-wasm: the url given is not a string\u{0}";
-
-/// `String(v)` for a value that is not `undefined`.
-fn js_string(v: &JsValue) -> String {
-    if v.is_null() {
-        "null".to_owned()
-    } else {
-        // `[v].join("")` is `String(v)` for everything but null and undefined.
-        Array::of1(v).join("").into()
-    }
-}
 
 /// The token as jose takes it: a string, or a `Uint8Array` decoded as UTF-8 (lossily, as
 /// `TextDecoder`); `None` for anything else.

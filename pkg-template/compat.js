@@ -374,34 +374,8 @@ export function installCompat(glue, { childProcess } = {}) {
     function toJSON() {
       return { baseUrl: this.baseUrl, token: this.token, owner: this.owner, apiKind: this.apiKind, [extra]: this[extra], method: this.method };
     };
-  const method = (value) => ({ configurable: true, writable: true, value });
-  if (LLMProvider) {
-    Object.defineProperty(LLMProvider.prototype, "toJSON", method(toJSON("organization")));
-    Object.defineProperty(LLMProvider.prototype, "onFinish", method(llmOnFinish));
-  }
-  if (EmailProvider) {
-    Object.defineProperty(EmailProvider.prototype, "toJSON", method(toJSON("batch")));
-    Object.defineProperty(EmailProvider.prototype, "onFinish", method((providerInfo) => providerInfo));
-  }
-}
-
-/** The official `LLMProvider.onFinish(providerInfo, options)`: with `options.analytics`
- * (Helicone), rewrite the info in place to go through the analytics gateway. The Client does
- * the same inside the wasm; this is for code that drives a provider by hand. */
-function llmOnFinish(providerInfo, options) {
-  const analytics = options?.analytics;
-  if (!analytics) return providerInfo;
-  if (analytics.name !== "helicone") throw new Error("Unknown analytics provider");
-  providerInfo.appendHeaders["Helicone-Auth"] = `Bearer ${analytics.token}`;
-  const [baseUrl, route] =
-    providerInfo.owner === "upstash"
-      ? ["https://qstash.helicone.ai", ["llm", ...providerInfo.route]]
-      : ["https://gateway.helicone.ai", providerInfo.route];
-  if (providerInfo.owner !== "upstash") providerInfo.appendHeaders["Helicone-Target-Url"] = providerInfo.baseUrl;
-  providerInfo.baseUrl = baseUrl;
-  providerInfo.route = route;
-  providerInfo.url = `${baseUrl}/${route.join("/")}`;
-  return providerInfo;
+  if (LLMProvider) Object.defineProperty(LLMProvider.prototype, "toJSON", { configurable: true, writable: true, value: toJSON("organization") });
+  if (EmailProvider) Object.defineProperty(EmailProvider.prototype, "toJSON", { configurable: true, writable: true, value: toJSON("batch") });
 }
 
 // ── startDevServer ─────────────────────────────────────────────────────────────────────────────

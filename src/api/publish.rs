@@ -676,6 +676,50 @@ pub fn process_headers(req: &PublishRequest) -> Result<HeaderMap> {
     Ok(h)
 }
 
+/// An LLM request sent through Helicone analytics (the official `updateWithAnalytics`): the
+/// new base URL and route, and the headers to add. The Upstash LLM has its own Helicone host
+/// under `/llm`; any other provider goes through the gateway, which is told the real target.
+///
+/// ```
+/// use qstash_wasm::api::publish::through_helicone;
+/// let route = ["v1".to_string(), "chat".into(), "completions".into()];
+/// let via = through_helicone(false, "https://api.openai.com", &route, "hk");
+/// assert_eq!(via.base_url, "https://gateway.helicone.ai");
+/// assert_eq!(via.route, route);
+/// assert_eq!(via.headers[1], ("Helicone-Target-Url".to_string(), "https://api.openai.com".to_string()));
+/// assert_eq!(through_helicone(true, "https://qstash.upstash.io/llm", &route, "hk").route[0], "llm");
+/// ```
+pub fn through_helicone(upstash: bool, base_url: &str, route: &[String], token: &str) -> Routed {
+    let mut headers = vec![("Helicone-Auth".to_string(), format!("Bearer {token}"))];
+    if upstash {
+        let mut r = vec!["llm".to_string()];
+        r.extend_from_slice(route);
+        Routed {
+            base_url: "https://qstash.helicone.ai".into(),
+            route: r,
+            headers,
+        }
+    } else {
+        headers.push(("Helicone-Target-Url".into(), base_url.to_string()));
+        Routed {
+            base_url: "https://gateway.helicone.ai".into(),
+            route: route.to_vec(),
+            headers,
+        }
+    }
+}
+
+/// Where [`through_helicone`] sends a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Routed {
+    /// The new base URL.
+    pub base_url: String,
+    /// The new route after it.
+    pub route: Vec<String>,
+    /// Headers to append.
+    pub headers: Vec<(String, String)>,
+}
+
 /// What a provider resolves to (`ProviderInfo`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ProviderInfo {
@@ -716,17 +760,15 @@ fn provider_info(api: &PublishApi, qstash_token: &str) -> Result<ProviderInfo> {
             if a.name != "helicone" {
                 return Err(error::usage("Unknown analytics provider"));
             }
-            info.append_headers
-                .push(("Helicone-Auth".into(), format!("Bearer {}", a.token)));
-            if info.owner == ProviderOwner::Upstash {
-                info.base_url = "https://qstash.helicone.ai".into();
-                info.url = format!("{}/llm/{}", info.base_url, route.join("/"));
-            } else {
-                info.append_headers
-                    .push(("Helicone-Target-Url".into(), info.base_url.clone()));
-                info.base_url = "https://gateway.helicone.ai".into();
-                info.url = format!("{}/{}", info.base_url, route.join("/"));
-            }
+            let via = through_helicone(
+                info.owner == ProviderOwner::Upstash,
+                &info.base_url,
+                &route,
+                &a.token,
+            );
+            info.append_headers.extend(via.headers);
+            info.url = format!("{}/{}", via.base_url, via.route.join("/"));
+            info.base_url = via.base_url;
         }
     }
     Ok(info)

@@ -14,7 +14,8 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::{js_to_fixed0, prefix_headers, HeaderMap, Provider};
+use crate::api::publish::through_helicone;
+use crate::api::{js_to_fixed0, prefix_headers, HeaderMap, Provider, ProviderOwner};
 
 use super::client::{js_err, qstash_error, type_error};
 use super::globals::js_string;
@@ -565,50 +566,34 @@ pub(crate) fn provider_info(api: &JsValue, upstash_token: &str) -> Result<Provid
         )));
     }
     let analytics = get(api, "analytics");
-    let mut route: Vec<&str> = match (api_kind.as_str(), owner.as_str()) {
-        ("email", _) if batch => vec!["emails", "batch"],
-        ("email", _) => vec!["emails"],
-        (_, "anthropic") => vec!["v1", "messages"],
-        _ => vec!["v1", "chat", "completions"],
+    // The route and header rules are the core's; an owner this SDK does not know (a
+    // hand-made provider object) is treated like `custom()`.
+    let core = Provider {
+        owner: match (api_kind.as_str(), owner.as_str()) {
+            ("email", _) => ProviderOwner::Resend,
+            (_, "upstash") => ProviderOwner::Upstash,
+            (_, "openai") => ProviderOwner::Openai,
+            (_, "anthropic") => ProviderOwner::Anthropic,
+            _ => ProviderOwner::Custom,
+        },
+        base_url,
+        token,
+        organization,
+        batch: Some(batch),
     };
-    let mut headers: Vec<(String, String)> = Vec::new();
-    if api_kind == "email" {
-        headers.push(("authorization".into(), format!("Bearer {token}")));
-    } else if owner == "upstash" && !truthy(&analytics) {
-        headers.push(("content-type".into(), "application/json".into()));
-    } else {
-        if owner == "anthropic" {
-            headers.push(("x-api-key".into(), token.clone()));
-        } else {
-            headers.push(("authorization".into(), format!("Bearer {token}")));
-        }
-        headers.push(("content-type".into(), "application/json".into()));
-        if owner == "openai" {
-            if let Some(org) = organization {
-                headers.push(("OpenAI-Organization".into(), org));
-            }
-        }
-        if owner == "anthropic" {
-            headers.push(("anthropic-version".into(), "2023-06-01".into()));
-        }
-    }
-    let mut base = base_url;
+    let mut route = core.route();
+    let mut headers = core.headers(truthy(&analytics));
+    let mut base = core.base_url;
     if api_kind == "llm" && truthy(&analytics) {
         let analytics_name = text(&get(&analytics, "name"));
         if analytics_name != "helicone" {
             return Err(js_sys::Error::new("Unknown analytics provider").into());
         }
-        headers.push((
-            "Helicone-Auth".into(),
-            format!("Bearer {}", text(&get(&analytics, "token"))),
-        ));
-        if owner == "upstash" {
-            base = "https://qstash.helicone.ai".into();
-            route.insert(0, "llm");
-        } else {
-            headers.push(("Helicone-Target-Url".into(), base.clone()));
-            base = "https://gateway.helicone.ai".into();
-        }
+        let token = text(&get(&analytics, "token"));
+        let via = through_helicone(owner == "upstash", &base, &route, &token);
+        headers.extend(via.headers);
+        base = via.base_url;
+        route = via.route;
     }
     Ok(ProviderInfo {
         url: format!("{base}/{}", route.join("/")),
@@ -886,6 +871,47 @@ impl LlmProvider {
         let analytics = options.is_object() && truthy(&get(&options, "analytics"));
         headers_record(self.inner.headers(analytics))
     }
+    // The official's `onFinish(providerInfo, options)`: with `options.analytics` (Helicone),
+    // rewrites `providerInfo` in place to go through the analytics gateway; returns it. The
+    // Client does the same inside `provider_info`; this is for code that drives a provider by
+    // hand.
+    #[wasm_bindgen(js_name = onFinish)]
+    pub fn on_finish(&self, info: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        let analytics = if options.is_object() {
+            get(&options, "analytics")
+        } else {
+            JsValue::UNDEFINED
+        };
+        if !truthy(&analytics) {
+            return Ok(info);
+        }
+        if text(&get(&analytics, "name")) != "helicone" {
+            return Err(js_sys::Error::new("Unknown analytics provider").into());
+        }
+        let route: Vec<String> = Array::from(&get(&info, "route"))
+            .iter()
+            .map(|s| text(&s))
+            .collect();
+        let via = through_helicone(
+            text(&get(&info, "owner")) == "upstash",
+            &text(&get(&info, "baseUrl")),
+            &route,
+            &text(&get(&analytics, "token")),
+        );
+        let append = get(&info, "appendHeaders");
+        for (k, v) in &via.headers {
+            set(&append, k, &JsValue::from_str(v));
+        }
+        set(
+            &info,
+            "url",
+            &JsValue::from_str(&format!("{}/{}", via.base_url, via.route.join("/"))),
+        );
+        set(&info, "baseUrl", &JsValue::from_str(&via.base_url));
+        let route: Array = via.route.iter().map(|s| JsValue::from_str(s)).collect();
+        set(&info, "route", &route);
+        Ok(info)
+    }
 }
 
 // The Resend email provider (`resend()`), like `@upstash/qstash`'s `EmailProvider`.
@@ -945,6 +971,11 @@ impl EmailProvider {
     #[wasm_bindgen(js_name = getHeaders)]
     pub fn get_headers(&self) -> JsValue {
         headers_record(self.inner.headers(false))
+    }
+    // `onFinish(providerInfo)`: nothing to finish for email; returns `providerInfo`.
+    #[wasm_bindgen(js_name = onFinish)]
+    pub fn on_finish(&self, info: JsValue) -> JsValue {
+        info
     }
 }
 

@@ -79,12 +79,12 @@ pub enum Region {
 }
 
 impl Region {
-    /// Reads a region the way the SDKs normalise `QSTASH_REGION`: case and `-`/`_` do not
-    /// matter.
+    /// Reads a region the way the SDKs normalise `QSTASH_REGION` (the crate's
+    /// `normalize_region`): case and `-`/`_` do not matter.
     pub fn parse(s: &str) -> Option<Region> {
-        match s.trim().replace('_', "-").to_ascii_uppercase().as_str() {
-            "EU-CENTRAL-1" => Some(Region::EuCentral1),
-            "US-EAST-1" => Some(Region::UsEast1),
+        match qstash_wasm::api::normalize_region(s.trim())?.as_str() {
+            "EU_CENTRAL_1" => Some(Region::EuCentral1),
+            "US_EAST_1" => Some(Region::UsEast1),
             _ => None,
         }
     }

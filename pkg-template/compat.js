@@ -5,6 +5,7 @@
 // classes and console lines follow the official SDK (2.12.0) unless a comment says otherwise.
 
 import { QstashChatRatelimitError, QstashDailyRatelimitError, QstashEmptyArrayError, QstashError, QstashRatelimitError } from "./errors.js";
+import { envVar } from "./env.js";
 
 // ── decodeBase64, formatWorkflowError, setupAnalytics ───────────────────────────────────────────
 
@@ -394,25 +395,16 @@ const STARTUP_TIMEOUT_MS = 30_000;
 let loadChildProcess;
 
 const processGlobal = () => globalThis.process;
-// An environment the runtime will not let us read (Deno without --allow-env throws NotCapable)
-// counts as unset, as it does for the Client's credentials.
-const processEnv = (key) => {
-  try {
-    return processGlobal()?.env?.[key];
-  } catch {
-    return undefined;
-  }
-};
 
 function devModeOn() {
-  const value = processEnv("QSTASH_DEV");
+  const value = envVar("QSTASH_DEV");
   if (value === undefined || value === "" || value === "false" || value === "0") return false;
   if (value === "true" || value === "1") return true;
   throw new Error(`[QStash Dev] Invalid value for QSTASH_DEV in environment: ${value}`);
 }
 
 function devUrl() {
-  const parsed = Number.parseInt(processEnv("QSTASH_DEV_PORT") ?? "", 10);
+  const parsed = Number.parseInt(envVar("QSTASH_DEV_PORT") ?? "", 10);
   return `http://127.0.0.1:${!Number.isNaN(parsed) && parsed > 0 ? parsed : 8080}`;
 }
 
@@ -515,7 +507,7 @@ function startupError(code, output, binary) {
 async function spawnServer(baseUrl) {
   const { spawn } = await loadChildProcess();
   const proc = processGlobal();
-  const binary = processEnv("QSTASH_DEV_BINARY") || "qstash-dev";
+  const binary = envVar("QSTASH_DEV_BINARY") || "qstash-dev";
   const port = new URL(baseUrl).port;
   const started = await new Promise((resolve, reject) => {
     const server = spawn(binary, ["--port", port], { stdio: ["ignore", "pipe", "pipe"] });
@@ -587,8 +579,8 @@ async function startPipeline(baseUrl) {
  */
 async function ensureDevServer(devMode) {
   if (!(devMode === undefined ? devModeOn() : devMode)) return;
-  if (processEnv("NEXT_PHASE") === "phase-production-build") return;
-  if (processEnv("NODE_ENV") === "production") return;
+  if (envVar("NEXT_PHASE") === "phase-production-build") return;
+  if (envVar("NODE_ENV") === "production") return;
   const baseUrl = devUrl();
   const where = runtime();
   if (where !== "nodejs" || !loadChildProcess) {

@@ -8,26 +8,32 @@
 //     reading the object field by field from wasm. Anything else goes to `verifySync(request)`,
 //     the complete official logic, so every error is produced in one place;
 //   - hashes large bodies with the platform's native SHA-256 (node:crypto where the runtime has
-//     it, Node and Deno; Web Crypto `subtle.digest` in `verify` elsewhere) and passes the
+//     it without cost, Node; Web Crypto `subtle.digest` in `verify` elsewhere, Deno included) and passes the
 //     digest, instead of copying the body into wasm memory and hashing it there.
 // The digest replaces only the body hash: the token checks and their order are unchanged.
 
+import { envVar } from "./env.js";
+
+/** Deno has node:crypto too, but reaching it goes through its Node `process` global, whose
+ * first access costs ~30 ms (see env.js); there `verify` hashes large bodies with Web Crypto
+ * and `verifySync` in wasm. */
+const IS_DENO = typeof globalThis.Deno === "object";
 /** Bodies at least this long (UTF-16 units or bytes) are hashed with node:crypto; shorter ones
- * cost less to copy into wasm and hash there. Crossovers measured with this facade (a loop of
- * verifySync at 0-2 KiB): ~100 B on Node 20, ~700 B on Deno 2 (whose node:crypto call costs
- * more). */
-const NATIVE_HASH_MIN = typeof globalThis.Deno === "object" ? 768 : 128;
+ * cost less to copy into wasm and hash there. Crossover measured with this facade (a loop of
+ * verifySync at 0-2 KiB): ~100 B on Node 20. */
+const NATIVE_HASH_MIN = 128;
 /** `subtle.digest` is asynchronous (a task hop, tens of µs), so only large bodies use it. */
-const SUBTLE_HASH_MIN = 32 * 1024;
+const SUBTLE_HASH_MIN = IS_DENO ? 4 * 1024 : 32 * 1024;
 
 /** SHA-256 with node:crypto, synchronously, as unpadded base64url (the cheapest output to
  * produce and to hand to wasm); `null` where the runtime has no node:crypto built-in (workerd
  * without nodejs_compat, browsers). Resolved on first use, so a cold start that only sees small
- * bodies never loads node:crypto. */
+ * bodies never loads node:crypto. `null` on Deno, as said above. */
 let nativeSha256Fn;
 function nativeSha256() {
   if (nativeSha256Fn === undefined) {
     nativeSha256Fn = null;
+    if (IS_DENO) return nativeSha256Fn;
     let c;
     try {
       c = globalThis.process?.getBuiltinModule?.("node:crypto");
@@ -79,12 +85,7 @@ function subtleInput(body) {
  * Anything else takes the complete path, which decides (and may throw) as the official. */
 function devModeOff(devMode) {
   if (devMode !== undefined) return !devMode;
-  let v;
-  try {
-    v = globalThis.process?.env?.QSTASH_DEV;
-  } catch {
-    return true;
-  }
+  const v = envVar("QSTASH_DEV");
   return typeof v !== "string" || v === "" || v === "false" || v === "0";
 }
 

@@ -23,6 +23,7 @@ use crate::api::{
 };
 use crate::error::{ErrorKind, RateLimit};
 
+use super::env::JsEnv;
 use super::globals::console_warn;
 use super::options::{self, get, has, require_in, require_props, set, text, truthy};
 use super::resources::{
@@ -220,27 +221,6 @@ where
 #[inline(never)]
 fn boxed_promise(fut: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> Promise {
     future_to_promise(fut)
-}
-
-/// `globalThis.process?.env ?? {}` as an [`Env`].
-pub(crate) struct JsEnv(JsValue);
-
-impl JsEnv {
-    /// Reads the current environment object (never cached: tests edit `process.env`).
-    pub(crate) fn current() -> Self {
-        let process = get(&js_sys::global(), "process");
-        JsEnv(get(&process, "env"))
-    }
-}
-
-impl Env for JsEnv {
-    fn var(&self, key: &str) -> Option<String> {
-        get(&self.0, key).as_string()
-    }
-
-    fn to_upper(&self, s: &str) -> String {
-        js_sys::JsString::from(s).to_upper_case().into()
-    }
 }
 
 /// A request body: none, a Rust string, or a JS value passed to `fetch` unchanged.

@@ -1,51 +1,41 @@
 //! The process environment as the official SDK sees it: `globalThis.process?.env ?? {}`.
 //!
 //! Node, Deno 2 and Bun have a `process` global; Workers (without `nodejs_compat`) and browsers
-//! do not, and then every variable is unset. Reading is lazy and never cached: users and tests
-//! edit `process.env` at run time, and the official reads it on every call too.
+//! do not, and then every variable is unset. Each variable is read when asked for, never
+//! cached: users and tests edit `process.env` at run time, and the official reads it on every
+//! call too. The reading is `envVar` in `pkg-template/env.js`, shared with the JS files, which
+//! on Deno reads `Deno.env` (the same store) so that `process` is never touched: its first
+//! access there costs ~30 ms.
 
 use wasm_bindgen::prelude::*;
 
 use crate::api::Env;
 
-#[wasm_bindgen]
+#[wasm_bindgen(raw_module = "./env.js")]
 extern "C" {
-    /// `globalThis.process`, or `undefined` (a static getter: no error when it does not exist).
-    #[wasm_bindgen(thread_local_v2, js_namespace = globalThis, js_name = process)]
-    static PROCESS: JsValue;
+    /// The variable, or `None` when unset or unreadable (never throws).
+    #[wasm_bindgen(js_name = envVar)]
+    fn env_var(key: &str) -> Option<String>;
 }
 
-/// A view of `process.env` that never throws.
+/// The JS runtime's environment as an [`Env`].
 ///
-/// Deno without `--allow-env` throws `NotCapable` from the `process.env` proxy; the Receiver
-/// must still verify with keys given in its config, so such a failure reads as "unset".
-pub(crate) struct JsEnv {
-    /// The `process.env` object, or `undefined`.
-    env: JsValue,
-}
+/// # Example
+/// ```ignore
+/// let token = JsEnv::current().var("QSTASH_TOKEN");
+/// ```
+pub(crate) struct JsEnv;
 
 impl JsEnv {
-    /// The current environment object.
+    /// The environment of this call (a handle: variables are read when asked for).
     pub(crate) fn current() -> Self {
-        let env = PROCESS.with(|p| {
-            if p.is_object() {
-                js_sys::Reflect::get(p, &JsValue::from_str("env")).unwrap_or(JsValue::UNDEFINED)
-            } else {
-                JsValue::UNDEFINED
-            }
-        });
-        JsEnv { env }
+        JsEnv
     }
 }
 
 impl Env for JsEnv {
     fn var(&self, key: &str) -> Option<String> {
-        if !self.env.is_object() {
-            return None;
-        }
-        js_sys::Reflect::get(&self.env, &JsValue::from_str(key))
-            .ok()
-            .and_then(|v| v.as_string())
+        env_var(key)
     }
 
     fn to_upper(&self, s: &str) -> String {

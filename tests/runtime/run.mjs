@@ -57,7 +57,10 @@ const runtimes = {
   async deno() {
     // Loopback network only (the client suite talks to qstash-dev); env access to the dev port
     // only, so the receiver suite sees what a locked-down Deno deploy sees.
-    return (await sh(join(bin, "deno"), ["run", "--allow-net=127.0.0.1,localhost", "--allow-env=QSTASH_DEV_PORT", "runners/deno.mjs"])).code === 0;
+    const suites = await sh(join(bin, "deno"), ["run", "--allow-net=127.0.0.1,localhost", "--allow-env=QSTASH_DEV_PORT", "runners/deno.mjs"]);
+    // A program with no Node API in it: the package must not build Deno's Node layer for it.
+    const bare = await sh(join(bin, "deno"), ["run", "--allow-env", "runners/deno-bare.mjs"]);
+    return suites.code === 0 && bare.code === 0;
   },
   async workerd() {
     const b = await sh(join(bin, "esbuild"), [

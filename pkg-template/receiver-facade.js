@@ -14,26 +14,28 @@
 
 import { envVar } from "./env.js";
 
-/** Deno has node:crypto too, but reaching it goes through its Node `process` global, whose
- * first access costs ~30 ms (see env.js); there `verify` hashes large bodies with Web Crypto
- * and `verifySync` in wasm. */
+/** Deno has node:crypto too, but reaching it builds Deno's Node layer (its `process` global),
+ * ~30 ms on first use (see env.js). So on Deno `verify` hashes large bodies with Web Crypto,
+ * which is native too, and only `verifySync` of a body of 64 KiB or more, which has no other
+ * native hash, loads node:crypto: wasm hashes 1 MiB in ~9 ms there against ~1 ms, so the
+ * one-off cost is repaid within a few such calls, and small bodies never pay it. */
 const IS_DENO = typeof globalThis.Deno === "object";
 /** Bodies at least this long (UTF-16 units or bytes) are hashed with node:crypto; shorter ones
  * cost less to copy into wasm and hash there. Crossover measured with this facade (a loop of
  * verifySync at 0-2 KiB): ~100 B on Node 20. */
-const NATIVE_HASH_MIN = 128;
-/** `subtle.digest` is asynchronous (a task hop, tens of µs), so only large bodies use it. */
+const NATIVE_HASH_MIN = IS_DENO ? 64 * 1024 : 128;
+/** `subtle.digest` is asynchronous (a task hop, tens of µs), so only large bodies use it: from
+ * 4 KiB on Deno (the crossover with wasm, measured), from 32 KiB where node:crypto is missing. */
 const SUBTLE_HASH_MIN = IS_DENO ? 4 * 1024 : 32 * 1024;
 
 /** SHA-256 with node:crypto, synchronously, as unpadded base64url (the cheapest output to
  * produce and to hand to wasm); `null` where the runtime has no node:crypto built-in (workerd
  * without nodejs_compat, browsers). Resolved on first use, so a cold start that only sees small
- * bodies never loads node:crypto. `null` on Deno, as said above. */
+ * bodies never loads node:crypto. */
 let nativeSha256Fn;
 function nativeSha256() {
   if (nativeSha256Fn === undefined) {
     nativeSha256Fn = null;
-    if (IS_DENO) return nativeSha256Fn;
     let c;
     try {
       c = globalThis.process?.getBuiltinModule?.("node:crypto");
@@ -70,14 +72,18 @@ function nativeDigest(body) {
   return hash === null ? undefined : hash(data);
 }
 
-/** The bytes to give `subtle.digest`: a large string or byte body, where the runtime has no
- * node:crypto (checked last: the size test is cheaper); else `undefined`. */
+/** Whether `verify` should hash with `subtle.digest`: on Deno, and where there is no
+ * node:crypto (asked last: on Deno asking would load it). */
+const subtleRuntime = () => IS_DENO || nativeSha256() === null;
+
+/** The bytes to give `subtle.digest`: a large string or byte body, where `verify` hashes with
+ * it (checked last: the size test is cheaper); else `undefined`. */
 function subtleInput(body) {
   if (typeof body === "string") {
-    return body.length >= SUBTLE_HASH_MIN && nativeSha256() === null ? new TextEncoder().encode(body) : undefined;
+    return body.length >= SUBTLE_HASH_MIN && subtleRuntime() ? new TextEncoder().encode(body) : undefined;
   }
   const bytes = bytesOf(body);
-  return bytes !== undefined && bytes.byteLength >= SUBTLE_HASH_MIN && nativeSha256() === null ? bytes : undefined;
+  return bytes !== undefined && bytes.byteLength >= SUBTLE_HASH_MIN && subtleRuntime() ? bytes : undefined;
 }
 
 /** Dev mode is off for this call: `config.devMode === false`, or unset and `QSTASH_DEV` unset,

@@ -38,6 +38,27 @@ export QSTASH_WASM_ENTRY="$WORK/entry.mjs"
 export QSTASH_WASM_RECEIVER_ENTRY="$WORK/entry-receiver.mjs"
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+TOKEN=$(node bench/verify/bench.mjs mint)
+# cold <runtime> <file> [cold.mjs flags]: COLD_RUNS fresh processes per implementation,
+# interleaved, each line with the process's wall time appended.
+cold() {
+  local rt=$1 file=$2
+  shift 2
+  local run
+  case $rt in
+    node) run=(node bench/verify/cold.mjs) ;;
+    deno) run=(deno run -A bench/verify/cold.mjs) ;;
+  esac
+  : >"$file"
+  for _ in $(seq "$COLD_RUNS"); do
+    for which in official ours ours-receiver; do
+      start=$(date +%s%N)
+      line=$("${run[@]}" "$which" "$TOKEN" "$@")
+      end=$(date +%s%N)
+      printf '%s\n' "${line%\}},\"wallMs\":$(((end - start) / 1000000))}" >>"$file"
+    done
+  done
+}
 for rt in $RUNTIMES; do
   case $rt in
     node) run=(node bench/verify/bench.mjs) ;;
@@ -47,15 +68,11 @@ for rt in $RUNTIMES; do
   log "$rt: hot loop"
   "${run[@]}" hot >"$WORK/hot-$rt.json"
   log "$rt: cold start x$COLD_RUNS"
-  : >"$WORK/cold-$rt.jsonl"
-  for _ in $(seq "$COLD_RUNS"); do
-    for which in official ours ours-receiver; do
-      start=$(date +%s%N)
-      line=$("${run[@]}" cold "$which")
-      end=$(date +%s%N)
-      printf '%s\n' "${line%\}},\"wallMs\":$(((end - start) / 1000000))}" >>"$WORK/cold-$rt.jsonl"
-    done
-  done
+  cold "$rt" "$WORK/cold-$rt.jsonl"
+  if [ "$rt" = deno ]; then
+    log "deno: cold start x$COLD_RUNS, Node compatibility layer already loaded"
+    cold deno "$WORK/cold-deno-compat.jsonl" --node-compat
+  fi
 done
 
 log "sizes (esbuild --bundle --minify, gzip -9)"

@@ -14,11 +14,11 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::publish::through_helicone;
-use crate::api::{js_to_fixed0, prefix_headers, HeaderMap, Provider, ProviderOwner};
+use crate::api::{js_to_fixed0, prefix_headers, HeaderMap, Provider};
 
 use super::client::{js_err, qstash_error, type_error};
 use super::globals::js_string;
+use super::providers::{headers_record, provider_analytics, provider_info, route_array};
 
 #[wasm_bindgen]
 extern "C" {
@@ -488,7 +488,8 @@ pub(crate) fn request_path(
         Some("llm") => return Ok("api/llm".into()),
         Some("email") => {
             let info = provider_info(&api, "not-needed")?;
-            return Ok(info.base_url);
+            require_props(&info, "baseUrl")?;
+            return Ok(seg_text(&get(&info, "baseUrl")));
         }
         _ => {}
     }
@@ -506,107 +507,6 @@ pub(crate) fn request_path(
     ))
 }
 
-/// What a provider resolves to (`getProviderInfo`).
-pub(crate) struct ProviderInfo {
-    /// Full URL of the forwarded request.
-    pub url: String,
-    /// Base URL.
-    pub base_url: String,
-    /// Headers for the forwarded request, in insertion order.
-    pub append_headers: Vec<(String, String)>,
-    /// Provider owner.
-    pub owner: String,
-    /// Method of the forwarded request.
-    pub method: String,
-}
-
-/// `getProviderInfo(api, upstashToken)`, reading the provider's fields so that providers from
-/// our factories and from `@upstash/qstash`'s behave alike.
-pub(crate) fn provider_info(api: &JsValue, upstash_token: &str) -> Result<ProviderInfo, JsValue> {
-    let name = text(&get(api, "name"));
-    let provider = get(api, "provider");
-    let (api_kind, owner, base_url, mut token, organization, batch, method) =
-        if provider.is_undefined() || provider.is_null() {
-            (
-                "llm".to_string(),
-                "upstash".to_string(),
-                UPSTASH_LLM_BASE.to_string(),
-                String::new(),
-                None,
-                false,
-                "POST".to_string(),
-            )
-        } else {
-            (
-                text(&get(&provider, "apiKind")),
-                text(&get(&provider, "owner")),
-                get(&provider, "baseUrl").as_string().unwrap_or_default(),
-                get(&provider, "token").as_string().unwrap_or_default(),
-                get(&provider, "organization")
-                    .as_string()
-                    .filter(|s| !s.is_empty()),
-                truthy(&get(&provider, "batch")),
-                get(&provider, "method")
-                    .as_string()
-                    .unwrap_or_else(|| "POST".into()),
-            )
-        };
-    if owner == "upstash" && token.is_empty() {
-        token = upstash_token.to_string();
-    }
-    if base_url.is_empty() {
-        return Err(type_error("baseUrl cannot be empty or undefined!"));
-    }
-    if token.is_empty() {
-        return Err(type_error("token cannot be empty or undefined!"));
-    }
-    if api_kind != name {
-        return Err(type_error(&format!(
-            "Unexpected api name. Expected '{api_kind}', received {name}"
-        )));
-    }
-    let analytics = get(api, "analytics");
-    // The route and header rules are the core's; an owner this SDK does not know (a
-    // hand-made provider object) is treated like `custom()`.
-    let core = Provider {
-        owner: match (api_kind.as_str(), owner.as_str()) {
-            ("email", _) => ProviderOwner::Resend,
-            (_, "upstash") => ProviderOwner::Upstash,
-            (_, "openai") => ProviderOwner::Openai,
-            (_, "anthropic") => ProviderOwner::Anthropic,
-            _ => ProviderOwner::Custom,
-        },
-        base_url,
-        token,
-        organization,
-        batch: Some(batch),
-    };
-    let mut route = core.route();
-    let mut headers = core.headers(truthy(&analytics));
-    let mut base = core.base_url;
-    if api_kind == "llm" && truthy(&analytics) {
-        let analytics_name = text(&get(&analytics, "name"));
-        if analytics_name != "helicone" {
-            return Err(js_sys::Error::new("Unknown analytics provider").into());
-        }
-        let token = text(&get(&analytics, "token"));
-        let via = through_helicone(owner == "upstash", &base, &route, &token);
-        headers.extend(via.headers);
-        base = via.base_url;
-        route = via.route;
-    }
-    Ok(ProviderInfo {
-        url: format!("{base}/{}", route.join("/")),
-        base_url: base,
-        append_headers: headers,
-        owner,
-        method,
-    })
-}
-
-/// Base URL of the (deprecated) Upstash LLM provider.
-const UPSTASH_LLM_BASE: &str = "https://qstash.upstash.io/llm";
-
 /// `processApi(request, headers, token)`: returns the request to publish — the input object
 /// itself when there is no `api`, else a shallow copy with provider URL, method and headers.
 /// The returned `HeaderMap` replaces `request.headers`.
@@ -620,37 +520,45 @@ pub(crate) fn process_api(
         return Ok((req.clone(), headers));
     }
     let info = provider_info(&api, upstash_token)?;
-    // safeJoinHeaders: provider headers first, then the request's headers win.
-    let mut joined = HeaderMap::from_pairs(
-        info.append_headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str())),
-    )
-    .map_err(js_err)?;
+    // `const { url, appendHeaders, owner, method } = getProviderInfo(...)`.
+    if info.is_undefined() || info.is_null() {
+        return Err(type_error(&format!(
+            "Cannot destructure property 'url' of 'getProviderInfo(...)' as it is {}.",
+            text(&info)
+        )));
+    }
+    let url = get(&info, "url");
+    let append_headers = get(&info, "appendHeaders");
+    let owner = get(&info, "owner");
+    let method = get(&info, "method");
+    let is_llm = get(&api, "name").as_string().as_deref() == Some("llm");
+    if is_llm && !truthy(&get(req, "callback")) {
+        return Err(type_error(
+            "Callback cannot be undefined when using LLM api.",
+        ));
+    }
+    // safeJoinHeaders: `new Headers(appendHeaders)`, then the request's headers win.
+    let mut joined = headers_from_init(&append_headers)?;
     for (k, v) in headers.iter() {
         joined.set(k, v).map_err(js_err)?;
     }
+    // `{ ...request, method: request.method ?? method, headers, url, api }`: the keys the
+    // official adds come in its order (`headers` is filled in by the caller).
     let copy: JsValue = Object::assign(&Object::new(), req.unchecked_ref()).into();
-    let method = get(req, "method");
-    if method.is_undefined() || method.is_null() {
-        set(&copy, "method", &JsValue::from_str(&info.method));
+    let request_method = get(req, "method");
+    if request_method.is_undefined() || request_method.is_null() {
+        set(&copy, "method", &method);
     }
-    let is_llm = get(&api, "name").as_string().as_deref() == Some("llm");
-    if is_llm {
-        if !truthy(&get(req, "callback")) {
-            return Err(type_error(
-                "Callback cannot be undefined when using LLM api.",
-            ));
-        }
-        if info.owner == "upstash" && !truthy(&get(&api, "analytics")) {
-            let plain = Object::new();
-            set(&plain, "name", &JsValue::from_str("llm"));
-            set(&copy, "api", &plain);
-            set(&copy, "url", &JsValue::UNDEFINED);
-            return Ok((copy, joined));
-        }
+    set(&copy, "headers", &JsValue::UNDEFINED);
+    if is_llm && owner.as_string().as_deref() == Some("upstash") && !truthy(&get(&api, "analytics"))
+    {
+        let plain = Object::new();
+        set(&plain, "name", &JsValue::from_str("llm"));
+        set(&copy, "api", &plain);
+        set(&copy, "url", &JsValue::UNDEFINED);
+        return Ok((copy, joined));
     }
-    set(&copy, "url", &JsValue::from_str(&info.url));
+    set(&copy, "url", &url);
     set(&copy, "api", &JsValue::UNDEFINED);
     Ok((copy, joined))
 }
@@ -790,23 +698,9 @@ pub(crate) fn list_query(options: &JsValue, ids_key: &str) -> Query {
     q
 }
 
-/// The route segments as a JS array.
-fn route_array(p: &Provider) -> Array {
-    p.route().iter().map(|s| JsValue::from_str(s)).collect()
-}
-
 /// `baseUrl/route`.
 fn url_of(p: &Provider) -> String {
     format!("{}/{}", p.base_url, p.route().join("/"))
-}
-
-/// Headers as a JS record.
-fn headers_record(headers: Vec<(String, String)>) -> JsValue {
-    let out = Object::new();
-    for (k, v) in headers {
-        set(&out, &k, &JsValue::from_str(&v));
-    }
-    out.into()
 }
 
 // An LLM provider (`openai()`, `anthropic()`, `custom()`, `upstash()`): the same fields and
@@ -856,7 +750,7 @@ impl LlmProvider {
     // Route segments after the base URL.
     #[wasm_bindgen(js_name = getRoute)]
     pub fn get_route(&self) -> Array {
-        route_array(&self.inner)
+        route_array(&self.inner.route())
     }
     // `baseUrl/route`.
     #[wasm_bindgen(js_name = getUrl)]
@@ -869,12 +763,11 @@ impl LlmProvider {
     #[wasm_bindgen(js_name = getHeaders)]
     pub fn get_headers(&self, options: JsValue) -> JsValue {
         let analytics = options.is_object() && truthy(&get(&options, "analytics"));
-        headers_record(self.inner.headers(analytics))
+        headers_record(&self.inner.headers(analytics))
     }
     // The official's `onFinish(providerInfo, options)`: with `options.analytics` (Helicone),
-    // rewrites `providerInfo` in place to go through the analytics gateway; returns it. The
-    // Client does the same inside `provider_info`; this is for code that drives a provider by
-    // hand.
+    // rewrites `providerInfo` in place to go through the analytics gateway; returns it (the
+    // Client calls it from `provider_info`).
     #[wasm_bindgen(js_name = onFinish)]
     pub fn on_finish(&self, info: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         let analytics = if options.is_object() {
@@ -885,32 +778,7 @@ impl LlmProvider {
         if !truthy(&analytics) {
             return Ok(info);
         }
-        if text(&get(&analytics, "name")) != "helicone" {
-            return Err(js_sys::Error::new("Unknown analytics provider").into());
-        }
-        let route: Vec<String> = Array::from(&get(&info, "route"))
-            .iter()
-            .map(|s| text(&s))
-            .collect();
-        let via = through_helicone(
-            text(&get(&info, "owner")) == "upstash",
-            &text(&get(&info, "baseUrl")),
-            &route,
-            &text(&get(&analytics, "token")),
-        );
-        let append = get(&info, "appendHeaders");
-        for (k, v) in &via.headers {
-            set(&append, k, &JsValue::from_str(v));
-        }
-        set(
-            &info,
-            "url",
-            &JsValue::from_str(&format!("{}/{}", via.base_url, via.route.join("/"))),
-        );
-        set(&info, "baseUrl", &JsValue::from_str(&via.base_url));
-        let route: Array = via.route.iter().map(|s| JsValue::from_str(s)).collect();
-        set(&info, "route", &route);
-        Ok(info)
+        provider_analytics(info, analytics)
     }
 }
 
@@ -960,7 +828,7 @@ impl EmailProvider {
     // Route segments after the base URL.
     #[wasm_bindgen(js_name = getRoute)]
     pub fn get_route(&self) -> Array {
-        route_array(&self.inner)
+        route_array(&self.inner.route())
     }
     // `baseUrl/route`.
     #[wasm_bindgen(js_name = getUrl)]
@@ -970,7 +838,7 @@ impl EmailProvider {
     // `{ authorization: "Bearer <token>" }`.
     #[wasm_bindgen(js_name = getHeaders)]
     pub fn get_headers(&self) -> JsValue {
-        headers_record(self.inner.headers(false))
+        headers_record(&self.inner.headers(false))
     }
     // `onFinish(providerInfo)`: nothing to finish for email; returns `providerInfo`.
     #[wasm_bindgen(js_name = onFinish)]

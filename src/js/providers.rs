@@ -1,27 +1,59 @@
-//! The Client's `getProviderInfo` for the `api` option (LLM and email providers).
+//! API providers (`openai()`, `anthropic()`, `custom()`, `upstash()`, `resend()`): the rules
+//! behind the package's provider classes, and the Client's `getProviderInfo`.
 //!
-//! Like the official's, it calls the provider's own methods (`getUrl`, `getRoute`,
-//! `getHeaders`, `onFinish`), so a hand-written provider or a subclass behaves as it does with
-//! the official Client; the rules of the built-in providers are the core's ([`Provider`],
-//! [`through_helicone`]).
+//! The providers are plain JS classes (`LLMProvider` and `EmailProvider` in the package's
+//! `compat.js`) with `@upstash/qstash`'s own fields in its order, so spreading, `Object.keys`,
+//! JSON and `structuredClone` see what they see there, and any field can be assigned. Their
+//! methods call the internal `__provider*` functions below, which apply the core's rules
+//! ([`Provider`], [`through_helicone`]) to the fields they are handed. The Client, like the
+//! official's `getProviderInfo`, calls the provider's own methods, so a hand-written provider or
+//! a subclass behaves as it does with the official Client.
 
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::publish::through_helicone;
-use crate::api::Provider;
+use crate::api::{Provider, ProviderOwner};
 
 use super::client::type_error;
 use super::options::{get, seg_text, set, text, truthy};
 
+/// The core provider that a JS provider's fields stand for. `email` is the class: the
+/// official's `EmailProvider` never looks at `owner`, and its `LLMProvider` treats any owner
+/// but upstash, openai and anthropic like `custom()`. The base URL plays no part in routes and
+/// headers, so it is left empty.
+fn core_provider(
+    email: bool,
+    owner: &JsValue,
+    token: &JsValue,
+    organization: &JsValue,
+    batch: bool,
+) -> Provider {
+    let owner = match (email, owner.as_string().as_deref()) {
+        (true, _) => ProviderOwner::Resend,
+        (false, Some("upstash")) => ProviderOwner::Upstash,
+        (false, Some("openai")) => ProviderOwner::Openai,
+        (false, Some("anthropic")) => ProviderOwner::Anthropic,
+        _ => ProviderOwner::Custom,
+    };
+    Provider {
+        owner,
+        base_url: String::new(),
+        // `${this.token}`: an unset token shows as "undefined", as in the official.
+        token: text(token),
+        organization: truthy(organization).then(|| text(organization)),
+        batch: Some(batch),
+    }
+}
+
 /// The route segments as a JS array.
-pub(crate) fn route_array(route: &[String]) -> Array {
+fn route_array(route: &[String]) -> Array {
     route.iter().map(|s| JsValue::from_str(s)).collect()
 }
 
 /// Headers as a JS record, in order.
-pub(crate) fn headers_record(headers: &[(String, String)]) -> JsValue {
+fn headers_record(headers: &[(String, String)]) -> JsValue {
     let out = Object::new();
     for (k, v) in headers {
         set(&out, k, &JsValue::from_str(v));
@@ -29,10 +61,55 @@ pub(crate) fn headers_record(headers: &[(String, String)]) -> JsValue {
     out.into()
 }
 
-/// `onFinish(providerInfo, options)` of an LLM provider when `options.analytics` is set: the
-/// official's `updateWithAnalytics`, which rewrites `providerInfo` in place to go through the
-/// analytics gateway (Helicone, the only one) and returns it.
-pub(crate) fn provider_analytics(info: JsValue, analytics: JsValue) -> Result<JsValue, JsValue> {
+// `getRoute()` of the package's provider classes (internal; compat.js calls it).
+#[wasm_bindgen(js_name = __providerRoute, skip_typescript)]
+pub fn provider_route(email: bool, owner: JsValue, batch: bool) -> Array {
+    let none = JsValue::UNDEFINED;
+    route_array(&core_provider(email, &owner, &none, &none, batch).route())
+}
+
+// `getHeaders(options)` of the package's provider classes; `analytics` tells whether
+// `options.analytics` is set, which only the Upstash LLM's headers depend on (internal;
+// compat.js calls it).
+#[wasm_bindgen(js_name = __providerHeaders, skip_typescript)]
+pub fn provider_headers(
+    email: bool,
+    owner: JsValue,
+    token: JsValue,
+    organization: JsValue,
+    analytics: bool,
+) -> JsValue {
+    headers_record(&core_provider(email, &owner, &token, &organization, false).headers(analytics))
+}
+
+// The base URL of `owner`'s factory; for `custom()` the given `baseUrl` with a trailing
+// `/v1/chat/completions` or `/chat/completions` removed (internal; compat.js calls it).
+#[wasm_bindgen(js_name = __providerBaseUrl, skip_typescript)]
+pub fn provider_base_url(owner: &str, base_url: JsValue) -> Result<String, JsValue> {
+    Ok(match owner {
+        "upstash" => Provider::upstash().base_url,
+        "openai" => Provider::openai("", None).base_url,
+        "anthropic" => Provider::anthropic("").base_url,
+        "resend" => Provider::resend("", false).base_url,
+        _ => match base_url.as_string() {
+            Some(base) => Provider::custom(base, "").base_url,
+            // The engine's errors for the official's `baseUrl.replace(...)`.
+            None if base_url.is_undefined() || base_url.is_null() => {
+                return Err(type_error(&format!(
+                    "Cannot read properties of {} (reading 'replace')",
+                    text(&base_url)
+                )))
+            }
+            None => return Err(type_error("baseUrl.replace is not a function")),
+        },
+    })
+}
+
+// `onFinish(providerInfo, options)` of an LLM provider when `options.analytics` is set: the
+// official's `updateWithAnalytics`, which rewrites `providerInfo` in place to go through the
+// analytics gateway (Helicone, the only one) and returns it (internal; compat.js calls it).
+#[wasm_bindgen(js_name = __providerAnalytics, skip_typescript)]
+pub fn provider_analytics(info: JsValue, analytics: JsValue) -> Result<JsValue, JsValue> {
     if get(&analytics, "name").as_string().as_deref() != Some("helicone") {
         return Err(js_sys::Error::new("Unknown analytics provider").into());
     }

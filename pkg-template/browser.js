@@ -11,8 +11,21 @@ await init({ module_or_path: new URL("./qstash_wasm_bg.wasm", import.meta.url) }
 
 export * from "./api.js";
 export * from "./errors.js";
-export { Chat, decodeBase64, formatWorkflowError, setupAnalytics, startDevServer } from "./compat.js";
+export {
+  Chat,
+  EmailProvider,
+  LLMProvider,
+  anthropic,
+  custom,
+  decodeBase64,
+  formatWorkflowError,
+  openai,
+  resend,
+  setupAnalytics,
+  startDevServer,
+  upstash,
+} from "./compat.js";
 // The public Receiver: the facade (receiver-facade.js) over the wasm `ReceiverCore`.
 export const Receiver = defineReceiver(ReceiverCore);
-// `client.chat()`, `client.workflow` and the providers' `toJSON` (compat.js).
+// `client.chat()`, `client.workflow` and the glue the provider classes call (compat.js).
 installCompat(glue);

@@ -170,13 +170,22 @@ export type ProviderInfo = {
   method: HTTPMethods;
 };
 
+/** The options `getHeaders` and `onFinish` of an LLM provider read (the `api` option's rest). */
+export type LLMOptions = {
+  /** Route through an analytics gateway. */
+  analytics?: { name: "helicone"; token: string };
+};
+
 /**
- * A third-party API provider, as returned by {@link openai}, {@link anthropic}, {@link custom},
- * {@link upstash} and {@link resend}. Objects created by `@upstash/qstash`'s factories are
- * accepted too.
+ * What the Client needs of an API provider: the fields and methods of the official's
+ * `BaseProvider`. {@link LLMProvider} and {@link EmailProvider} (from {@link openai},
+ * {@link anthropic}, {@link custom}, {@link upstash} and {@link resend}) have them; so do
+ * `@upstash/qstash`'s providers, subclasses, and objects written by hand. The Client calls the
+ * methods when it publishes: `getUrl()`, `getRoute()`, `getHeaders(options)`, then
+ * `onFinish(providerInfo, options)`, whose result it uses.
  */
 export interface BaseProvider<TName extends ApiKind = ApiKind, TOwner extends Owner = Owner> {
-  /** `"llm"` or `"email"`. */
+  /** `"llm"` or `"email"`; must equal the `api` option's `name`. */
   readonly apiKind: TName;
   /** HTTP method of the forwarded request. */
   readonly method: HTTPMethods;
@@ -192,19 +201,66 @@ export interface BaseProvider<TName extends ApiKind = ApiKind, TOwner extends Ow
   getHeaders(options: unknown): Record<string, string>;
   /** `baseUrl/route`. */
   getUrl(): string;
-  /** Finishes the request description built from the above (LLM providers route it through
-   * the analytics gateway when `options.analytics` is set); returns `providerInfo`. */
+  /** Finishes the request description built from the above; the Client uses what it returns. */
   onFinish(providerInfo: ProviderInfo, options: unknown): ProviderInfo;
 }
-/** An LLM provider. */
-export interface LLMProvider<TOwner extends LLMOwner = LLMOwner> extends BaseProvider<"llm", TOwner> {
+/**
+ * An LLM provider, as {@link openai}, {@link anthropic}, {@link custom} and {@link upstash} make
+ * it: a plain object with the official's fields (`baseUrl`, `token`, `owner`, `apiKind`,
+ * `organization`, `method`), so it spreads, serialises and clones like one.
+ * @example
+ * ```ts
+ * class Proxied extends LLMProvider<"openai"> {
+ *   getUrl() { return "https://proxy.example.com/openai/v1/chat/completions"; }
+ * }
+ * const provider = new Proxied("https://api.openai.com", "sk-...", "openai");
+ * ```
+ */
+export declare class LLMProvider<TOwner extends LLMOwner = LLMOwner> implements BaseProvider<"llm", TOwner> {
+  readonly apiKind: "llm";
   /** OpenAI organization, sent as `OpenAI-Organization`. */
   readonly organization?: string;
+  readonly method: "POST";
+  readonly baseUrl: string;
+  token: string;
+  readonly owner: TOwner;
+  constructor(baseUrl: string, token: string, owner: TOwner, organization?: string);
+  /** `["v1", "messages"]` for Anthropic, else `["v1", "chat", "completions"]`. */
+  getRoute(): string[];
+  /** The provider's auth and content headers (the Upstash LLM sends only a content type
+   * unless `options.analytics` is set). */
+  getHeaders(options: LLMOptions): Record<string, string>;
+  /** `baseUrl/route`, with the route from `this.getRoute()`. */
+  getUrl(): string;
+  /** With `options.analytics` (Helicone), rewrites `providerInfo` in place to go through the
+   * analytics gateway; returns `providerInfo`. */
+  onFinish(providerInfo: ProviderInfo, options: LLMOptions): ProviderInfo;
 }
-/** An email provider. */
-export interface EmailProvider extends BaseProvider<"email", "resend"> {
+/**
+ * An email provider, as {@link resend} makes it: a plain object with the official's fields
+ * (`baseUrl`, `token`, `owner`, `apiKind`, `batch`, `method`).
+ * @example
+ * ```ts
+ * const provider = new EmailProvider("https://api.resend.com", "re_...", "resend", true);
+ * ```
+ */
+export declare class EmailProvider implements BaseProvider<"email", EmailOwner> {
+  readonly apiKind: "email";
   /** Use the batch endpoint (`/emails/batch`). */
   readonly batch: boolean;
+  readonly method: "POST";
+  readonly baseUrl: string;
+  token: string;
+  readonly owner: EmailOwner;
+  constructor(baseUrl: string, token: string, owner: EmailOwner, batch: boolean);
+  /** `["emails"]`, or `["emails", "batch"]`. */
+  getRoute(): string[];
+  /** `{ authorization: "Bearer <token>" }`. */
+  getHeaders(_options: unknown): Record<string, string>;
+  /** `baseUrl/route`, with the route from `this.getRoute()`. */
+  getUrl(): string;
+  /** Returns `providerInfo` unchanged. */
+  onFinish(providerInfo: ProviderInfo, _options: unknown): ProviderInfo;
 }
 
 /** Publish to an LLM API (`api: { name: "llm", provider }`); a `callback` is required. */
@@ -212,9 +268,7 @@ export type PublishLLMApi = {
   name: "llm";
   /** @default upstash() */
   provider?: BaseProvider<"llm", LLMOwner>;
-  /** Route through an analytics gateway. */
-  analytics?: { name: "helicone"; token: string };
-};
+} & LLMOptions;
 /** Publish to an email API (`api: { name: "email", provider: resend({ token }) }`). */
 export type PublishEmailApi = {
   name: "email";

@@ -1,8 +1,9 @@
 // The rest of @upstash/qstash's public surface, written in plain JS because none of it is worth a
-// trip through wasm: decodeBase64, formatWorkflowError, setupAnalytics, the deprecated Chat and
-// Workflow APIs behind `client.chat()` / `client.workflow`, and startDevServer (which starts
-// *our* qstash-dev, never the official's binary). Names, argument shapes, results, thrown
-// classes and console lines follow the official SDK (2.12.0) unless a comment says otherwise.
+// trip through wasm: decodeBase64, formatWorkflowError, setupAnalytics, the provider classes and
+// factories (whose rules are the wasm core's), the deprecated Chat and Workflow APIs behind
+// `client.chat()` / `client.workflow`, and startDevServer (which starts *our* qstash-dev, never
+// the official's binary). Names, argument shapes, results, thrown classes and console lines
+// follow the official SDK (2.12.0) unless a comment says otherwise.
 
 import { QstashChatRatelimitError, QstashDailyRatelimitError, QstashEmptyArrayError, QstashError, QstashRatelimitError } from "./errors.js";
 import { envVar } from "./env.js";
@@ -58,6 +59,85 @@ export const setupAnalytics = (analytics, providerApiKey, providerBaseUrl, provi
       throw new Error("Unknown analytics provider");
   }
 };
+
+// ── Providers: openai(), anthropic(), custom(), upstash(), resend() ─────────────────────────────
+// Plain classes, as in the official: their instances have its own fields in its order
+// (baseUrl, token, owner, then apiKind, organization or batch, method), so spreading,
+// Object.keys, JSON and structuredClone see the same, and fields can be assigned. `getUrl`
+// goes through `this.getRoute()` as the official's does (a subclass overriding one sees it in
+// the other). The rules themselves (routes, headers, the Helicone rewrite, base URLs and
+// custom()'s trimming) are the wasm core's `api::Provider`, reached through the glue's internal
+// `__provider*` functions (src/js/providers.rs); the Client calls these methods, as the
+// official's getProviderInfo does.
+
+// The wasm glue, set by installCompat (each entry file calls it before any user code runs).
+let core;
+
+class BaseProvider {
+  baseUrl;
+  token;
+  owner;
+  constructor(baseUrl, token, owner) {
+    this.baseUrl = baseUrl;
+    this.token = token;
+    this.owner = owner;
+  }
+  getUrl() {
+    return `${this.baseUrl}/${this.getRoute().join("/")}`;
+  }
+}
+
+/** An LLM provider (`upstash()`, `openai()`, `anthropic()`, `custom()`). */
+export class LLMProvider extends BaseProvider {
+  apiKind = "llm";
+  organization;
+  method = "POST";
+  constructor(baseUrl, token, owner, organization) {
+    super(baseUrl, token, owner);
+    this.organization = organization;
+  }
+  getRoute() {
+    return core.__providerRoute(false, this.owner, false);
+  }
+  // `options.analytics` is read only for the Upstash LLM, the one provider it changes (the
+  // official's `this.owner === "upstash" && !options.analytics`: others accept no options).
+  getHeaders(options) {
+    return core.__providerHeaders(false, this.owner, this.token, this.organization, this.owner === "upstash" && !!options.analytics);
+  }
+  /** With `options.analytics` (Helicone), rewrites `providerInfo` in place to go through it. */
+  onFinish(providerInfo, options) {
+    return options.analytics ? core.__providerAnalytics(providerInfo, options.analytics) : providerInfo;
+  }
+}
+
+/** An email provider (`resend()`). */
+export class EmailProvider extends BaseProvider {
+  apiKind = "email";
+  batch;
+  method = "POST";
+  constructor(baseUrl, token, owner, batch) {
+    super(baseUrl, token, owner);
+    this.batch = batch;
+  }
+  getRoute() {
+    return core.__providerRoute(true, this.owner, !!this.batch);
+  }
+  getHeaders(_options) {
+    return core.__providerHeaders(true, this.owner, this.token, undefined, false);
+  }
+  onFinish(providerInfo, _options) {
+    return providerInfo;
+  }
+}
+
+const baseUrlOf = (owner, baseUrl) => core.__providerBaseUrl(owner, baseUrl);
+/** The deprecated Upstash LLM; the Client fills in its own token at publish. */
+export const upstash = () => new LLMProvider(baseUrlOf("upstash"), "", "upstash");
+export const openai = ({ token, organization }) => new LLMProvider(baseUrlOf("openai"), token, "openai", organization);
+export const anthropic = ({ token }) => new LLMProvider(baseUrlOf("anthropic"), token, "anthropic");
+/** Any OpenAI-compatible API; a trailing `/v1/chat/completions` or `/chat/completions` is dropped. */
+export const custom = ({ baseUrl, token }) => new LLMProvider(baseUrlOf("custom", baseUrl), token, "custom");
+export const resend = ({ token, batch = false }) => new EmailProvider(baseUrlOf("resend"), token, "resend", batch);
 
 // ── The requester behind chat() and workflow ────────────────────────────────────────────────────
 // The wasm Client sends everything else from Rust, but a chat stream needs the live `Response`
@@ -324,14 +404,13 @@ class Workflow {
 
 /**
  * Adds `http`, `token`, `chat()` and `workflow` to the wasm `Client`, hands it the dev-server hook
- * (`clientDevServer`), and adds `toJSON` to the provider classes (a
- * wasm-bindgen object otherwise serialises as `{"__wbg_ptr":…}`, and `chat().create` puts the
- * provider into the request body as the official does: same fields, same order). Called once
- * by each entry file with the glue module; the Node and Deno entries also pass
+ * (`clientDevServer`), and gives the provider classes the glue they call. Called once by each
+ * entry file with the glue module; the Node and Deno entries also pass
  * `childProcess: () => import("node:child_process")`, which startDevServer spawns qstash-dev with.
  */
 export function installCompat(glue, { childProcess } = {}) {
-  const { Client, LLMProvider, EmailProvider } = glue;
+  const { Client } = glue;
+  core = glue;
   loadChildProcess = childProcess;
   Client.__setDevServerHook(clientDevServer);
   Object.defineProperty(Client.prototype, "chat", {
@@ -371,12 +450,6 @@ export function installCompat(glue, { childProcess } = {}) {
       return new Workflow(requester(this.__http));
     },
   });
-  const toJSON = (extra) =>
-    function toJSON() {
-      return { baseUrl: this.baseUrl, token: this.token, owner: this.owner, apiKind: this.apiKind, [extra]: this[extra], method: this.method };
-    };
-  if (LLMProvider) Object.defineProperty(LLMProvider.prototype, "toJSON", { configurable: true, writable: true, value: toJSON("organization") });
-  if (EmailProvider) Object.defineProperty(EmailProvider.prototype, "toJSON", { configurable: true, writable: true, value: toJSON("batch") });
 }
 
 // ── startDevServer ─────────────────────────────────────────────────────────────────────────────

@@ -10,5 +10,6 @@ mod env;
 mod errors;
 mod globals;
 mod options;
+mod providers;
 mod receiver;
 mod resources;

@@ -14,11 +14,11 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::publish::through_helicone;
-use crate::api::{js_to_fixed0, prefix_headers, HeaderMap, Provider, ProviderOwner};
+use crate::api::{js_to_fixed0, prefix_headers, HeaderMap};
 
 use super::client::{js_err, qstash_error, type_error};
 use super::globals::js_string;
+use super::providers::provider_info;
 
 #[wasm_bindgen]
 extern "C" {
@@ -488,7 +488,8 @@ pub(crate) fn request_path(
         Some("llm") => return Ok("api/llm".into()),
         Some("email") => {
             let info = provider_info(&api, "not-needed")?;
-            return Ok(info.base_url);
+            require_props(&info, "baseUrl")?;
+            return Ok(seg_text(&get(&info, "baseUrl")));
         }
         _ => {}
     }
@@ -506,107 +507,6 @@ pub(crate) fn request_path(
     ))
 }
 
-/// What a provider resolves to (`getProviderInfo`).
-pub(crate) struct ProviderInfo {
-    /// Full URL of the forwarded request.
-    pub url: String,
-    /// Base URL.
-    pub base_url: String,
-    /// Headers for the forwarded request, in insertion order.
-    pub append_headers: Vec<(String, String)>,
-    /// Provider owner.
-    pub owner: String,
-    /// Method of the forwarded request.
-    pub method: String,
-}
-
-/// `getProviderInfo(api, upstashToken)`, reading the provider's fields so that providers from
-/// our factories and from `@upstash/qstash`'s behave alike.
-pub(crate) fn provider_info(api: &JsValue, upstash_token: &str) -> Result<ProviderInfo, JsValue> {
-    let name = text(&get(api, "name"));
-    let provider = get(api, "provider");
-    let (api_kind, owner, base_url, mut token, organization, batch, method) =
-        if provider.is_undefined() || provider.is_null() {
-            (
-                "llm".to_string(),
-                "upstash".to_string(),
-                UPSTASH_LLM_BASE.to_string(),
-                String::new(),
-                None,
-                false,
-                "POST".to_string(),
-            )
-        } else {
-            (
-                text(&get(&provider, "apiKind")),
-                text(&get(&provider, "owner")),
-                get(&provider, "baseUrl").as_string().unwrap_or_default(),
-                get(&provider, "token").as_string().unwrap_or_default(),
-                get(&provider, "organization")
-                    .as_string()
-                    .filter(|s| !s.is_empty()),
-                truthy(&get(&provider, "batch")),
-                get(&provider, "method")
-                    .as_string()
-                    .unwrap_or_else(|| "POST".into()),
-            )
-        };
-    if owner == "upstash" && token.is_empty() {
-        token = upstash_token.to_string();
-    }
-    if base_url.is_empty() {
-        return Err(type_error("baseUrl cannot be empty or undefined!"));
-    }
-    if token.is_empty() {
-        return Err(type_error("token cannot be empty or undefined!"));
-    }
-    if api_kind != name {
-        return Err(type_error(&format!(
-            "Unexpected api name. Expected '{api_kind}', received {name}"
-        )));
-    }
-    let analytics = get(api, "analytics");
-    // The route and header rules are the core's; an owner this SDK does not know (a
-    // hand-made provider object) is treated like `custom()`.
-    let core = Provider {
-        owner: match (api_kind.as_str(), owner.as_str()) {
-            ("email", _) => ProviderOwner::Resend,
-            (_, "upstash") => ProviderOwner::Upstash,
-            (_, "openai") => ProviderOwner::Openai,
-            (_, "anthropic") => ProviderOwner::Anthropic,
-            _ => ProviderOwner::Custom,
-        },
-        base_url,
-        token,
-        organization,
-        batch: Some(batch),
-    };
-    let mut route = core.route();
-    let mut headers = core.headers(truthy(&analytics));
-    let mut base = core.base_url;
-    if api_kind == "llm" && truthy(&analytics) {
-        let analytics_name = text(&get(&analytics, "name"));
-        if analytics_name != "helicone" {
-            return Err(js_sys::Error::new("Unknown analytics provider").into());
-        }
-        let token = text(&get(&analytics, "token"));
-        let via = through_helicone(owner == "upstash", &base, &route, &token);
-        headers.extend(via.headers);
-        base = via.base_url;
-        route = via.route;
-    }
-    Ok(ProviderInfo {
-        url: format!("{base}/{}", route.join("/")),
-        base_url: base,
-        append_headers: headers,
-        owner,
-        method,
-    })
-}
-
-/// Base URL of the (deprecated) Upstash LLM provider.
-const UPSTASH_LLM_BASE: &str = "https://qstash.upstash.io/llm";
-
 /// `processApi(request, headers, token)`: returns the request to publish — the input object
 /// itself when there is no `api`, else a shallow copy with provider URL, method and headers.
 /// The returned `HeaderMap` replaces `request.headers`.
@@ -620,37 +520,45 @@ pub(crate) fn process_api(
         return Ok((req.clone(), headers));
     }
     let info = provider_info(&api, upstash_token)?;
-    // safeJoinHeaders: provider headers first, then the request's headers win.
-    let mut joined = HeaderMap::from_pairs(
-        info.append_headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str())),
-    )
-    .map_err(js_err)?;
+    // `const { url, appendHeaders, owner, method } = getProviderInfo(...)`.
+    if info.is_undefined() || info.is_null() {
+        return Err(type_error(&format!(
+            "Cannot destructure property 'url' of 'getProviderInfo(...)' as it is {}.",
+            text(&info)
+        )));
+    }
+    let url = get(&info, "url");
+    let append_headers = get(&info, "appendHeaders");
+    let owner = get(&info, "owner");
+    let method = get(&info, "method");
+    let is_llm = get(&api, "name").as_string().as_deref() == Some("llm");
+    if is_llm && !truthy(&get(req, "callback")) {
+        return Err(type_error(
+            "Callback cannot be undefined when using LLM api.",
+        ));
+    }
+    // safeJoinHeaders: `new Headers(appendHeaders)`, then the request's headers win.
+    let mut joined = headers_from_init(&append_headers)?;
     for (k, v) in headers.iter() {
         joined.set(k, v).map_err(js_err)?;
     }
+    // `{ ...request, method: request.method ?? method, headers, url, api }`: the keys the
+    // official adds come in its order (`headers` is filled in by the caller).
     let copy: JsValue = Object::assign(&Object::new(), req.unchecked_ref()).into();
-    let method = get(req, "method");
-    if method.is_undefined() || method.is_null() {
-        set(&copy, "method", &JsValue::from_str(&info.method));
+    let request_method = get(req, "method");
+    if request_method.is_undefined() || request_method.is_null() {
+        set(&copy, "method", &method);
     }
-    let is_llm = get(&api, "name").as_string().as_deref() == Some("llm");
-    if is_llm {
-        if !truthy(&get(req, "callback")) {
-            return Err(type_error(
-                "Callback cannot be undefined when using LLM api.",
-            ));
-        }
-        if info.owner == "upstash" && !truthy(&get(&api, "analytics")) {
-            let plain = Object::new();
-            set(&plain, "name", &JsValue::from_str("llm"));
-            set(&copy, "api", &plain);
-            set(&copy, "url", &JsValue::UNDEFINED);
-            return Ok((copy, joined));
-        }
+    set(&copy, "headers", &JsValue::UNDEFINED);
+    if is_llm && owner.as_string().as_deref() == Some("upstash") && !truthy(&get(&api, "analytics"))
+    {
+        let plain = Object::new();
+        set(&plain, "name", &JsValue::from_str("llm"));
+        set(&copy, "api", &plain);
+        set(&copy, "url", &JsValue::UNDEFINED);
+        return Ok((copy, joined));
     }
-    set(&copy, "url", &JsValue::from_str(&info.url));
+    set(&copy, "url", &url);
     set(&copy, "api", &JsValue::UNDEFINED);
     Ok((copy, joined))
 }
@@ -788,240 +696,4 @@ pub(crate) fn list_query(options: &JsValue, ids_key: &str) -> Query {
         q.set("cursor", get(options, "cursor"));
     }
     q
-}
-
-/// The route segments as a JS array.
-fn route_array(p: &Provider) -> Array {
-    p.route().iter().map(|s| JsValue::from_str(s)).collect()
-}
-
-/// `baseUrl/route`.
-fn url_of(p: &Provider) -> String {
-    format!("{}/{}", p.base_url, p.route().join("/"))
-}
-
-/// Headers as a JS record.
-fn headers_record(headers: Vec<(String, String)>) -> JsValue {
-    let out = Object::new();
-    for (k, v) in headers {
-        set(&out, &k, &JsValue::from_str(&v));
-    }
-    out.into()
-}
-
-// An LLM provider (`openai()`, `anthropic()`, `custom()`, `upstash()`): the same fields and
-// methods as `@upstash/qstash`'s `LLMProvider`, over the core's `Provider`.
-#[wasm_bindgen(js_name = LLMProvider, skip_typescript)]
-pub struct LlmProvider {
-    inner: Provider,
-}
-
-#[wasm_bindgen(js_class = LLMProvider)]
-impl LlmProvider {
-    // Always `"llm"`.
-    #[wasm_bindgen(getter, js_name = apiKind)]
-    pub fn api_kind(&self) -> String {
-        "llm".into()
-    }
-    // Always `"POST"`.
-    #[wasm_bindgen(getter)]
-    pub fn method(&self) -> String {
-        "POST".into()
-    }
-    // Base URL of the provider.
-    #[wasm_bindgen(getter, js_name = baseUrl)]
-    pub fn base_url(&self) -> String {
-        self.inner.base_url.clone()
-    }
-    // The provider token.
-    #[wasm_bindgen(getter)]
-    pub fn token(&self) -> String {
-        self.inner.token.clone()
-    }
-    // Replaces the token (the official fills the Upstash provider's token in).
-    #[wasm_bindgen(setter)]
-    pub fn set_token(&mut self, token: String) {
-        self.inner.token = token;
-    }
-    // `"upstash" | "openai" | "anthropic" | "custom"`.
-    #[wasm_bindgen(getter)]
-    pub fn owner(&self) -> String {
-        self.inner.owner_name().into()
-    }
-    // OpenAI organization.
-    #[wasm_bindgen(getter)]
-    pub fn organization(&self) -> Option<String> {
-        self.inner.organization.clone()
-    }
-    // Route segments after the base URL.
-    #[wasm_bindgen(js_name = getRoute)]
-    pub fn get_route(&self) -> Array {
-        route_array(&self.inner)
-    }
-    // `baseUrl/route`.
-    #[wasm_bindgen(js_name = getUrl)]
-    pub fn get_url(&self) -> String {
-        url_of(&self.inner)
-    }
-    // Headers of the forwarded request, as the official's `getHeaders(options)`: no checks
-    // (those happen at publish), the Upstash provider sends only a content type unless
-    // `options.analytics` is set.
-    #[wasm_bindgen(js_name = getHeaders)]
-    pub fn get_headers(&self, options: JsValue) -> JsValue {
-        let analytics = options.is_object() && truthy(&get(&options, "analytics"));
-        headers_record(self.inner.headers(analytics))
-    }
-    // The official's `onFinish(providerInfo, options)`: with `options.analytics` (Helicone),
-    // rewrites `providerInfo` in place to go through the analytics gateway; returns it. The
-    // Client does the same inside `provider_info`; this is for code that drives a provider by
-    // hand.
-    #[wasm_bindgen(js_name = onFinish)]
-    pub fn on_finish(&self, info: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        let analytics = if options.is_object() {
-            get(&options, "analytics")
-        } else {
-            JsValue::UNDEFINED
-        };
-        if !truthy(&analytics) {
-            return Ok(info);
-        }
-        if text(&get(&analytics, "name")) != "helicone" {
-            return Err(js_sys::Error::new("Unknown analytics provider").into());
-        }
-        let route: Vec<String> = Array::from(&get(&info, "route"))
-            .iter()
-            .map(|s| text(&s))
-            .collect();
-        let via = through_helicone(
-            text(&get(&info, "owner")) == "upstash",
-            &text(&get(&info, "baseUrl")),
-            &route,
-            &text(&get(&analytics, "token")),
-        );
-        let append = get(&info, "appendHeaders");
-        for (k, v) in &via.headers {
-            set(&append, k, &JsValue::from_str(v));
-        }
-        set(
-            &info,
-            "url",
-            &JsValue::from_str(&format!("{}/{}", via.base_url, via.route.join("/"))),
-        );
-        set(&info, "baseUrl", &JsValue::from_str(&via.base_url));
-        let route: Array = via.route.iter().map(|s| JsValue::from_str(s)).collect();
-        set(&info, "route", &route);
-        Ok(info)
-    }
-}
-
-// The Resend email provider (`resend()`), like `@upstash/qstash`'s `EmailProvider`.
-#[wasm_bindgen(js_name = EmailProvider, skip_typescript)]
-pub struct EmailProvider {
-    inner: Provider,
-}
-
-#[wasm_bindgen(js_class = EmailProvider)]
-impl EmailProvider {
-    // Always `"email"`.
-    #[wasm_bindgen(getter, js_name = apiKind)]
-    pub fn api_kind(&self) -> String {
-        "email".into()
-    }
-    // Always `"POST"`.
-    #[wasm_bindgen(getter)]
-    pub fn method(&self) -> String {
-        "POST".into()
-    }
-    // `https://api.resend.com`.
-    #[wasm_bindgen(getter, js_name = baseUrl)]
-    pub fn base_url(&self) -> String {
-        self.inner.base_url.clone()
-    }
-    // The Resend token.
-    #[wasm_bindgen(getter)]
-    pub fn token(&self) -> String {
-        self.inner.token.clone()
-    }
-    // Replaces the token.
-    #[wasm_bindgen(setter)]
-    pub fn set_token(&mut self, token: String) {
-        self.inner.token = token;
-    }
-    // Always `"resend"`.
-    #[wasm_bindgen(getter)]
-    pub fn owner(&self) -> String {
-        self.inner.owner_name().into()
-    }
-    // Use `/emails/batch`.
-    #[wasm_bindgen(getter)]
-    pub fn batch(&self) -> bool {
-        self.inner.batch.unwrap_or(false)
-    }
-    // Route segments after the base URL.
-    #[wasm_bindgen(js_name = getRoute)]
-    pub fn get_route(&self) -> Array {
-        route_array(&self.inner)
-    }
-    // `baseUrl/route`.
-    #[wasm_bindgen(js_name = getUrl)]
-    pub fn get_url(&self) -> String {
-        url_of(&self.inner)
-    }
-    // `{ authorization: "Bearer <token>" }`.
-    #[wasm_bindgen(js_name = getHeaders)]
-    pub fn get_headers(&self) -> JsValue {
-        headers_record(self.inner.headers(false))
-    }
-    // `onFinish(providerInfo)`: nothing to finish for email; returns `providerInfo`.
-    #[wasm_bindgen(js_name = onFinish)]
-    pub fn on_finish(&self, info: JsValue) -> JsValue {
-        info
-    }
-}
-
-fn token_of(options: &JsValue) -> String {
-    get(options, "token").as_string().unwrap_or_default()
-}
-
-// `openai({ token, organization? })`.
-#[wasm_bindgen(skip_typescript)]
-pub fn openai(options: JsValue) -> LlmProvider {
-    let organization = get(&options, "organization").as_string();
-    LlmProvider {
-        inner: Provider::openai(token_of(&options), organization),
-    }
-}
-
-// `anthropic({ token })`.
-#[wasm_bindgen(skip_typescript)]
-pub fn anthropic(options: JsValue) -> LlmProvider {
-    LlmProvider {
-        inner: Provider::anthropic(token_of(&options)),
-    }
-}
-
-// `custom({ baseUrl, token })`: a trailing `/v1/chat/completions` or `/chat/completions` is
-// stripped from the base URL.
-#[wasm_bindgen(skip_typescript)]
-pub fn custom(options: JsValue) -> LlmProvider {
-    let base = get(&options, "baseUrl").as_string().unwrap_or_default();
-    LlmProvider {
-        inner: Provider::custom(base, token_of(&options)),
-    }
-}
-
-// `upstash()` (deprecated in the official SDK too).
-#[wasm_bindgen(skip_typescript)]
-pub fn upstash() -> LlmProvider {
-    LlmProvider {
-        inner: Provider::upstash(),
-    }
-}
-
-// `resend({ token, batch? })`.
-#[wasm_bindgen(skip_typescript)]
-pub fn resend(options: JsValue) -> EmailProvider {
-    EmailProvider {
-        inner: Provider::resend(token_of(&options), truthy(&get(&options, "batch"))),
-    }
 }

@@ -176,6 +176,110 @@ test("compat: providers' getUrl, getRoute, getHeaders and onFinish, as the offic
   }
 });
 
+const FACTORIES = {
+  upstash: (lib) => lib.upstash(),
+  openai: (lib) => lib.openai({ token: "sk-1" }),
+  "openai with organization": (lib) => lib.openai({ token: "sk-1", organization: "org-1" }),
+  anthropic: (lib) => lib.anthropic({ token: "ak-1" }),
+  "custom /v1/chat/completions": (lib) => lib.custom({ baseUrl: "https://llm.example.com/v1/chat/completions", token: "ck-1" }),
+  "custom /chat/completions": (lib) => lib.custom({ baseUrl: "https://llm.example.com/api/chat/completions", token: "ck-1" }),
+  "custom, nothing to trim": (lib) => lib.custom({ baseUrl: "https://llm.example.com/v1/", token: "ck-1" }),
+  resend: (lib) => lib.resend({ token: "re-1" }),
+  "resend batch": (lib) => lib.resend({ token: "re-1", batch: true }),
+  "resend batch undefined": (lib) => lib.resend({ token: "re-1", batch: undefined }),
+};
+
+/** Own properties with their descriptors, as data. */
+const ownDescriptors = (o) =>
+  Object.entries(Object.getOwnPropertyDescriptors(o)).map(([k, d]) => [k, d.value, d.writable, d.enumerable, d.configurable]);
+
+test("compat: provider objects are plain objects with the official's own fields, in its order", async () => {
+  for (const [name, make] of Object.entries(FACTORIES)) {
+    await same(`${name}: fields`, (lib) => {
+      const p = make(lib);
+      const proto = Object.getPrototypeOf(p);
+      const base = Object.getPrototypeOf(proto);
+      return {
+        keys: Object.keys(p),
+        descriptors: ownDescriptors(p),
+        spread: { ...p },
+        entries: Object.entries(p),
+        json: JSON.stringify(p),
+        clone: structuredClone(p),
+        assigned: Object.assign({}, p),
+        classes: [proto.constructor.name, base.constructor.name, Object.getPrototypeOf(base) === Object.prototype],
+        methods: [Object.getOwnPropertyNames(proto).sort(), Object.getOwnPropertyNames(base).sort()],
+        instanceOfOwnClass: p instanceof proto.constructor,
+      };
+    });
+    await same(`${name}: methods, without and with analytics`, (lib) => {
+      const p = make(lib);
+      const helicone = { analytics: { name: "helicone", token: "hk-1" } };
+      const info = (options) => ({ url: p.getUrl(), baseUrl: p.baseUrl, route: p.getRoute(), appendHeaders: p.getHeaders(options), owner: p.owner, method: p.method });
+      const plain = info({});
+      const withAnalytics = info(helicone);
+      const finished = p.onFinish(withAnalytics, helicone);
+      return { route: p.getRoute(), url: p.getUrl(), plain, finishedPlain: p.onFinish(plain, {}), finished, sameObject: finished === withAnalytics };
+    });
+    await same(`${name}: getHeaders() and onFinish(info) without options`, (lib) => make(lib).getHeaders());
+    await same(`${name}: onFinish(info) without options`, (lib) => make(lib).onFinish({ url: "u", route: [] }));
+    await same(`${name}: fields assigned, then the methods`, (lib) => {
+      const p = make(lib);
+      p.baseUrl = "https://proxy.example.com/base";
+      p.token = "changed";
+      p.organization = "org-2";
+      p.batch = true;
+      const first = { url: p.getUrl(), route: p.getRoute(), headers: p.getHeaders({}) };
+      p.owner = "anthropic";
+      return { first, keys: Object.keys(p), json: JSON.stringify(p), url: p.getUrl(), headers: p.getHeaders({}) };
+    });
+  }
+  // The factories' argument handling is the official's destructuring.
+  for (const call of [(lib) => lib.openai(), (lib) => lib.anthropic(null), (lib) => lib.resend(), (lib) => lib.custom({ token: "t" }), (lib) => lib.custom({ baseUrl: 5, token: "t" })]) {
+    await same(`factory misuse: ${call}`, call);
+  }
+  await same("factory with extra and odd values", (lib) => ({
+    openai: { ...lib.openai({ token: 1, organization: "", extra: true }) },
+    resend: { ...lib.resend({ token: null, batch: "yes" }) },
+  }));
+});
+
+test("compat: provider classes can be constructed and subclassed as the official's", async () => {
+  await same("new LLMProvider / new EmailProvider through the instance's constructor", (lib) => {
+    const LLM = lib.openai({ token: "x" }).constructor;
+    const Email = lib.resend({ token: "x" }).constructor;
+    const llm = new LLM("https://llm.example.com", "t", "custom");
+    const email = new Email("https://mail.example.com", "t", "resend", true);
+    return { llm: { ...llm }, email: { ...email }, urls: [llm.getUrl(), email.getUrl()], headers: [llm.getHeaders({}), email.getHeaders({})] };
+  });
+  await same("a subclass overriding getRoute changes getUrl; one overriding getHeaders can call super", (lib) => {
+    class Routed extends lib.openai({ token: "x" }).constructor {
+      getRoute() {
+        return ["v2", "generate"];
+      }
+      getHeaders(options) {
+        return { ...super.getHeaders(options), "x-extra": "1" };
+      }
+    }
+    const p = new Routed("https://api.openai.com", "sk", "openai", "org");
+    return { keys: Object.keys(p), url: p.getUrl(), headers: p.getHeaders({ analytics: { name: "helicone", token: "h" } }) };
+  });
+  assert.equal(libs.ours.openai({ token: "x" }).constructor, libs.ours.LLMProvider);
+  assert.equal(libs.ours.resend({ token: "x" }).constructor, libs.ours.EmailProvider);
+});
+
+test("compat: a provider from either package works with either Client", async () => {
+  const other = (lib) => (lib === libs.ours ? libs.official : libs.ours);
+  for (const [name, make] of Object.entries(FACTORIES)) {
+    const email = name.startsWith("resend");
+    for (const analytics of email ? [undefined] : [undefined, { name: "helicone", token: "hk-3" }]) {
+      await wire(`the other package's ${name}${analytics ? " + helicone" : ""} in publishJSON`, (c, lib) =>
+        c.publishJSON({ api: { name: email ? "email" : "llm", provider: make(other(lib)), analytics }, body: { m: 1 }, callback: "https://example.com/cb" }),
+      );
+    }
+  }
+});
+
 // ── error classes ─────────────────────────────────────────────────────────────────────────────
 
 test("compat: QStashWorkflowError and QStashWorkflowAbort: name, message, fields, instanceof", async () => {

@@ -3,6 +3,8 @@
 // lines prove the public types are precise (an `any` would make them unused errors).
 import {
   Client,
+  LLMProvider,
+  EmailProvider,
   anthropic,
   custom,
   openai,
@@ -22,6 +24,7 @@ import {
   startDevServer,
   type ChatCompletion,
   type ProviderInfo,
+  type BaseProvider,
   type ChatCompletionChunk,
   type FailureFunctionPayload,
   type AnalyticsSetup,
@@ -102,6 +105,39 @@ export async function everything(): Promise<void> {
   await client.publishJSON({ api: { name: "llm", provider: custom({ baseUrl: "https://x", token: "t" }) }, body: {}, callback: "https://cb" });
   await client.publishJSON({ api: { name: "llm", provider: upstash() }, body: {}, callback: "https://cb" });
   await client.publishJSON({ api: { name: "email", provider: resend({ token: "re", batch: true }) }, body: {} });
+  // The provider classes: constructible, subclassable; a hand-written provider needs every
+  // member of BaseProvider.
+  class Proxied extends LLMProvider<"openai"> {
+    getUrl(): string {
+      return "https://proxy.example.com/v1/chat/completions";
+    }
+    getHeaders(options: { analytics?: { name: "helicone"; token: string } }): Record<string, string> {
+      return { ...super.getHeaders(options), "X-Proxy": "1" };
+    }
+  }
+  const proxied = new Proxied("https://api.openai.com", "sk", "openai");
+  const proxiedOwner: "openai" = proxied.owner;
+  await client.publishJSON({ api: { name: "llm", provider: proxied }, body: {}, callback: "https://cb" });
+  const mail: EmailProvider = new EmailProvider("https://api.resend.com", "re", "resend", false);
+  const mailBatch: boolean = mail.batch;
+  await client.publishJSON({ api: { name: "email", provider: mail }, body: {} });
+  const handWritten: BaseProvider<"llm", "custom"> = {
+    apiKind: "llm",
+    method: "POST",
+    baseUrl: "https://llm.example.com",
+    token: "t",
+    owner: "custom",
+    getRoute: () => ["v1", "generate"],
+    getUrl: () => "https://llm.example.com/v1/generate",
+    getHeaders: () => ({ authorization: "Bearer t" }),
+    onFinish: (info) => info,
+  };
+  await client.publishJSON({ api: { name: "llm", provider: handWritten }, body: {}, callback: "https://cb" });
+  const openaiFields: { baseUrl: string; token: string; owner: string; organization?: string } = { ...openai({ token: "sk" }) };
+  // @ts-expect-error an email provider is not an LLM provider
+  await client.publishJSON({ api: { name: "llm", provider: resend({ token: "re" }) }, body: {}, callback: "https://cb" });
+  // @ts-expect-error a hand-written provider needs onFinish
+  const incomplete: BaseProvider<"llm", "custom"> = { apiKind: "llm", method: "POST", baseUrl: "b", token: "t", owner: "custom", getRoute: () => [], getUrl: () => "", getHeaders: () => ({}) };
 
   const batchItems: PublishBatchRequest[] = [{ url: "https://e.com", body: "1", queueName: "q" }, { urlGroup: "g" }];
   const batched = await client.batch(batchItems);

@@ -7,6 +7,48 @@
 // or threw, for both libraries, and compares.
 
 const URL_ = "https://example.com/hook";
+const CB = "https://example.com/cb";
+
+// Providers written by hand or subclassed: the Client must call their methods, as the official's
+// getProviderInfo does. `log` collects what each method was given, so the calls (order, `this`,
+// the options object) are compared as the result.
+function handLlm(log, overrides = {}) {
+  return {
+    apiKind: "llm",
+    baseUrl: "https://llm.example.com",
+    token: "tok-hand",
+    owner: "custom",
+    method: "POST",
+    getRoute() {
+      log.push(["getRoute"]);
+      return ["v2", "generate"];
+    },
+    getUrl() {
+      log.push(["getUrl"]);
+      return `${this.baseUrl}/${this.getRoute().join("/")}`;
+    },
+    getHeaders(options) {
+      log.push(["getHeaders", options]);
+      return { authorization: `Bearer ${this.token}`, "x-analytics": String(Boolean(options.analytics)) };
+    },
+    onFinish(info, options) {
+      log.push(["onFinish", structuredClone(info), options]);
+      return info;
+    },
+    ...overrides,
+  };
+}
+/** A Proxy that records every property read of `target` into `log`. */
+const reads = (target, log) => new Proxy(target, { get: (t, k, r) => (log.push(String(k)), Reflect.get(t, k, r)) });
+/** The package's LLMProvider and EmailProvider (the official does not export them by name). */
+const llmClass = (lib) => lib.openai({ token: "x" }).constructor;
+const emailClass = (lib) => lib.resend({ token: "x" }).constructor;
+/** publishJSON to the LLM API with `provider` (and `extra` api options); returns what `log` saw. */
+async function publishLlm(c, provider, log = [], extra = {}, request = {}) {
+  const result = await c.publishJSON({ api: { name: "llm", provider, ...extra }, body: { model: "m" }, callback: CB, ...request });
+  return { result, log };
+}
+
 const ALL_OPTIONS = {
   url: URL_,
   body: "hello",
@@ -120,6 +162,57 @@ export const cases = [
   { name: "publishJSON api email resend batch", run: (c, lib) => c.publishJSON({ api: { name: "email", provider: lib.resend({ token: "re_123", batch: true }) }, body: [{ from: "a@b.c" }] }) },
   { name: "publishJSON api name mismatch throws", run: (c, lib) => c.publishJSON({ api: { name: "email", provider: lib.openai({ token: "sk" }) }, body: {} }) },
   { name: "publishJSON api provider empty token throws", run: (c, lib) => c.publishJSON({ api: { name: "llm", provider: lib.openai({ token: "" }) }, body: {}, callback: "https://example.com/cb" }) },
+
+  // ── api providers written by hand, subclassed, changed: their methods decide ──────────────────
+  { name: "hand-written llm provider: methods called in order, with the api's other options", run: (c) => { const log = []; return publishLlm(c, handLlm(log), log); } },
+  { name: "hand-written llm provider + analytics option (passed to getHeaders and onFinish)", run: (c) => { const log = []; return publishLlm(c, handLlm(log), log, { analytics: { name: "helicone", token: "hk" }, extra: 1 }); } },
+  { name: "hand-written llm provider: property reads in order", run: (c) => { const log = []; return publishLlm(c, reads(handLlm([]), log), log); } },
+  { name: "hand-written onFinish returns a new object (url, headers, owner, method)", run: (c) => publishLlm(c, handLlm([], { onFinish: () => ({ url: "https://elsewhere.example.com/x", appendHeaders: [["x-new", "1"]], owner: "custom", method: "PATCH" }) })) },
+  { name: "hand-written onFinish returns owner upstash (api/llm)", run: (c) => publishLlm(c, handLlm([], { onFinish: (info) => ({ ...info, owner: "upstash" }) })) },
+  { name: "hand-written onFinish returns no url", run: (c) => publishLlm(c, handLlm([], { onFinish: () => ({ appendHeaders: {} }) })) },
+  { name: "hand-written onFinish returns undefined", run: (c) => publishLlm(c, handLlm([], { onFinish: () => undefined })) },
+  { name: "hand-written getHeaders returns a Headers instance", run: (c) => publishLlm(c, handLlm([], { getHeaders: () => new Headers({ "X-From-Headers": "1", authorization: "Bearer h" }) })) },
+  { name: "hand-written getHeaders returns an invalid header", run: (c) => publishLlm(c, handLlm([], { getHeaders: () => ({ "bad header": "1" }) })) },
+  { name: "hand-written getRoute throws", run: (c) => publishLlm(c, handLlm([], { getRoute: () => { throw new RangeError("no route"); } })) },
+  { name: "hand-written provider without methods", run: (c) => publishLlm(c, { apiKind: "llm", baseUrl: "https://llm.example.com", token: "t", owner: "custom", method: "POST" }) },
+  { name: "hand-written provider without onFinish", run: (c) => publishLlm(c, handLlm([], { onFinish: undefined })) },
+  { name: "a spread provider keeps its fields but not its methods", run: (c, lib) => publishLlm(c, { ...lib.openai({ token: "sk" }) }) },
+  { name: "hand-written provider: apiKind mismatch", run: (c) => publishLlm(c, handLlm([], { apiKind: "email" })) },
+  { name: "hand-written provider: empty baseUrl", run: (c) => publishLlm(c, handLlm([], { baseUrl: "" })) },
+  { name: "hand-written upstash provider gets the client's token", run: async (c) => { const p = handLlm([], { owner: "upstash", token: "" }); const out = await publishLlm(c, p); return { ...out, token: p.token }; } },
+  { name: "upstash() gets the client's token, written into the object", run: async (c, lib) => { const p = lib.upstash(); const out = await publishLlm(c, p); return { ...out, provider: { ...p } }; } },
+  { name: "hand-written email provider via publishJSON", run: (c) => c.publishJSON({ api: { name: "email", provider: { ...handLlm([]), apiKind: "email", owner: "resend" } }, body: { to: "a" } }) },
+  { name: "hand-written email provider via publish (path is its baseUrl)", run: (c) => c.publish({ api: { name: "email", provider: { ...handLlm([]), apiKind: "email", owner: "resend", baseUrl: "https://mail.example.com" } }, body: "{}" }) },
+  { name: "hand-written provider in batchJSON and enqueueJSON", run: async (c) => [await c.batchJSON([{ api: { name: "llm", provider: handLlm([]) }, body: {}, callback: CB }]), await c.queue({ queueName: "q1" }).enqueueJSON({ api: { name: "llm", provider: handLlm([]) }, body: {}, callback: CB })] },
+  { name: "subclass overriding getRoute (getUrl follows) and getHeaders (calling super)", run: (c, lib) => {
+    class Routed extends llmClass(lib) {
+      getRoute() { return ["v9", "complete"]; }
+      getHeaders(options) { return { ...super.getHeaders(options), "x-extra": "1" }; }
+    }
+    return publishLlm(c, new Routed("https://api.openai.com", "sk", "openai", "org-1"), [], { analytics: { name: "helicone", token: "hk" } });
+  } },
+  { name: "subclass overriding getUrl only", run: (c, lib) => {
+    class Proxied extends llmClass(lib) {
+      getUrl() { return "https://proxy.example.com/openai/v1/chat/completions"; }
+    }
+    return publishLlm(c, new Proxied("https://api.openai.com", "sk", "openai"));
+  } },
+  { name: "subclass overriding onFinish", run: (c, lib) => {
+    class Finished extends llmClass(lib) {
+      onFinish(info, options) { const out = super.onFinish(info, options); out.appendHeaders["x-finished"] = out.url; return out; }
+    }
+    return publishLlm(c, new Finished("https://api.anthropic.com", "ak", "anthropic"), [], { analytics: { name: "helicone", token: "hk" } });
+  } },
+  { name: "email subclass overriding getRoute", run: (c, lib) => {
+    class Audience extends emailClass(lib) {
+      getRoute() { return ["audiences"]; }
+    }
+    return c.publishJSON({ api: { name: "email", provider: new Audience("https://api.resend.com", "re", "resend", false) }, body: {} });
+  } },
+  { name: "provider.baseUrl assigned before publish", run: (c, lib) => { const p = lib.openai({ token: "sk" }); p.baseUrl = "https://llm-proxy.example.com"; return publishLlm(c, p); } },
+  { name: "provider.baseUrl assigned on custom() and helicone", run: (c, lib) => { const p = lib.custom({ baseUrl: "https://a.example.com", token: "t" }); p.baseUrl = "https://b.example.com/v1/chat/completions"; return publishLlm(c, p, [], { analytics: { name: "helicone", token: "hk" } }); } },
+  { name: "resend token and batch assigned before publish", run: (c, lib) => { const p = lib.resend({ token: "re" }); p.token = "re_new"; p.batch = true; return c.publishJSON({ api: { name: "email", provider: p }, body: [] }); } },
+  { name: "provider.owner assigned to anthropic", run: (c, lib) => { const p = lib.custom({ baseUrl: "https://a.example.com", token: "t" }); p.owner = "anthropic"; return publishLlm(c, p); } },
 
   // ── client config ────────────────────────────────────────────────────────────────────────────
   { name: "global headers on publish", config: { headers: { "X-Global": "g", "Upstash-Retries": "9", "Content-Type": "text/csv" } }, run: (c) => c.publish({ url: URL_, body: "a,b" }) },

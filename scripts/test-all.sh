@@ -21,6 +21,7 @@ run() {
 
 run "rustfmt" cargo fmt --all -- --check
 run "clippy" cargo clippy --workspace --all-targets -- -D warnings
+run "clippy (wasm32)" bash scripts/clippy-wasm.sh
 run "cargo test" cargo test --workspace
 run "build package" bash scripts/build-pkg.sh
 export SKIP_BUILD=1

@@ -15,6 +15,11 @@
 //! Feature `client` (default): the Client (`client`, `transport` and its JS facade). Without
 //! it, the wasm32 build exports only the Receiver (the package's `qstash-wasm/receiver`).
 //!
+//! In wasm32 the facade imports three small JS modules of the npm package by relative path:
+//! `errors.js` (with `signature-error.js`), the error classes the wasm throws, and `env.js`,
+//! which reads environment variables. A wasm of your own that links this crate needs them next
+//! to its wasm-bindgen glue; copy them from `pkg-template/`.
+//!
 //! Everything in `signing`, `api` and `model` is pure: no I/O and no JS, so `cargo test` runs it
 //! natively.
 

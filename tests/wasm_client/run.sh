@@ -16,7 +16,7 @@ else
   wasm="$target/debian-web/wasm32-unknown-unknown/debug/qstash_wasm_client_test.wasm"
 fi
 wasm-bindgen --target web --out-dir "$out" "$wasm"
-# The crate's JS facade imports the package's error classes.
-cp "$root/pkg-template/errors.js" "$root/pkg-template/signature-error.js" "$out/"
+# The crate's JS facade imports the package's error classes and environment reader.
+cp "$root/pkg-template/errors.js" "$root/pkg-template/signature-error.js" "$root/pkg-template/env.js" "$out/"
 echo '{"type":"module"}' > "$out/package.json"
 node "$here/run.mjs" "$out/qstash_wasm_client_test.js" "$out/qstash_wasm_client_test_bg.wasm"

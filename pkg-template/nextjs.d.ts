@@ -42,10 +42,15 @@ export interface PagesApiRequest extends AsyncIterable<Uint8Array | string> {
   body?: unknown;
 }
 
-/** What {@link verifySignature} uses of a pages-router response (Next.js' `NextApiResponse`). */
+/**
+ * What {@link verifySignature} uses of a pages-router response (Next.js' `NextApiResponse`).
+ * `send` takes `never` so that a response typed for its data (`NextApiResponse<Data>`, whose
+ * `send` takes `Data`) fits too: the official accepts those as well (its parameter is
+ * `NextApiHandler<any>`), and sends its 400 text through them all the same.
+ */
 export interface PagesApiResponse {
   status(statusCode: number): unknown;
-  send(body: string): void;
+  send: (body: never) => void;
   end(): unknown;
 }
 

@@ -4,7 +4,10 @@
 # local sink), and what every call RETURNS and THROWS must be deeply equal after normalising
 # ids and timestamps. devmode.test.mjs runs in its own process (dev mode keeps per-process
 # state): both Clients in dev mode, against a fake dev server and against qstash-dev started
-# for real. Our client is the packed tarball installed into a throwaway project.
+# for real. platforms.test.mjs runs the framework adapters (qstash-wasm/nextjs, /h3, /nuxt,
+# /svelte, /solidjs) against the official's with the same requests (Web Requests, a node:http
+# server, h3 apps; no qstash-dev needed). Our client is the packed tarball installed into a
+# throwaway project; its h3 adapter finds the repository's pinned h3 dev dependency.
 # Builds the package with scripts/build-pkg.sh unless SKIP_BUILD=1; builds qstash-dev with cargo
 # (a no-op when it is up to date). Exits non-zero on any mismatch.
 set -uo pipefail
@@ -40,13 +43,14 @@ rm -rf "$W" && mkdir -p "$W/project"
 echo "== building qstash-dev"
 cargo build -q -p qstash-server --bin qstash-dev || { echo "test-parity: qstash-dev build failed" >&2; exit 1; }
 
-echo "== official vs ours, results and errors, dev mode (tests/parity)"
+echo "== official vs ours, results and errors, dev mode, framework adapters (tests/parity)"
 # official_*.test.mjs: the behaviours the official repository's own tests assert, one file per
 # group of them; each file starts its own qstash-dev.
 shopt -s nullglob
 official_tests=(tests/parity/official_*.test.mjs)
 if QSTASH_WASM_PKG="$W/project/node_modules/qstash-wasm" \
-  node --test --test-reporter=spec tests/parity/parity.test.mjs tests/parity/devmode.test.mjs "${official_tests[@]}"; then
+  node --test --test-reporter=spec tests/parity/parity.test.mjs tests/parity/devmode.test.mjs \
+    tests/parity/platforms.test.mjs "${official_tests[@]}"; then
   echo "test-parity: PASS ($((SECONDS - start))s)"
 else
   status=$?

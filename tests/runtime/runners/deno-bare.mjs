@@ -3,8 +3,9 @@
 // whole cold start, so the package reads the environment through `Deno.env` and hashes with
 // Web Crypto there. Every access to `globalThis.process` is recorded from before the package is
 // imported; the Receiver then verifies through each path (both entries; bodies hashed in wasm
-// and with Web Crypto; verify and verifySync; keys and QSTASH_DEV from the environment) and the
-// Client reads its credentials, and no access may have happened. Only `verifySync` of a body of
+// and with Web Crypto; verify and verifySync; keys and QSTASH_DEV from the environment), the
+// framework adapters verify with keys from the environment, and the Client reads its
+// credentials, and no access may have happened. Only `verifySync` of a body of
 // 64 KiB or more loads node:crypto, deliberately (receiver-facade.js says why): checked last.
 import { assert, execute, report } from "../harness.mjs";
 
@@ -21,6 +22,8 @@ Object.defineProperty(globalThis, "process", {
 
 const main = await import("qstash-wasm");
 const receiverOnly = await import("qstash-wasm/receiver");
+const nextjs = await import("qstash-wasm/nextjs");
+const svelte = await import("qstash-wasm/svelte");
 
 const enc = new TextEncoder();
 const CURRENT = "sig_current_7kYjw48mhY7kAjqNGcy6";
@@ -70,6 +73,20 @@ for (const [label, { Receiver, SignatureError }] of [["qstash-wasm", main], ["qs
       assert.equal(await new Receiver().verify({ signature: await mint(DEV_KEY, "dev"), body: "dev" }), true);
     }));
 }
+
+test("framework adapters (qstash-wasm/nextjs, /svelte): keys from the environment, valid and tampered", () =>
+  withEnv({ QSTASH_CURRENT_SIGNING_KEY: CURRENT, QSTASH_NEXT_SIGNING_KEY: NEXT }, async () => {
+    const handler = async (request) => new Response(await request.text(), { status: 201 });
+    const appRouter = nextjs.verifySignatureAppRouter(handler);
+    const sveltePost = svelte.verifySignatureSvelte((event) => handler(event.request));
+    for (const [label, handle] of [["app router", (r) => appRouter(r, {})], ["svelte", (r) => sveltePost({ request: r })]]) {
+      const signature = await mint(CURRENT, "adapter");
+      const res = await handle(new Request("https://example.com", { method: "POST", body: "adapter", headers: { "upstash-signature": signature } }));
+      assert.equal(res.status, 201, `${label}: handled`);
+      const e = await assert.throws(() => handle(new Request("https://example.com", { method: "POST", body: "tampered", headers: { "upstash-signature": signature } })));
+      assert.ok(e instanceof main.SignatureError, `${label}: ${e}`);
+    }
+  }));
 
 test("Client: credentials from the environment", () =>
   withEnv({ QSTASH_TOKEN: "token-from-env", QSTASH_URL: "http://127.0.0.1:1" }, () => {

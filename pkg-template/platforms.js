@@ -1,0 +1,77 @@
+// What the framework adapters (nextjs.js, h3.js, svelte.js, solidjs.js) share: how they find
+// their keys, when they refuse to start, and the Receiver they verify with. Same rules and
+// messages as `@upstash/qstash` 2.12's platforms/*.ts.
+//
+// The Receiver comes from `#receiver` (package.json "imports"): the receiver-only entry, picked
+// per runtime with the same conditions as `qstash-wasm/receiver` (workerd, deno, browser, node),
+// so each runtime loads its own way of instantiating the wasm and an adapter never loads the
+// Client. Environment variables are read with env.js (Deno.env on Deno, process.env elsewhere,
+// unset where neither exists), where the official reads `process.env` directly and so throws a
+// ReferenceError on a runtime without `process`.
+import { Receiver } from "#receiver";
+import { envVar } from "./env.js";
+
+/** The official's message when neither a key nor QSTASH_REGION is to be found. */
+const MISSING_KEYS =
+  "currentSigningKey and nextSigningKey are required, either in the config or as env variables (QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY)";
+
+/** Dev mode as the official's `shouldUseDevelopmentMode` decides it: `devMode` when given, else
+ * `QSTASH_DEV` (`1`/`true` on; unset, empty, `0`/`false` off; anything else throws). */
+function devModeOn(devMode) {
+  if (devMode !== undefined) return devMode;
+  const value = envVar("QSTASH_DEV");
+  if (value === undefined || value === "" || value === "false" || value === "0") return false;
+  if (value === "true" || value === "1") return true;
+  throw new Error(`[QStash Dev] Invalid value for QSTASH_DEV in environment: ${value}`);
+}
+
+/**
+ * The Receiver an adapter verifies with, made when the adapter wraps the handler, as in the
+ * official: each key from `config`, else from the environment. Throws `Error(MISSING_KEYS)` when
+ * both keys are missing, QSTASH_REGION is unset and (Next.js adapters only, `devModeAware`) dev
+ * mode is off; the Next.js adapters also hand `config.devMode` to the Receiver, the others
+ * leave it to read QSTASH_DEV itself.
+ */
+export function adapterReceiver(config, devModeAware) {
+  const currentSigningKey = config?.currentSigningKey ?? envVar("QSTASH_CURRENT_SIGNING_KEY");
+  const nextSigningKey = config?.nextSigningKey ?? envVar("QSTASH_NEXT_SIGNING_KEY");
+  const devMode = devModeAware && devModeOn(config?.devMode);
+  if (!devMode && !currentSigningKey && !nextSigningKey && !envVar("QSTASH_REGION")) {
+    throw new Error(MISSING_KEYS);
+  }
+  return new Receiver(
+    devModeAware ? { currentSigningKey, nextSigningKey, devMode: config?.devMode } : { currentSigningKey, nextSigningKey },
+  );
+}
+
+/**
+ * The SvelteKit and SolidStart adapter (the two are the same in the official): `handler(event)`
+ * runs only for a request whose `Upstash-Signature` verifies against the raw body
+ * (`event.request.clone().text()`, so the handler can still read it). No header: a 403
+ * `Response`; a bad signature: the Receiver's `SignatureError` is thrown.
+ */
+export function verifyEventRequest(handler, config) {
+  const receiver = adapterReceiver(config, false);
+  return async (event) => {
+    const signature = event.request.headers.get("upstash-signature");
+    if (!signature) {
+      return new Response("`Upstash-Signature` header is missing", { status: 403 });
+    }
+    if (typeof signature !== "string") {
+      throw new TypeError("`Upstash-Signature` header is not a string");
+    }
+    const upstashRegion = event.request.headers.get("upstash-region");
+    const body = await event.request.clone().text();
+    const isValid = await receiver.verify({
+      signature,
+      body,
+      clockTolerance: config?.clockTolerance,
+      upstashRegion: upstashRegion ?? undefined,
+    });
+    // `verify` resolves only `true` (it throws otherwise); kept as the official has it.
+    if (!isValid) {
+      return new Response("invalid signature", { status: 403 });
+    }
+    return handler(event);
+  };
+}

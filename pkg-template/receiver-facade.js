@@ -15,10 +15,12 @@
 import { envVar } from "./env.js";
 
 /** Deno has node:crypto too, but reaching it builds Deno's Node layer (its `process` global),
- * ~30 ms on first use (see env.js). So on Deno `verify` hashes large bodies with Web Crypto,
- * which is native too, and only `verifySync` of a body of 64 KiB or more, which has no other
- * native hash, loads node:crypto: wasm hashes 1 MiB in ~9 ms there against ~1 ms, so the
- * one-off cost is repaid within a few such calls, and small bodies never pay it. */
+ * ~30 ms on first use (see env.js), which a Receiver's cold start must not pay. So on Deno only
+ * bodies of 64 KiB or more are hashed with node:crypto: from there it beats Web Crypto's
+ * `subtle.digest` (a thread hop, and a copy of the text into bytes) by ~0.1 ms at 64 KiB and
+ * ~1 ms per MiB, so the one-off cost is soon repaid (the official pays it on its first verify
+ * of any body, reading `process.env`). Smaller bodies: `subtle.digest` in `verify` from 4 KiB,
+ * wasm below that and in `verifySync`. */
 const IS_DENO = typeof globalThis.Deno === "object";
 /** Bodies at least this long (UTF-16 units or bytes) are hashed with node:crypto; shorter ones
  * cost less to copy into wasm and hash there. Crossover measured with this facade (a loop of
@@ -72,18 +74,20 @@ function nativeDigest(body) {
   return hash === null ? undefined : hash(data);
 }
 
-/** Whether `verify` should hash with `subtle.digest`: on Deno, and where there is no
- * node:crypto (asked last: on Deno asking would load it). */
-const subtleRuntime = () => IS_DENO || nativeSha256() === null;
+/** Whether `verify` hashes a body of `size` with `subtle.digest`: a large body where
+ * node:crypto will not hash it (on Deno, below its threshold, without asking for it: asking
+ * loads it). */
+function wantsSubtle(size) {
+  if (size < SUBTLE_HASH_MIN) return false;
+  if (IS_DENO && size < NATIVE_HASH_MIN) return true;
+  return nativeSha256() === null;
+}
 
-/** The bytes to give `subtle.digest`: a large string or byte body, where `verify` hashes with
- * it (checked last: the size test is cheaper); else `undefined`. */
+/** The bytes to give `subtle.digest` when `verify` hashes the body with it; else `undefined`. */
 function subtleInput(body) {
-  if (typeof body === "string") {
-    return body.length >= SUBTLE_HASH_MIN && subtleRuntime() ? new TextEncoder().encode(body) : undefined;
-  }
+  if (typeof body === "string") return wantsSubtle(body.length) ? new TextEncoder().encode(body) : undefined;
   const bytes = bytesOf(body);
-  return bytes !== undefined && bytes.byteLength >= SUBTLE_HASH_MIN && subtleRuntime() ? bytes : undefined;
+  return bytes !== undefined && wantsSubtle(bytes.byteLength) ? bytes : undefined;
 }
 
 /** Dev mode is off for this call: `config.devMode === false`, or unset and `QSTASH_DEV` unset,

@@ -5,8 +5,8 @@
 // imported; the Receiver then verifies through each path (both entries; bodies hashed in wasm
 // and with Web Crypto; verify and verifySync; keys and QSTASH_DEV from the environment), the
 // framework adapters verify with keys from the environment, and the Client reads its
-// credentials, and no access may have happened. Only `verifySync` of a body of
-// 64 KiB or more loads node:crypto, deliberately (receiver-facade.js says why): checked last.
+// credentials, and no access may have happened. Only a body of 64 KiB or more is hashed with
+// node:crypto, deliberately (receiver-facade.js says why): checked last.
 import { assert, execute, report } from "../harness.mjs";
 
 const touches = [];
@@ -100,11 +100,15 @@ test("globalThis.process was never read", () => {
   assert.ok(touches.length === 0, `read ${touches.length} time(s); first:\n${touches[0]}`);
 });
 
-test("verifySync of a 64 KiB body hashes with node:crypto, building the Node layer", async () => {
+test("a body of 64 KiB or more is hashed with node:crypto, building the Node layer", async () => {
   const body = "y".repeat(64 * 1024);
   const receiver = new main.Receiver({ currentSigningKey: CURRENT, nextSigningKey: NEXT });
-  assert.equal(receiver.verifySync({ signature: await mint(CURRENT, body), body }), true);
+  const signature = await mint(CURRENT, body);
+  assert.equal(await receiver.verify({ signature, body }), true);
   assert.ok(touches.length > 0, "expected node:crypto to be reached through process");
+  assert.equal(receiver.verifySync({ signature, body }), true);
+  const e = await assert.throws(() => receiver.verify({ signature, body: `${body}!` }));
+  assert.ok(e instanceof main.SignatureError, `tampered: ${e}`);
 });
 
 const failed = report("deno, no Node layer", await execute(tests));

@@ -6,7 +6,7 @@
 // follow the official SDK (2.12.0) unless a comment says otherwise.
 
 import { QstashChatRatelimitError, QstashDailyRatelimitError, QstashEmptyArrayError, QstashError, QstashRatelimitError } from "./errors.js";
-import { envVar } from "./env.js";
+import { devModeFromEnv, envVar } from "./env.js";
 
 // ── decodeBase64, formatWorkflowError, setupAnalytics ───────────────────────────────────────────
 
@@ -469,12 +469,6 @@ let loadChildProcess;
 
 const processGlobal = () => globalThis.process;
 
-function devModeOn() {
-  const value = envVar("QSTASH_DEV");
-  if (value === undefined || value === "" || value === "false" || value === "0") return false;
-  if (value === "true" || value === "1") return true;
-  throw new Error(`[QStash Dev] Invalid value for QSTASH_DEV in environment: ${value}`);
-}
 
 function devUrl() {
   const parsed = Number.parseInt(envVar("QSTASH_DEV_PORT") ?? "", 10);
@@ -651,7 +645,7 @@ async function startPipeline(baseUrl) {
  * every call and throw when the server is down.
  */
 async function ensureDevServer(devMode) {
-  if (!(devMode === undefined ? devModeOn() : devMode)) return;
+  if (!(devMode === undefined ? devModeFromEnv() : devMode)) return;
   if (envVar("NEXT_PHASE") === "phase-production-build") return;
   if (envVar("NODE_ENV") === "production") return;
   const baseUrl = devUrl();

@@ -14,3 +14,12 @@ export function envVar(key) {
     return undefined;
   }
 }
+
+/** `QSTASH_DEV` as the official's `shouldUseDevelopmentMode` reads it: on for "true" or "1",
+ * off when unset, empty, "false" or "0"; any other value throws its Error. */
+export function devModeFromEnv() {
+  const value = envVar("QSTASH_DEV");
+  if (value === undefined || value === "" || value === "false" || value === "0") return false;
+  if (value === "true" || value === "1") return true;
+  throw new Error(`[QStash Dev] Invalid value for QSTASH_DEV in environment: ${value}`);
+}

@@ -9,21 +9,11 @@
 // unset where neither exists), where the official reads `process.env` directly and so throws a
 // ReferenceError on a runtime without `process`.
 import { Receiver } from "#receiver";
-import { envVar } from "./env.js";
+import { devModeFromEnv, envVar } from "./env.js";
 
 /** The official's message when neither a key nor QSTASH_REGION is to be found. */
 const MISSING_KEYS =
   "currentSigningKey and nextSigningKey are required, either in the config or as env variables (QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY)";
-
-/** Dev mode as the official's `shouldUseDevelopmentMode` decides it: `devMode` when given, else
- * `QSTASH_DEV` (`1`/`true` on; unset, empty, `0`/`false` off; anything else throws). */
-function devModeOn(devMode) {
-  if (devMode !== undefined) return devMode;
-  const value = envVar("QSTASH_DEV");
-  if (value === undefined || value === "" || value === "false" || value === "0") return false;
-  if (value === "true" || value === "1") return true;
-  throw new Error(`[QStash Dev] Invalid value for QSTASH_DEV in environment: ${value}`);
-}
 
 /**
  * The Receiver an adapter verifies with, made when the adapter wraps the handler, as in the
@@ -35,7 +25,7 @@ function devModeOn(devMode) {
 export function adapterReceiver(config, devModeAware) {
   const currentSigningKey = config?.currentSigningKey ?? envVar("QSTASH_CURRENT_SIGNING_KEY");
   const nextSigningKey = config?.nextSigningKey ?? envVar("QSTASH_NEXT_SIGNING_KEY");
-  const devMode = devModeAware && devModeOn(config?.devMode);
+  const devMode = devModeAware && (config?.devMode !== undefined ? config.devMode : devModeFromEnv());
   if (!devMode && !currentSigningKey && !nextSigningKey && !envVar("QSTASH_REGION")) {
     throw new Error(MISSING_KEYS);
   }

@@ -14,22 +14,10 @@ try {
 }
 initSync({ module: wasmModule });
 
+// The wasm glue's public exports and compat.js's (providers, Chat, startDevServer, …),
+// listed by build-pkg.sh.
 export * from "./api.js";
 export * from "./errors.js";
-export {
-  Chat,
-  EmailProvider,
-  LLMProvider,
-  anthropic,
-  custom,
-  decodeBase64,
-  formatWorkflowError,
-  openai,
-  resend,
-  setupAnalytics,
-  startDevServer,
-  upstash,
-} from "./compat.js";
 // The public Receiver: the facade (receiver-facade.js) over the wasm `ReceiverCore`.
 export const Receiver = defineReceiver(ReceiverCore);
 // `client.chat()`, `client.workflow` and the glue the provider classes call (compat.js);

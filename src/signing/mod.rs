@@ -32,5 +32,5 @@ mod verify;
 pub use claims::{time_span_secs, Claims, DELIVERY_TOKEN_LIFETIME_SECS, ISSUER};
 pub use error::{Claim, ClaimReason, Segment, TokenError, VerifyError};
 pub use jwt::MAX_TOKEN_LEN;
-pub use sign::{body_hash, sign, Algorithm};
+pub use sign::{body_hash, constant_time_eq, sign, Algorithm};
 pub use verify::{KeySlot, VerifiedClaims, Verifier, VerifyOptions};

@@ -4,9 +4,10 @@
 // All checks, key choice and error messages live in the wasm (src/js/receiver.rs over
 // src/signing); this file only
 //   - reads the request once and, in the common case (both keys in the config, dev mode off,
-//     well-typed fields), passes its fields straight to `verifyText`/`verifyBytes`, which skips
-//     reading the object field by field from wasm. Anything else goes to `verifySync(request)`,
-//     the complete official logic, so every error is produced in one place;
+//     well-typed fields), writes its fields into the core's scratch buffer in wasm memory and
+//     calls `verifyScratch` (`verifyBytes` when they do not fit), which skips reading the
+//     object field by field from wasm. Anything else goes to `verifySync(request)`, the
+//     complete official logic, so every error is produced in one place;
 //   - hashes large bodies with the platform's native SHA-256 (node:crypto where the runtime has
 //     it without cost, Node; Web Crypto `subtle.digest` in `verify` elsewhere, Deno included) and passes the
 //     digest, instead of copying the body into wasm memory and hashing it there.
@@ -30,10 +31,15 @@ const NATIVE_HASH_MIN = IS_DENO ? 64 * 1024 : 128;
  * 4 KiB on Deno (the crossover with wasm, measured), from 32 KiB where node:crypto is missing. */
 const SUBTLE_HASH_MIN = IS_DENO ? 4 * 1024 : 32 * 1024;
 
-/** String bodies at least this long that the wasm hashes go in as bytes from `TextEncoder`
- * (native, the same UTF-8 with lone surrogates as U+FFFD): wasm-bindgen's string copy walks the
- * text in JS, ~4 µs per KiB on Deno 2, several times the encoder plus a byte copy. */
-const TEXT_AS_BYTES_MIN = 512;
+/** The most the scratch buffer grows to (bytes). A request is written there with
+ * `TextEncoder.encodeInto` (native, the same UTF-8 with lone surrogates as U+FFFD) and
+ * `Uint8Array.set`, without the allocation, JS copy loop and free of each wasm-bindgen string
+ * argument (a fifth of a 1 KiB verify on Node) or its ~4 µs per KiB on Deno 2. Larger
+ * requests, which only bodies hashed in wasm make, are passed as one encoded copy instead, so
+ * a receiver keeps at most this much memory for them. */
+const SCRATCH_MAX = 64 * 1024;
+/** What the scratch buffer starts with: a QStash token and url, and a small body. */
+const SCRATCH_MIN = 4 * 1024;
 const utf8 = new TextEncoder();
 
 /** SHA-256 with node:crypto, synchronously, as unpadded base64url (the cheapest output to
@@ -111,6 +117,8 @@ export function defineReceiver(Core) {
     #core;
     #configKeys;
     #devMode;
+    /** The scratch buffer, as a view of wasm memory (empty once memory grows: then renewed). */
+    #scratch = new Uint8Array(0);
 
     /** `new Receiver({ currentSigningKey?, nextSigningKey?, devMode? })`. */
     constructor(config) {
@@ -157,7 +165,7 @@ export function defineReceiver(Core) {
     }
 
     /** Verifies `request`; `digest` is the body's SHA-256 when already computed (32 bytes from
-     * Web Crypto; node:crypto's base64url string is computed here). */
+     * Web Crypto; node:crypto's unpadded base64url string is computed here). */
     #run(request, digest) {
       if (typeof request === "object" && request !== null && this.#configKeys && devModeOff(this.#devMode)) {
         const { signature, body, url, clockTolerance } = request;
@@ -168,20 +176,45 @@ export function defineReceiver(Core) {
         ) {
           const tolerance = clockTolerance ?? 0;
           if (digest === undefined) digest = nativeDigest(body);
-          if (typeof digest === "string") {
-            return this.#core.verifyHashed(signature, digest, url, tolerance, Date.now());
-          }
+          let text;
+          let bytes;
+          let size;
           if (digest !== undefined) {
-            return this.#core.verifyBytes(signature, digest, true, url, tolerance, Date.now());
+            // node:crypto's base64url (43 chars, ASCII) or Web Crypto's 32 bytes.
+            if (typeof digest === "string") text = digest;
+            else bytes = digest;
+            size = digest.length;
+          } else if (typeof body === "string") {
+            text = body;
+            size = 3 * body.length;
+          } else {
+            bytes = bytesOf(body);
+            size = bytes?.byteLength;
           }
-          if (typeof body === "string") {
-            return body.length >= TEXT_AS_BYTES_MIN
-              ? this.#core.verifyBytes(signature, utf8.encode(body), false, url, tolerance, Date.now())
-              : this.#core.verifyText(signature, body, url, tolerance, Date.now());
-          }
-          const bytes = bytesOf(body);
-          if (bytes !== undefined) {
-            return this.#core.verifyBytes(signature, bytes, false, url, tolerance, Date.now());
+          if (size !== undefined) {
+            const tokenSize = 3 * (signature.length + (url === undefined ? 0 : url.length));
+            if (tokenSize + size <= SCRATCH_MAX) {
+              const view = this.#scratchView(tokenSize + size);
+              const signatureLen = utf8.encodeInto(signature, view).written;
+              let at = signatureLen;
+              let urlLen;
+              if (url !== undefined) {
+                urlLen = utf8.encodeInto(url, view.subarray(at)).written;
+                at += urlLen;
+              }
+              let bodyLen;
+              if (text !== undefined) bodyLen = utf8.encodeInto(text, view.subarray(at)).written;
+              else {
+                view.set(bytes, at);
+                bodyLen = bytes.byteLength;
+              }
+              return this.#core.verifyScratch(signatureLen, urlLen, bodyLen, digest !== undefined, tolerance, Date.now());
+            }
+            // A large body that the wasm hashes: one encoded copy. (A huge token takes the
+            // complete path below.)
+            if (digest === undefined && tokenSize <= SCRATCH_MAX) {
+              return this.#core.verifyBytes(signature, bytes ?? utf8.encode(text), false, url, tolerance, Date.now());
+            }
           }
         }
       }
@@ -189,6 +222,18 @@ export function defineReceiver(Core) {
         digest = nativeDigest(typeof request === "object" && request !== null ? request.body : undefined);
       }
       return this.#core.verifySync(request, digest);
+    }
+
+    /** The scratch buffer with room for `size` bytes. */
+    #scratchView(size) {
+      let view = this.#scratch;
+      // A view of wasm memory is emptied when the memory grows (its buffer is detached).
+      if (view.byteLength < size) {
+        const capacity = Math.max(size, view.byteLength, SCRATCH_MIN);
+        const address = this.#core.scratch(capacity);
+        view = this.#scratch = new Uint8Array(Core.memory().buffer, address, capacity);
+      }
+      return view;
     }
   }
   if (typeof Symbol.dispose === "symbol") Receiver.prototype[Symbol.dispose] = Receiver.prototype.free;

@@ -35,7 +35,7 @@ const NO_KEYS: &str = "[Upstash QStash] No signing keys available for verificati
 /// The wasm half of the JS `Receiver` (exported as `ReceiverCore`). The package's JS facade
 /// (`pkg-template/receiver-facade.js`) is the public `Receiver`: it reads the request once,
 /// hashes large bodies with the platform's native SHA-256, and calls
-/// `verifyText`/`verifyBytes` in the common case or `verifySync` (the complete official logic)
+/// `verifyScratch`/`verifyBytes` in the common case or `verifySync` (the complete official logic)
 /// otherwise.
 #[wasm_bindgen(js_name = ReceiverCore)]
 pub struct Receiver {
@@ -49,6 +49,8 @@ pub struct Receiver {
     from_env: RefCell<Option<(String, String, Rc<Verifier>)>>,
     /// The dev server's verifier, built on first use.
     dev: RefCell<Option<Rc<Verifier>>>,
+    /// Where the facade writes a request for [`verifyScratch`](Self::verify_scratch).
+    scratch: RefCell<Vec<u8>>,
 }
 
 /// Reads `obj[name]`; `undefined` when `obj` is not an object.
@@ -133,10 +135,11 @@ impl Receiver {
             dev_mode,
             from_env: RefCell::new(None),
             dev: RefCell::new(None),
+            scratch: RefCell::new(Vec::new()),
         })
     }
 
-    /// Whether the config named both keys, so the fast path (`verifyText`, `verifyBytes`) may be used
+    /// Whether the config named both keys, so the fast path (`verifyScratch`, `verifyBytes`) may be used
     /// (when dev mode is off for the call).
     #[wasm_bindgen(getter, js_name = hasConfigKeys)]
     pub fn has_config_keys(&self) -> bool {
@@ -235,29 +238,10 @@ impl Receiver {
 
     /// The common case without reading the request object: the config's keys (the caller has
     /// checked [`hasConfigKeys`](Self::has_config_keys) and that dev mode is off), a string
-    /// `signature`, `url` a string or absent, `clockTolerance` a non-negative finite number (0
-    /// when absent), `now` from `Date.now()`, and a string body. Same result as
-    /// [`verifySync`](Self::verify_sync) for such a request.
-    #[wasm_bindgen(js_name = verifyText)]
-    pub fn verify_text(
-        &self,
-        signature: &str,
-        body: &str,
-        url: Option<String>,
-        clock_tolerance: f64,
-        now: f64,
-    ) -> Result<bool, JsValue> {
-        self.fast(
-            signature,
-            Body::Raw(body.as_bytes()),
-            url,
-            clock_tolerance,
-            now,
-        )
-    }
-
-    /// [`verifyText`](Self::verify_text) for a body given as its raw bytes or, when `prehashed`,
-    /// as the SHA-256 of its raw bytes.
+    /// `signature`, `url` a string or absent, `clockTolerance` a number (0 when absent), `now`
+    /// from `Date.now()`, and the body's raw bytes or, when `prehashed`, their SHA-256. Same
+    /// result as [`verifySync`](Self::verify_sync) for such a request. The facade calls it for
+    /// requests too large for [`verifyScratch`](Self::verify_scratch).
     #[wasm_bindgen(js_name = verifyBytes)]
     pub fn verify_bytes(
         &self,
@@ -272,24 +256,77 @@ impl Receiver {
             Ok(digest) if prehashed => Body::Digest(digest),
             _ => Body::Raw(body),
         };
-        self.fast(signature, body, url, clock_tolerance, now)
+        self.fast(signature, body, url.as_deref(), clock_tolerance, now)
     }
 
-    /// [`verifyText`](Self::verify_text) for a body given as its SHA-256 in unpadded base64url
-    /// (what node:crypto's `hash("sha256", body, "base64url")` returns).
-    #[wasm_bindgen(js_name = verifyHashed)]
-    pub fn verify_hashed(
+    /// The module's `WebAssembly.Memory`, which [`scratch`](Self::scratch) addresses point into.
+    #[wasm_bindgen(js_name = memory)]
+    pub fn memory() -> JsValue {
+        wasm_bindgen::memory()
+    }
+
+    /// The address in wasm memory of this receiver's scratch buffer, grown to at least
+    /// `capacity` bytes; valid until the next call (growing may move it). The facade writes a
+    /// request there (`TextEncoder.encodeInto`, `Uint8Array.set`) and calls
+    /// [`verifyScratch`](Self::verify_scratch): wasm-bindgen's string arguments allocate and
+    /// free per call and copy text into wasm with a JS loop, together a fifth of a verify.
+    #[wasm_bindgen(js_name = scratch)]
+    pub fn scratch(&self, capacity: usize) -> *const u8 {
+        let mut scratch = self.scratch.borrow_mut();
+        if scratch.len() < capacity {
+            scratch.resize(capacity, 0);
+        }
+        scratch.as_ptr()
+    }
+
+    /// [`verifyBytes`](Self::verify_bytes) over what the facade wrote to the scratch buffer,
+    /// in this order: the token's UTF-8 (`signature_len` bytes), the url's (`url_len`, absent
+    /// when `undefined`), then (`body_len` bytes) the body's raw bytes or, when `prehashed`, its
+    /// SHA-256 as 32 bytes (Web Crypto's) or as 43 characters of unpadded base64url
+    /// (node:crypto's `hash(…, "base64url")`, which is cheaper to produce than a Buffer).
+    #[wasm_bindgen(js_name = verifyScratch)]
+    pub fn verify_scratch(
         &self,
-        signature: &str,
-        body_sha256: &str,
-        url: Option<String>,
+        signature_len: usize,
+        url_len: Option<u32>,
+        body_len: usize,
+        prehashed: bool,
         clock_tolerance: f64,
         now: f64,
     ) -> Result<bool, JsValue> {
-        match decode_digest(body_sha256) {
+        let scratch = self.scratch.borrow();
+        let has_url = url_len.is_some();
+        let url_len = url_len.map_or(0, |n| n as usize);
+        let total = signature_len
+            .checked_add(url_len)
+            .and_then(|n| n.checked_add(body_len));
+        let (signature, rest) = match total {
+            Some(total) if total <= scratch.len() => scratch.split_at(signature_len),
+            _ => {
+                return Err(type_error(
+                    "ReceiverCore.verifyScratch: the lengths exceed the scratch buffer",
+                ))
+            }
+        };
+        let (url, body) = rest.split_at(url_len);
+        let text = |bytes| {
+            std::str::from_utf8(bytes)
+                .map_err(|_| type_error("ReceiverCore.verifyScratch: text is not UTF-8"))
+        };
+        let signature = text(signature)?;
+        let url = if has_url { Some(text(url)?) } else { None };
+        let body = &body[..body_len];
+        if !prehashed {
+            return self.fast(signature, Body::Raw(body), url, clock_tolerance, now);
+        }
+        let digest = match <[u8; 32]>::try_from(body) {
+            Ok(digest) => Some(digest),
+            Err(_) => std::str::from_utf8(body).ok().and_then(decode_digest),
+        };
+        match digest {
             Some(digest) => self.fast(signature, Body::Digest(&digest), url, clock_tolerance, now),
             None => Err(type_error(
-                "ReceiverCore.verifyHashed: not a base64url SHA-256",
+                "ReceiverCore.verifyScratch: not a SHA-256 (32 bytes or unpadded base64url)",
             )),
         }
     }
@@ -346,7 +383,7 @@ impl Receiver {
         &self,
         signature: &str,
         body: Body<'_>,
-        url: Option<String>,
+        url: Option<&str>,
         clock_tolerance: f64,
         now: f64,
     ) -> Result<bool, JsValue> {
@@ -356,7 +393,7 @@ impl Receiver {
             ));
         };
         let opts = VerifyOptions {
-            url: url.as_deref(),
+            url,
             clock_tolerance,
             now: now_secs(now),
         };

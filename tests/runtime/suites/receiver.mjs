@@ -192,6 +192,38 @@ async function receiverTests(lib, { test: rawTest, assert }, mainLib, prefix) {
     assert.equal(e.message, `invalid subject: ${URL_}, want: https://example.com/other`);
   });
 
+  test("requests of every size in turn, and after wasm memory grows, verify alike", async () => {
+    // The facade writes the common request into a scratch buffer in wasm memory, grows it on
+    // demand, renews its view when the memory grows, and passes larger requests another way.
+    // One receiver sees all of them in turn, each followed by a small one.
+    const r = new Receiver({ currentSigningKey: CURRENT, nextSigningKey: NEXT });
+    const unicodeUrl = "https://example.com/gr\u00fc\u00dfe/\u{1F600}?q=\u00e9";
+    const longUrl = `https://example.com/${"p".repeat(30_000)}`;
+    const check = async (label, body, url = URL_) => {
+      const sig = await mint(CURRENT, await claimsFor(body, { sub: url }));
+      assert.equal(await r.verify({ signature: sig, body, url }), true, `${label}: verify`);
+      assert.equal(r.verifySync({ signature: sig, body, url }), true, `${label}: verifySync`);
+      const bytes = typeof body === "string" ? enc.encode(body) : body;
+      assert.equal(r.verifySync({ signature: sig, body: bytes, url }), true, `${label}: bytes`);
+      const e = await expectSignatureError(() => r.verify({ signature: sig, body: body + "!", url }), "ERR_BODY_MISMATCH");
+      assert.ok(e.message.startsWith("body hash does not match"), `${label}: ${e.message}`);
+      const other = await expectSignatureError(() => r.verify({ signature: sig, body, url: `${url}x` }), "ERR_SUBJECT_MISMATCH");
+      assert.equal(other.message, `invalid subject: ${url}, want: ${url}x`, label);
+      assert.equal(r.verifySync({ signature: await mint(CURRENT, await claimsFor("s")), body: "s" }), true, `${label}: then a small one`);
+    };
+    const sizes = [0, 1, 127, 128, 1000, 4095, 4096, 5000, 21_000, 70_000];
+    for (const n of sizes) await check(`${n} chars`, "x".repeat(n));
+    for (const n of sizes) await check(`${n} chars, 3-byte UTF-8`, "\u20ac".repeat(n));
+    await check("lone surrogates", "a\ud800b\udc00c".repeat(50));
+    await check("non-ASCII url", "u", unicodeUrl);
+    await check("url too long for the scratch buffer", "u", longUrl);
+    // A 4 MiB token is copied into wasm memory and grows it; the buffer's view is then renewed.
+    const huge = `${"e".repeat(4 << 20)}.x.y`;
+    await expectSignatureError(() => r.verify({ signature: huge, body: "" }));
+    await check("after the memory grew", "after");
+    await check("\u20ac after the memory grew", "\u20ac".repeat(300));
+  });
+
   test("expired token rejects; clockTolerance admits it", async () => {
     const now = Math.floor(Date.now() / 1000);
     const sig = await mint(CURRENT, await claimsFor("late", { exp: now - 10, nbf: now - 400, iat: now - 400 }));

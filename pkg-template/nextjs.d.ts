@@ -116,3 +116,15 @@ export declare function verifySignatureAppRouter<R extends Request = Request>(
   handler: (request: R, params?: any) => VerifySignatureAppRouterResponse,
   config?: VerifySignatureConfig,
 ): (request: R | Request, params?: any) => Promise<Response>;
+
+/**
+ * Starts the local QStash server when `QSTASH_DEV` is `1`/`true`: `startDevServer()` from
+ * `qstash-wasm`, for Next.js' `instrumentation.ts`. Never rejects: failures are logged.
+ *
+ * @example
+ * ```ts
+ * // instrumentation.ts
+ * export { registerQStashDev as register } from "qstash-wasm/nextjs";
+ * ```
+ */
+export declare function registerQStashDev(): Promise<void>;

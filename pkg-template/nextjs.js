@@ -1,7 +1,6 @@
 // `qstash-wasm/nextjs` (also `qstash-wasm/dist/nextjs`): the Next.js adapters of
-// `@upstash/qstash/nextjs` 2.12, same names, responses and errors. Not provided: the deprecated
-// Workflow `serve` / `servePagesRouter`, and `registerQStashDev` (a deprecated alias of
-// `startDevServer`, which `qstash-wasm` exports).
+// `@upstash/qstash/nextjs` 2.12, same names, responses and errors, and its `registerQStashDev`.
+// Not provided: the deprecated Workflow `serve` / `servePagesRouter`.
 import { adapterReceiver } from "./platforms.js";
 
 const BAD_REQUEST = 400;
@@ -117,4 +116,14 @@ export function verifySignatureEdge(handler, config) {
  */
 export function verifySignatureAppRouter(handler, config) {
   return verifyWebRequest(handler, config);
+}
+
+/**
+ * For Next.js' `instrumentation.ts` (`export { registerQStashDev as register }`): runs
+ * `startDevServer()` from `qstash-wasm`, as the official's does. The main entry (the Client's
+ * wasm) is loaded only when this is called; the adapters above need just the Receiver.
+ */
+export async function registerQStashDev() {
+  const { startDevServer } = await import("#main");
+  await startDevServer();
 }

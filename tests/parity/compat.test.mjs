@@ -582,6 +582,22 @@ test("compat: startDevServer without QSTASH_DEV (or in production) does nothing,
   }
 });
 
+// `registerQStashDev` of the nextjs subpath is `startDevServer` on both sides.
+const nextjs = {
+  official: await import("@upstash/qstash/nextjs"),
+  ours: await import(pathToFileURL(resolve(PKG_DIR, "nextjs.js")).href),
+};
+const registerQStashDev = (lib, side) => nextjs[side].registerQStashDev();
+
+test("compat: nextjs registerQStashDev without QSTASH_DEV (or in production) does nothing, like the official", async () => {
+  const port = await freePort();
+  for (const env of [{}, { QSTASH_DEV: "0" }, { QSTASH_DEV: "1", NODE_ENV: "production" }]) {
+    await withEnv({ ...env, QSTASH_DEV_PORT: String(port) }, () => same(`registerQStashDev with ${JSON.stringify(env)}`, registerQStashDev));
+    assert.equal(await answers(`http://127.0.0.1:${port}`), null, "nothing may have been started");
+  }
+  await withEnv({ QSTASH_DEV: "yes" }, () => same("registerQStashDev, QSTASH_DEV=yes", registerQStashDev));
+});
+
 test("compat: startDevServer with an invalid QSTASH_DEV warns and resolves, like the official", async () => {
   await withEnv({ QSTASH_DEV: "yes" }, () => same("QSTASH_DEV=yes", (lib) => lib.startDevServer()));
 });
@@ -602,6 +618,12 @@ test("compat: startDevServer finds a running qstash-dev and leaves it alone (off
     // The same first line; the official's message adds a link to Upstash's hosted console.
     assert.equal(out.official.console[0][1].split("\n")[0], `${prefix} Server already running at http://127.0.0.1:${port}`);
     assert.equal(out.ours.console[0][1], `${prefix} Server already running at http://127.0.0.1:${port}`);
+    // nextjs's registerQStashDev is the same startDevServer: it finds the check done (nothing
+    // logged again), on both sides.
+    const viaNext = await withEnv({ QSTASH_DEV: "1", QSTASH_DEV_PORT: port }, () => both(registerQStashDev));
+    for (const side of SIDES) {
+      assert.deepEqual(viaNext[side], { value: undefined, console: [] }, `${side} registerQStashDev`);
+    }
   } finally {
     await server.stop();
   }

@@ -35,9 +35,13 @@ export async function run(lib, { test, assert }) {
   test("the subpaths load, with the official's verifySignature* names", () => {
     const p = lib.platforms;
     assert.ok(p, "the runner did not import the framework subpaths (lib.platforms)");
-    assert.equal(Object.keys(p.nextjs).sort().join(","), "verifySignature,verifySignatureAppRouter,verifySignatureEdge");
+    assert.equal(Object.keys(p.nextjs).sort().join(","), "registerQStashDev,verifySignature,verifySignatureAppRouter,verifySignatureEdge");
     assert.equal(Object.keys(p.svelte).join(","), "verifySignatureSvelte");
     assert.equal(Object.keys(p.solidjs).join(","), "verifySignatureSolidjs");
+  });
+
+  test("nextjs registerQStashDev loads the main entry (#main) and without QSTASH_DEV does nothing", async () => {
+    assert.equal(await lib.platforms.nextjs.registerQStashDev(), undefined);
   });
 
   const keys = { currentSigningKey: CURRENT, nextSigningKey: NEXT };

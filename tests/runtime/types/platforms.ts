@@ -1,6 +1,6 @@
 // Type test: the framework subpaths as a consumer without next, @sveltejs/kit or
 // @solidjs/start types them (tsc --noEmit, deno check). h3 and Nuxt: platforms-h3.ts.
-import { verifySignature, verifySignatureAppRouter, verifySignatureEdge, type VerifySignatureConfig } from "qstash-wasm/nextjs";
+import { registerQStashDev, verifySignature, verifySignatureAppRouter, verifySignatureEdge, type VerifySignatureConfig } from "qstash-wasm/nextjs";
 import { verifySignatureAppRouter as fromDist } from "qstash-wasm/dist/nextjs";
 import { verifySignatureSvelte } from "qstash-wasm/svelte";
 import { verifySignatureSolidjs } from "qstash-wasm/solidjs";
@@ -50,3 +50,6 @@ const solidRoute: APIHandlerLike = verifySignatureSolidjs(async (event) => new R
 verifySignatureSvelte(async (e: { params: object }) => new Response(""));
 
 void POST; void r2; void dist; void edge; void pages; void svelte; void solid; void svelteRoute; void solidRoute;
+
+// instrumentation.ts
+export const register: () => Promise<void> = registerQStashDev;

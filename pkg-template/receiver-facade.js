@@ -117,14 +117,42 @@ export function defineReceiver(Core) {
     #core;
     #configKeys;
     #devMode;
+    /** The three public fields as the core was built from them. */
+    #built;
     /** The scratch buffer, as a view of wasm memory (empty once memory grows: then renewed). */
     #scratch = new Uint8Array(0);
+    // The official's own fields, in its order: `Object.keys`, spreading and JSON give the same,
+    // and, as there, assigning one changes the keys the next verify uses.
+    currentSigningKey;
+    nextSigningKey;
+    devMode;
 
     /** `new Receiver({ currentSigningKey?, nextSigningKey?, devMode? })`. */
     constructor(config) {
-      this.#core = new Core(config);
-      this.#configKeys = this.#core.hasConfigKeys;
-      this.#devMode = this.#core.devMode;
+      this.#setCore(new Core(config));
+      this.currentSigningKey = config?.currentSigningKey;
+      this.nextSigningKey = config?.nextSigningKey;
+      this.devMode = config?.devMode;
+      this.#built = [this.currentSigningKey, this.nextSigningKey, this.devMode];
+    }
+
+    #setCore(core) {
+      this.#core = core;
+      this.#configKeys = core.hasConfigKeys;
+      this.#devMode = core.devMode;
+      // The scratch buffer belongs to the core.
+      this.#scratch = new Uint8Array(0);
+    }
+
+    /** Rebuilds the core when a public field was assigned since it was built. */
+    #current() {
+      const built = this.#built;
+      if (this.currentSigningKey === built[0] && this.nextSigningKey === built[1] && this.devMode === built[2]) return;
+      const fields = [this.currentSigningKey, this.nextSigningKey, this.devMode];
+      const core = new Core({ currentSigningKey: fields[0], nextSigningKey: fields[1], devMode: fields[2] });
+      this.#core.free();
+      this.#setCore(core);
+      this.#built = fields;
     }
 
     /** Resolves `true` or rejects with a `SignatureError` (a plain `Error` when no keys exist). */
@@ -167,6 +195,7 @@ export function defineReceiver(Core) {
     /** Verifies `request`; `digest` is the body's SHA-256 when already computed (32 bytes from
      * Web Crypto; node:crypto's unpadded base64url string is computed here). */
     #run(request, digest) {
+      this.#current();
       if (typeof request === "object" && request !== null && this.#configKeys && devModeOff(this.#devMode)) {
         const { signature, body, url, clockTolerance } = request;
         if (

@@ -47,6 +47,11 @@ export type VerifyRequest = {
  * ```
  */
 export declare class Receiver {
+  // Own fields at run time, as in the official (which declares them so too); assigning one in
+  // JS changes the keys the next verify uses.
+  private readonly currentSigningKey?;
+  private readonly nextSigningKey?;
+  private readonly devMode?;
   constructor(config?: ReceiverConfig);
   /** Resolves `true`, or rejects with a {@link SignatureError}. */
   verify(request: VerifyRequest): Promise<boolean>;

@@ -472,6 +472,33 @@ test("receiver: accepts a token signed with the current or the next key", async 
   }
 });
 
+test("receiver: its own fields (keys, spread, JSON) and assigning them changes the keys used", async () => {
+  const other = { current: randomBytes(16).toString("base64url"), next: randomBytes(16).toString("base64url") };
+  const out = {};
+  for (const side of ["official", "ours"]) {
+    const lib = libs[side];
+    const r = new lib.Receiver({ currentSigningKey, nextSigningKey });
+    const verdict = async (key) => {
+      const signature = sign({ key, url: "https://example.com/api", body: "b" });
+      const { value, err } = await capture(() => r.verify({ signature, body: "b" }));
+      return err === undefined ? value : err.name;
+    };
+    const shape = (x) => ({ keys: Object.keys(x), json: JSON.stringify(x), spread: { ...x } });
+    const record = { fresh: shape(r), empty: shape(new lib.Receiver()), devOnly: shape(new lib.Receiver({ devMode: false })) };
+    record.before = [await verdict(currentSigningKey), await verdict(other.current)];
+    r.currentSigningKey = other.current;
+    r.nextSigningKey = other.next;
+    record.assigned = shape(r);
+    record.after = [await verdict(currentSigningKey), await verdict(other.current), await verdict(other.next)];
+    r.nextSigningKey = undefined;
+    record.withoutNext = [await verdict(other.current)];
+    out[side] = record;
+  }
+  assert.deepStrictEqual(out.official.before, [true, "SignatureError"]);
+  assert.deepStrictEqual(out.official.after, ["SignatureError", true, true]);
+  assert.deepStrictEqual(out.ours, out.official);
+});
+
 test("receiver: bodies of every kind (the official's hash equivalence inputs)", async () => {
   const inputs = ["", "hello", "The quick brown fox jumps over the lazy dog", "1234567890", '!@#$%^&*()_+{}:"<>?', "🚀✨🔥", "multiline\nstring\nwith\nlinebreaks", "  spaces before and after  "];
   for (const body of inputs) {

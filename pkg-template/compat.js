@@ -102,7 +102,12 @@ export class LLMProvider extends BaseProvider {
   // `options.analytics` is read only for the Upstash LLM, the one provider it changes (the
   // official's `this.owner === "upstash" && !options.analytics`: others accept no options).
   getHeaders(options) {
-    return core.__providerHeaders(false, this.owner, this.token, this.organization, this.owner === "upstash" && !!options.analytics);
+    const headers = core.__providerHeaders(false, this.owner, this.token, this.organization, this.owner === "upstash" && !!options.analytics);
+    // The official puts these two in as the fields are (the rest are template strings), so a
+    // non-string token or organization stays one here too.
+    if ("x-api-key" in headers) headers["x-api-key"] = this.token;
+    if ("OpenAI-Organization" in headers) headers["OpenAI-Organization"] = this.organization;
+    return headers;
   }
   /** With `options.analytics` (Helicone), rewrites `providerInfo` in place to go through it. */
   onFinish(providerInfo, options) {

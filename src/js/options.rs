@@ -537,7 +537,11 @@ pub(crate) fn process_api(
             "Callback cannot be undefined when using LLM api.",
         ));
     }
-    // safeJoinHeaders: `new Headers(appendHeaders)`, then the request's headers win.
+    // safeJoinHeaders: `new Headers(appendHeaders)`, then the request's headers win. A `null`
+    // from `getHeaders` is the platform's own TypeError there (`undefined` is no headers).
+    if append_headers.is_null() {
+        JsHeaders::new(&append_headers)?;
+    }
     let mut joined = headers_from_init(&append_headers)?;
     for (k, v) in headers.iter() {
         joined.set(k, v).map_err(js_err)?;

@@ -162,6 +162,10 @@ test("compat: providers' getUrl, getRoute, getHeaders and onFinish, as the offic
     custom: (lib) => lib.custom({ baseUrl: "https://llm.example.com/v1/chat/completions", token: "ck-1" }),
     resend: (lib) => lib.resend({ token: "re-1" }),
     "resend batch": (lib) => lib.resend({ token: "re-1", batch: true }),
+    // Off the typings, but JS callers do it: the official puts these two values in as given.
+    "anthropic, a number token": (lib) => lib.anthropic({ token: 12345 }),
+    "openai, a number organization": (lib) => lib.openai({ token: 12345, organization: 7 }),
+    "resend, a number token": (lib) => lib.resend({ token: 12345 }),
   };
   const helicone = { analytics: { name: "helicone", token: "hk-1" } };
   for (const [name, make] of Object.entries(providers)) {

@@ -102,6 +102,8 @@ export type VerifySignatureAppRouterResponse = Response | Promise<Response>;
  * App router route handlers (`app/.../route.ts`): runs `handler` only for a verified QStash
  * delivery (the body is read from `request.clone()`, so the handler can read it again). A
  * missing `Upstash-Signature` header answers 403; a bad signature throws `SignatureError`.
+ * The second argument (Next.js' route context) reaches the handler as given; its type is the
+ * handler's (the official types it `any`).
  *
  * @example
  * ```ts
@@ -112,10 +114,10 @@ export type VerifySignatureAppRouterResponse = Response | Promise<Response>;
  * });
  * ```
  */
-export declare function verifySignatureAppRouter<R extends Request = Request>(
-  handler: (request: R, params?: any) => VerifySignatureAppRouterResponse,
+export declare function verifySignatureAppRouter<R extends Request = Request, P = unknown>(
+  handler: (request: R, params: P) => VerifySignatureAppRouterResponse,
   config?: VerifySignatureConfig,
-): (request: R | Request, params?: any) => Promise<Response>;
+): (request: R | Request, params?: P) => Promise<Response>;
 
 /**
  * Starts the local QStash server when `QSTASH_DEV` is `1`/`true`: `startDevServer()` from

@@ -15,6 +15,9 @@ const POST2 = verifySignatureAppRouter(async (req: NextRequestLike, ctx: { param
   return new Response(req.nextUrl.pathname + id);
 });
 const r2: Promise<Response> = POST2(new NextRequestLike("https://e.x"), { params: Promise.resolve({ id: "1" }) });
+// @ts-expect-error the route context has the handler's type
+POST2(new NextRequestLike("https://e.x"), { params: { id: 1 } });
+const r3: Promise<Response> = POST(new Request("https://e.x"));
 const dist: typeof verifySignatureAppRouter = fromDist;
 // @ts-expect-error a handler must answer a Response
 verifySignatureAppRouter(async () => "not a response");

@@ -4,7 +4,7 @@
 // All checks, key choice and error messages live in the wasm (src/js/receiver.rs over
 // src/signing); this file only
 //   - reads the request once and, in the common case (both keys in the config, dev mode off,
-//     well-typed fields), writes its fields into the core's scratch buffer in wasm memory and
+//     well-typed fields), writes its fields into a scratch buffer in wasm memory and
 //     calls `verifyScratch` (`verifyBytes` when they do not fit), which skips reading the
 //     object field by field from wasm. Anything else goes to `verifySync(request)`, the
 //     complete official logic, so every error is produced in one place;
@@ -36,7 +36,7 @@ const SUBTLE_HASH_MIN = IS_DENO ? 4 * 1024 : 32 * 1024;
  * `Uint8Array.set`, without the allocation, JS copy loop and free of each wasm-bindgen string
  * argument (a fifth of a 1 KiB verify on Node) or its ~4 µs per KiB on Deno 2. Larger
  * requests, which only bodies hashed in wasm make, are passed as one encoded copy instead, so
- * a receiver keeps at most this much memory for them. */
+ * the buffer (one per wasm module, shared by its receivers) stays at most this large. */
 const SCRATCH_MAX = 64 * 1024;
 /** What the scratch buffer starts with: a QStash token and url, and a small body. */
 const SCRATCH_MIN = 4 * 1024;
@@ -113,14 +113,26 @@ function devModeOff(devMode) {
 
 /** The `Receiver` class over a wasm-bindgen `ReceiverCore` class. */
 export function defineReceiver(Core) {
+  // The module's scratch buffer (one for all receivers of this wasm), as a view of wasm memory;
+  // emptied when the memory grows (its buffer is detached), then renewed.
+  let scratch = new Uint8Array(0);
+  /** The scratch buffer with room for `size` bytes. */
+  const scratchView = (size) => {
+    if (scratch.byteLength < size) {
+      const capacity = Math.max(size, scratch.byteLength, SCRATCH_MIN);
+      // Growing the buffer may grow the memory: its buffer is read after.
+      const address = Core.scratch(capacity);
+      scratch = new Uint8Array(Core.memory().buffer, address, capacity);
+    }
+    return scratch;
+  };
+
   class Receiver {
     #core;
     #configKeys;
     #devMode;
     /** The three public fields as the core was built from them. */
     #built;
-    /** The scratch buffer, as a view of wasm memory (empty once memory grows: then renewed). */
-    #scratch = new Uint8Array(0);
     // The official's own fields, in its order: `Object.keys`, spreading and JSON give the same,
     // and, as there, assigning one changes the keys the next verify uses.
     currentSigningKey;
@@ -140,8 +152,6 @@ export function defineReceiver(Core) {
       this.#core = core;
       this.#configKeys = core.hasConfigKeys;
       this.#devMode = core.devMode;
-      // The scratch buffer belongs to the core.
-      this.#scratch = new Uint8Array(0);
     }
 
     /** Rebuilds the core when a public field was assigned since it was built. */
@@ -223,7 +233,7 @@ export function defineReceiver(Core) {
           if (size !== undefined) {
             const tokenSize = 3 * (signature.length + (url === undefined ? 0 : url.length));
             if (tokenSize + size <= SCRATCH_MAX) {
-              const view = this.#scratchView(tokenSize + size);
+              const view = scratchView(tokenSize + size);
               const signatureLen = utf8.encodeInto(signature, view).written;
               let at = signatureLen;
               let urlLen;
@@ -253,17 +263,6 @@ export function defineReceiver(Core) {
       return this.#core.verifySync(request, digest);
     }
 
-    /** The scratch buffer with room for `size` bytes. */
-    #scratchView(size) {
-      let view = this.#scratch;
-      // A view of wasm memory is emptied when the memory grows (its buffer is detached).
-      if (view.byteLength < size) {
-        const capacity = Math.max(size, view.byteLength, SCRATCH_MIN);
-        const address = this.#core.scratch(capacity);
-        view = this.#scratch = new Uint8Array(Core.memory().buffer, address, capacity);
-      }
-      return view;
-    }
   }
   if (typeof Symbol.dispose === "symbol") Receiver.prototype[Symbol.dispose] = Receiver.prototype.free;
   return Receiver;

@@ -49,8 +49,13 @@ pub struct Receiver {
     from_env: RefCell<Option<(String, String, Rc<Verifier>)>>,
     /// The dev server's verifier, built on first use.
     dev: RefCell<Option<Rc<Verifier>>>,
-    /// Where the facade writes a request for [`verifyScratch`](Self::verify_scratch).
-    scratch: RefCell<Vec<u8>>,
+}
+
+thread_local! {
+    /// Where the facade writes a request for [`verifyScratch`](Receiver::verify_scratch): one
+    /// buffer for all receivers (verification never re-enters), so a `Receiver` made per
+    /// request allocates nothing more for it.
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Reads `obj[name]`; `undefined` when `obj` is not an object.
@@ -135,7 +140,6 @@ impl Receiver {
             dev_mode,
             from_env: RefCell::new(None),
             dev: RefCell::new(None),
-            scratch: RefCell::new(Vec::new()),
         })
     }
 
@@ -265,18 +269,19 @@ impl Receiver {
         wasm_bindgen::memory()
     }
 
-    /// The address in wasm memory of this receiver's scratch buffer, grown to at least
-    /// `capacity` bytes; valid until the next call (growing may move it). The facade writes a
-    /// request there (`TextEncoder.encodeInto`, `Uint8Array.set`) and calls
+    /// The address in wasm memory of the scratch buffer, grown to at least `capacity` bytes;
+    /// valid until the next call (growing may move it). The facade writes a request there
+    /// (`TextEncoder.encodeInto`, `Uint8Array.set`) and calls
     /// [`verifyScratch`](Self::verify_scratch): wasm-bindgen's string arguments allocate and
     /// free per call and copy text into wasm with a JS loop, together a fifth of a verify.
     #[wasm_bindgen(js_name = scratch)]
-    pub fn scratch(&self, capacity: usize) -> *const u8 {
-        let mut scratch = self.scratch.borrow_mut();
-        if scratch.len() < capacity {
-            scratch.resize(capacity, 0);
-        }
-        scratch.as_ptr()
+    pub fn scratch(capacity: usize) -> *const u8 {
+        SCRATCH.with_borrow_mut(|scratch| {
+            if scratch.len() < capacity {
+                scratch.resize(capacity, 0);
+            }
+            scratch.as_ptr()
+        })
     }
 
     /// [`verifyBytes`](Self::verify_bytes) over what the facade wrote to the scratch buffer,
@@ -294,41 +299,44 @@ impl Receiver {
         clock_tolerance: f64,
         now: f64,
     ) -> Result<bool, JsValue> {
-        let scratch = self.scratch.borrow();
-        let has_url = url_len.is_some();
-        let url_len = url_len.map_or(0, |n| n as usize);
-        let total = signature_len
-            .checked_add(url_len)
-            .and_then(|n| n.checked_add(body_len));
-        let (signature, rest) = match total {
-            Some(total) if total <= scratch.len() => scratch.split_at(signature_len),
-            _ => {
-                return Err(type_error(
-                    "ReceiverCore.verifyScratch: the lengths exceed the scratch buffer",
-                ))
+        SCRATCH.with_borrow(|scratch| {
+            let has_url = url_len.is_some();
+            let url_len = url_len.map_or(0, |n| n as usize);
+            let total = signature_len
+                .checked_add(url_len)
+                .and_then(|n| n.checked_add(body_len));
+            let (signature, rest) = match total {
+                Some(total) if total <= scratch.len() => scratch.split_at(signature_len),
+                _ => {
+                    return Err(type_error(
+                        "ReceiverCore.verifyScratch: the lengths exceed the scratch buffer",
+                    ))
+                }
+            };
+            let (url, body) = rest.split_at(url_len);
+            let text = |bytes| {
+                std::str::from_utf8(bytes)
+                    .map_err(|_| type_error("ReceiverCore.verifyScratch: text is not UTF-8"))
+            };
+            let signature = text(signature)?;
+            let url = if has_url { Some(text(url)?) } else { None };
+            let body = &body[..body_len];
+            if !prehashed {
+                return self.fast(signature, Body::Raw(body), url, clock_tolerance, now);
             }
-        };
-        let (url, body) = rest.split_at(url_len);
-        let text = |bytes| {
-            std::str::from_utf8(bytes)
-                .map_err(|_| type_error("ReceiverCore.verifyScratch: text is not UTF-8"))
-        };
-        let signature = text(signature)?;
-        let url = if has_url { Some(text(url)?) } else { None };
-        let body = &body[..body_len];
-        if !prehashed {
-            return self.fast(signature, Body::Raw(body), url, clock_tolerance, now);
-        }
-        let digest = match <[u8; 32]>::try_from(body) {
-            Ok(digest) => Some(digest),
-            Err(_) => std::str::from_utf8(body).ok().and_then(decode_digest),
-        };
-        match digest {
-            Some(digest) => self.fast(signature, Body::Digest(&digest), url, clock_tolerance, now),
-            None => Err(type_error(
-                "ReceiverCore.verifyScratch: not a SHA-256 (32 bytes or unpadded base64url)",
-            )),
-        }
+            let digest = match <[u8; 32]>::try_from(body) {
+                Ok(digest) => Some(digest),
+                Err(_) => std::str::from_utf8(body).ok().and_then(decode_digest),
+            };
+            match digest {
+                Some(digest) => {
+                    self.fast(signature, Body::Digest(&digest), url, clock_tolerance, now)
+                }
+                None => Err(type_error(
+                    "ReceiverCore.verifyScratch: not a SHA-256 (32 bytes or unpadded base64url)",
+                )),
+            }
+        })
     }
 }
 

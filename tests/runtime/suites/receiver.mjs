@@ -210,6 +210,12 @@ async function receiverTests(lib, { test: rawTest, assert }, mainLib, prefix) {
       const other = await expectSignatureError(() => r.verify({ signature: sig, body, url: `${url}x` }), "ERR_SUBJECT_MISMATCH");
       assert.equal(other.message, `invalid subject: ${url}, want: ${url}x`, label);
       assert.equal(r.verifySync({ signature: await mint(CURRENT, await claimsFor("s")), body: "s" }), true, `${label}: then a small one`);
+      // The buffer is one for all receivers of the module: a new one (keys swapped, so the
+      // token's key is its next key) uses it after this one, and this one after it.
+      const fresh = new Receiver({ currentSigningKey: NEXT, nextSigningKey: CURRENT });
+      assert.equal(fresh.verifySync({ signature: sig, body, url }), true, `${label}: another receiver`);
+      assert.equal(await fresh.verify({ signature: await mint(NEXT, await claimsFor("n")), body: "n" }), true, `${label}: another receiver, small`);
+      assert.equal(r.verifySync({ signature: sig, body, url }), true, `${label}: the first receiver again`);
     };
     const sizes = [0, 1, 127, 128, 1000, 4095, 4096, 5000, 21_000, 70_000];
     for (const n of sizes) await check(`${n} chars`, "x".repeat(n));

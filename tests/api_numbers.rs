@@ -378,6 +378,22 @@ fn to_fixed0_matches_node() {
 }
 
 #[test]
+fn to_fixed0_around_2_pow_64() {
+    // Node's answers; below 2^64 the digits come from u64, from 2^64 on from u128.
+    for (v, f) in [
+        (18_446_744_073_709_549_568.0, "18446744073709549568"),
+        (18_446_744_073_709_551_616.0, "18446744073709551616"),
+        (0.5, "1"),
+        (0.4, "0"),
+        (-0.5, "-1"),
+        (4_294_967_296.5, "4294967297"),
+        (9_007_199_254_740_993.0, "9007199254740992"),
+    ] {
+        assert_eq!(js_to_fixed0(v), f, "({v:?}).toFixed(0)");
+    }
+}
+
+#[test]
 fn json_number_non_finite_is_null() {
     assert_eq!(js_json_number(f64::NAN), "null");
     assert_eq!(js_json_number(f64::INFINITY), "null");

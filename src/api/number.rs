@@ -96,8 +96,32 @@ pub fn js_to_fixed0(x: f64) -> String {
     // `f64::round` rounds half away from zero on the exact binary value, which is the
     // spec's "if there are two such n, pick the larger n" applied to |x|. The result is an
     // integer below 1e21 < 2^70, so it converts to u128 exactly and prints without any float
-    // formatting code.
-    format!("{sign}{}", x.abs().round() as u128)
+    // formatting code. Below 2^64 (every delay, timestamp and retry count) as u64: 128-bit
+    // division is a library call in wasm, and core::fmt's u128 printing was ~3% of a publish.
+    let n = x.abs().round();
+    if n < 18_446_744_073_709_551_616.0 {
+        let mut out = String::with_capacity(21);
+        out.push_str(sign);
+        push_u64(&mut out, n as u64);
+        out
+    } else {
+        format!("{sign}{}", n as u128)
+    }
+}
+
+/// Appends the decimal digits of `n`.
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// `JSON.stringify(x)` for a number: like [`js_number_to_string`] but non-finite → `null`.

@@ -1,7 +1,7 @@
 // `qstash-wasm/nextjs` (also `qstash-wasm/dist/nextjs`): the Next.js adapters of
 // `@upstash/qstash/nextjs` 2.12, same names, responses and errors, and its `registerQStashDev`.
 // Not provided: the deprecated Workflow `serve` / `servePagesRouter`.
-import { adapterReceiver } from "./platforms.js";
+import { adapterReceiver, rejectUnverified } from "./platforms.js";
 
 const BAD_REQUEST = 400;
 const encoder = new TextEncoder();
@@ -79,27 +79,12 @@ function verifyWebRequest(handler, config) {
     // Cloned before anything else, as in the official: a request whose body was already read
     // throws here, even without a signature header.
     const requestClone = request.clone();
-    const signature = request.headers.get("upstash-signature");
-    if (!signature) {
-      return new Response(encoder.encode("`Upstash-Signature` header is missing"), { status: 403 });
-    }
-    if (typeof signature !== "string") {
-      throw new TypeError("`Upstash-Signature` header is not a string");
-    }
-    const upstashRegion = request.headers.get("upstash-region");
-    const body = await requestClone.text();
-    const isValid = await receiver.verify({
-      signature,
-      body,
-      clockTolerance: config?.clockTolerance,
-      upstashRegion: upstashRegion ?? undefined,
-    });
-    if (!isValid) {
-      return new Response(encoder.encode("invalid signature"), { status: 403 });
-    }
-    return handler(request, second);
+    const rejected = await rejectUnverified(receiver, request, () => requestClone.text(), config, forbiddenBytes);
+    return rejected ?? handler(request, second);
   };
 }
+
+const forbiddenBytes = (text) => new Response(encoder.encode(text), { status: 403 });
 
 /**
  * Edge API routes and middleware: wraps `(request, nfe) => Response`. No `Upstash-Signature`

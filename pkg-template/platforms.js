@@ -35,6 +35,36 @@ export function adapterReceiver(config, devModeAware) {
 }
 
 /**
+ * The check every Web-`Request` adapter makes before calling its handler (the official repeats
+ * it in each): `undefined` when `request` carries a verified delivery, else the 403 `Response`
+ * that `respond(text)` builds (the Next.js adapters send bytes, the others a string, which sets
+ * a content type). A header that is not a string is a `TypeError`, a bad signature the
+ * Receiver's `SignatureError`. `readBody` reads the raw body, from a clone so the handler can
+ * read it again.
+ */
+export async function rejectUnverified(receiver, request, readBody, config, respond) {
+  const signature = request.headers.get("upstash-signature");
+  if (!signature) {
+    return respond("`Upstash-Signature` header is missing");
+  }
+  if (typeof signature !== "string") {
+    throw new TypeError("`Upstash-Signature` header is not a string");
+  }
+  const upstashRegion = request.headers.get("upstash-region");
+  const body = await readBody();
+  const isValid = await receiver.verify({
+    signature,
+    body,
+    clockTolerance: config?.clockTolerance,
+    upstashRegion: upstashRegion ?? undefined,
+  });
+  // `verify` resolves only `true` (it throws otherwise); kept as the official has it.
+  return isValid ? undefined : respond("invalid signature");
+}
+
+const forbidden = (text) => new Response(text, { status: 403 });
+
+/**
  * The SvelteKit and SolidStart adapter (the two are the same in the official): `handler(event)`
  * runs only for a request whose `Upstash-Signature` verifies against the raw body
  * (`event.request.clone().text()`, so the handler can still read it). No header: a 403
@@ -43,25 +73,8 @@ export function adapterReceiver(config, devModeAware) {
 export function verifyEventRequest(handler, config) {
   const receiver = adapterReceiver(config, false);
   return async (event) => {
-    const signature = event.request.headers.get("upstash-signature");
-    if (!signature) {
-      return new Response("`Upstash-Signature` header is missing", { status: 403 });
-    }
-    if (typeof signature !== "string") {
-      throw new TypeError("`Upstash-Signature` header is not a string");
-    }
-    const upstashRegion = event.request.headers.get("upstash-region");
-    const body = await event.request.clone().text();
-    const isValid = await receiver.verify({
-      signature,
-      body,
-      clockTolerance: config?.clockTolerance,
-      upstashRegion: upstashRegion ?? undefined,
-    });
-    // `verify` resolves only `true` (it throws otherwise); kept as the official has it.
-    if (!isValid) {
-      return new Response("invalid signature", { status: 403 });
-    }
-    return handler(event);
+    const request = event.request;
+    const rejected = await rejectUnverified(receiver, request, () => request.clone().text(), config, forbidden);
+    return rejected ?? handler(event);
   };
 }

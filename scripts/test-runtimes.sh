@@ -31,7 +31,7 @@ echo '{"name":"qstash-wasm-runtime-consumer","private":true,"type":"module"}' > 
 if ! (cd "$C" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error "$tgz") > "$W/npm-install.log" 2>&1; then
   cat "$W/npm-install.log"; echo "test-runtimes: npm install of $tgz failed"; exit 1
 fi
-cp -r tests/runtime/harness.mjs tests/runtime/suites tests/runtime/runners "$C"/
+cp -r tests/runtime/harness.mjs tests/runtime/tokens.mjs tests/runtime/suites tests/runtime/runners "$C"/
 # Suites with a Node-side setup() (the client suite) need the local server binary.
 if grep -lq 'export async function setup' tests/runtime/suites/*.mjs; then
   cargo build -q -p qstash-server --bin qstash-dev || { echo "test-runtimes: qstash-dev build failed"; exit 1; }

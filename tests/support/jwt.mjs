@@ -1,6 +1,6 @@
 // QStash delivery tokens minted in Node for the JS suites that check a Receiver against
 // hand-made tokens (parity, differential). The Rust suites sign with the crate's own `sign`;
-// tests/runtime/suites/receiver.mjs mints with Web Crypto because it also runs in Deno, workerd
+// tests/runtime/tokens.mjs mints with Web Crypto because it also runs in Deno, workerd
 // and Chromium, where this file is not reachable.
 import { createHash, createHmac, randomBytes } from "node:crypto";
 

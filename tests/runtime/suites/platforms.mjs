@@ -5,27 +5,17 @@
 // `#receiver` (package.json "imports") resolves there: esbuild's workerd bundle, Deno's npm
 // resolver, Node, and an import map in Chromium. Their behaviour against the official is
 // tests/parity/platforms.test.mjs (Node); the pages router and h3 need Node and run there.
-// Tokens are minted with Web Crypto.
+// Tokens are minted with Web Crypto (../tokens.mjs).
+import { bodyHash, mint as signClaims } from "../tokens.mjs";
 
-const enc = new TextEncoder();
 const CURRENT = "sig_current_platforms_rt_7kY";
 const NEXT = "sig_next_platforms_rt_5ZB6";
 const URL_ = "https://example.com/api/qstash";
 
-function b64url(bytes) {
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
+/** A delivery token for `body` to URL_, signed with `key`. */
 async function mint(key, body) {
   const now = Math.floor(Date.now() / 1000);
-  const hash = b64url(new Uint8Array(await crypto.subtle.digest("SHA-256", enc.encode(body))));
-  const header = b64url(enc.encode(JSON.stringify({ alg: "HS256", typ: "JWT" })));
-  const payload = b64url(enc.encode(JSON.stringify({ iss: "Upstash", sub: URL_, exp: now + 300, nbf: now, iat: now, jti: "j", body: hash })));
-  const k = await crypto.subtle.importKey("raw", enc.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", k, enc.encode(`${header}.${payload}`)));
-  return `${header}.${payload}.${b64url(mac)}`;
+  return signClaims(key, { iss: "Upstash", sub: URL_, exp: now + 300, nbf: now, iat: now, jti: "j", body: await bodyHash(body) });
 }
 
 /** The suite's name in reports. */

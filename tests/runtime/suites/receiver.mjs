@@ -1,32 +1,11 @@
 // Receiver and error classes, run in every runtime against the installed package.
-// Tokens are minted here with Web Crypto (HMAC + SHA-256), never with our own signer.
+// Tokens are minted with Web Crypto (../tokens.mjs), never with our own signer.
+import { bodyHash, mint } from "../tokens.mjs";
 
 const enc = new TextEncoder();
 const CURRENT = "sig_current_7kYjw48mhY7kAjqNGcy6";
 const NEXT = "sig_next_5ZB6DVzB1wjE8S6rZ7eenA8P";
 const URL_ = "https://example.com/api/webhook";
-
-function b64url(bytes) {
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-async function bodyHash(body, { pad = false } = {}) {
-  const bytes = typeof body === "string" ? enc.encode(body) : body;
-  const h = b64url(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
-  return pad ? h + "=" : h;
-}
-
-const HASH = { HS256: "SHA-256", HS384: "SHA-384", HS512: "SHA-512" };
-
-async function mint(key, claims, alg = "HS256") {
-  const header = b64url(enc.encode(JSON.stringify({ alg, typ: "JWT" })));
-  const payload = b64url(enc.encode(JSON.stringify(claims)));
-  const k = await crypto.subtle.importKey("raw", enc.encode(key), { name: "HMAC", hash: HASH[alg] }, false, ["sign"]);
-  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", k, enc.encode(`${header}.${payload}`)));
-  return `${header}.${payload}.${b64url(sig)}`;
-}
 
 async function claimsFor(body, extra = {}) {
   const now = Math.floor(Date.now() / 1000);

@@ -97,7 +97,7 @@ function wantsSubtle(size) {
 
 /** The bytes to give `subtle.digest` when `verify` hashes the body with it; else `undefined`. */
 function subtleInput(body) {
-  if (typeof body === "string") return wantsSubtle(body.length) ? new TextEncoder().encode(body) : undefined;
+  if (typeof body === "string") return wantsSubtle(body.length) ? utf8.encode(body) : undefined;
   const bytes = bytesOf(body);
   return bytes !== undefined && wantsSubtle(bytes.byteLength) ? bytes : undefined;
 }

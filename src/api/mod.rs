@@ -56,7 +56,7 @@ pub use response::{
     check_response, classify_response, finish, finish_text, reshape_log, reshape_message,
     reshape_schedule, ApiResponse, ResponseShape,
 };
-pub use url::{build_url, form_urlencode, join_plain};
+pub use url::{build_url, canonical_base, form_urlencode, join_path, join_plain};
 
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};

@@ -141,10 +141,27 @@ fn normalize_path(path: &str, out: &mut String) {
     out.push_str(&kept.join("/"));
 }
 
-/// The fast path of [`build_url`]: `Ok(url)` when the URL parser would change nothing in
-/// `base/path...` (no byte to encode, no query or fragment, no `\\`, no possible dot
+/// `[base, ...path].join("/")`.
+///
+/// ```
+/// assert_eq!(qstash_wasm::api::join_path("https://q.io", &["v2".into(), "dlq".into()]), "https://q.io/v2/dlq");
+/// ```
+pub fn join_path(base: &str, path: &[String]) -> String {
+    let mut joined =
+        String::with_capacity(base.len() + path.iter().map(|s| s.len() + 1).sum::<usize>());
+    joined.push_str(base);
+    for seg in path {
+        joined.push('/');
+        joined.push_str(seg);
+    }
+    joined
+}
+
+/// The fast path of [`build_url`]: `Ok(url)` when the URL parser would change nothing in the
+/// path of `base/path...` (no byte to encode, no query or fragment, no `\\`, no possible dot
 /// segment) — the common case for API paths — with `query` appended form-encoded;
-/// otherwise `Err(joined)`, the raw `[base, ...path].join("/")` for a full URL parser.
+/// otherwise `Err(joined)`, the raw `[base, ...path].join("/")` for a full URL parser. The
+/// scheme, host and port are not checked: that is [`canonical_base`], once per base URL.
 ///
 /// ```
 /// use qstash_wasm::api::join_plain;
@@ -157,11 +174,7 @@ pub fn join_plain(
     path: &[String],
     query: &[(String, String)],
 ) -> Result<String, String> {
-    let mut joined = String::from(base);
-    for seg in path {
-        joined.push('/');
-        joined.push_str(seg);
-    }
+    let mut joined = join_path(base, path);
     if !is_plain(joined.as_bytes()) {
         return Err(joined);
     }
@@ -177,6 +190,71 @@ pub fn join_plain(
         }
     }
     Ok(joined)
+}
+
+/// Whether the URL parser would leave a base URL as it is, so that `base/path` needs only the
+/// [`join_plain`] check of its path: scheme `http` or `https` in lower case, then `//`, a
+/// host that is a lower-case domain or a dotted-decimal IPv4 address as the parser writes it,
+/// and an optional port that is neither the scheme's default nor has a leading zero. Anything
+/// else is left to a full parser: upper case, user info, IPv6, `xn--` labels (IDNA
+/// validation), hosts that end in a number the parser would rewrite (`0x7f.1`, `127.1`),
+/// `https:/` or `https:host`, default ports (`:443` is dropped). It errs on the side of
+/// `false`, which only costs speed.
+///
+/// ```
+/// use qstash_wasm::api::canonical_base;
+/// assert!(canonical_base("https://qstash.upstash.io"));
+/// assert!(canonical_base("http://127.0.0.1:8080/prefix"));
+/// assert!(!canonical_base("https://qstash.upstash.io:443"));
+/// assert!(!canonical_base("HTTPS://QSTASH.UPSTASH.IO"));
+/// assert!(!canonical_base("https:/"));
+/// ```
+pub fn canonical_base(base: &str) -> bool {
+    let (rest, default_port) = if let Some(r) = base.strip_prefix("https://") {
+        (r, "443")
+    } else if let Some(r) = base.strip_prefix("http://") {
+        (r, "80")
+    } else {
+        return false;
+    };
+    let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+    let (host, port) = match authority.split_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (authority, None),
+    };
+    if let Some(p) = port {
+        let digits = !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit());
+        if !digits || (p.len() > 1 && p.starts_with('0')) || p == default_port {
+            return false;
+        }
+        if p.parse::<u32>().map_or(true, |n| n > 65535) {
+            return false;
+        }
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && !l.starts_with("xn--")
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    if !labels.iter().all(label_ok) {
+        return false;
+    }
+    // The parser reads a host whose last label is a number as IPv4 (WHATWG "ends in a
+    // number"): only four decimal parts without leading zeros, each at most 255, stay as
+    // written.
+    let last = labels[labels.len() - 1];
+    let numeric = last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x");
+    if numeric {
+        return labels.len() == 4
+            && labels.iter().all(|l| {
+                l.bytes().all(|b| b.is_ascii_digit())
+                    && (l.len() == 1 || !l.starts_with('0'))
+                    && l.parse::<u16>().is_ok_and(|n| n <= 255)
+            });
+    }
+    true
 }
 
 /// No byte the URL parser would encode or treat specially (`?`, `#`, `\\`, …), and no possible
@@ -215,7 +293,8 @@ fn is_plain(b: &[u8]) -> bool {
 /// ```
 pub fn build_url(base: &str, path: &[String], query: &[(String, String)]) -> String {
     let joined = match join_plain(base, path, query) {
-        Ok(url) => return url,
+        Ok(url) if canonical_base(base) => return url,
+        Ok(_) => join_path(base, path),
         Err(joined) => joined,
     };
     // The URL parser drops ASCII tabs and newlines anywhere and trims C0/space at the ends.
@@ -311,6 +390,42 @@ mod tests {
         ] {
             assert_eq!(is_plain(url.as_bytes()), plain, "{url}");
             assert_eq!(plain_spec(url.as_bytes()), plain, "{url}");
+        }
+    }
+
+    #[test]
+    fn canonical_base_examples() {
+        // Each `false` is a base the WHATWG parser rewrites or rejects (checked with Node's
+        // `new URL`), or one this check leaves to it (a trailing dot, `xn--` labels).
+        for (base, canonical) in [
+            ("https://qstash.upstash.io", true),
+            ("http://127.0.0.1:8080", true),
+            ("http://localhost:8080/prefix", true),
+            ("http://10.0.0.255:0", true),
+            ("https://a-b.example", true),
+            ("https://qstash.upstash.io:443", false),
+            ("http://localhost:80", false),
+            ("http://localhost:0080", false),
+            ("http://localhost:", false),
+            ("http://localhost:65536", false),
+            ("HTTPS://qstash.upstash.io", false),
+            ("https://Qstash.upstash.io", false),
+            ("https:/", false),
+            ("https:qstash.upstash.io", false),
+            ("https://user:pw@host", false),
+            ("http://[::1]:8080", false),
+            ("http://0x7f.1:9", false),
+            ("http://127.1", false),
+            ("http://127.0.0.01", false),
+            ("http://256.0.0.1", false),
+            ("http://1.2.3.4.5", false),
+            ("http://example.123", false),
+            ("http://xn--nxasmq6b.com", false),
+            ("http://example.com.", false),
+            ("ftp://example.com", false),
+            ("", false),
+        ] {
+            assert_eq!(super::canonical_base(base), canonical, "{base}");
         }
     }
 

@@ -18,13 +18,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::api::{
-    classify_response, default_backoff_ms, join_plain, resolve_credentials, CredentialConfig, Env,
-    HeaderMap,
+    canonical_base, classify_response, default_backoff_ms, join_path, join_plain,
+    resolve_credentials, CredentialConfig, Env, HeaderMap,
 };
 use crate::error::{ErrorKind, RateLimit};
 
 use super::env::JsEnv;
-use super::globals::console_warn;
+use super::globals::{array_items, assign, console_warn, guarded, take_thrown};
 use super::options::{self, get, has, require_in, require_props, set, text, truthy};
 use super::resources::{
     Dlq, FlowControlApi, Messages, Queue, Schedules, SigningKeysApi, UrlGroups,
@@ -52,12 +52,7 @@ export function buildInit(packed, body) {
   return init;
 }
 export function resolveUrl(joined, pairs) {
-  let url;
-  try {
-    url = new URL(joined);
-  } catch {
-    return pairs.length ? `${joined}?${new URLSearchParams(pairs)}` : joined;
-  }
+  const url = new URL(joined);
   for (const [k, v] of pairs) url.searchParams.append(k, v);
   return url.toString();
 }
@@ -108,10 +103,10 @@ extern "C" {
     fn build_init(packed: &str, body: &JsValue) -> JsValue;
     /// `new URL(joined)` plus each query pair appended, as the official builds a URL that
     /// the Rust fast path ([`join_plain`]) does not cover: the platform's WHATWG parser costs
-    /// no wasm. An unparsable URL is returned as it is, for `fetch` to reject (a network
-    /// failure, as before).
-    #[wasm_bindgen(js_name = resolveUrl)]
-    fn resolve_url(joined: &str, pairs: &Array) -> String;
+    /// no wasm. An unparsable URL throws the parser's `TypeError`, which the request rejects
+    /// with before anything is sent, as the official's `processRequest` does.
+    #[wasm_bindgen(js_name = resolveUrl, catch)]
+    fn resolve_url(joined: &str, pairs: &Array) -> Result<String, JsValue>;
     #[wasm_bindgen(js_name = sendChecked)]
     fn send_checked(url: &str, init: &JsValue, parse: bool, recover: &JsValue) -> Promise;
     /// [`send_checked`] once the `devServer` gate's promise has resolved (its rejection is
@@ -128,18 +123,28 @@ extern "C" {
     #[wasm_bindgen(js_name = rejectAfter)]
     fn reject_after(dev_server: &Function, error: &JsValue) -> Promise;
     // The official SDK's console lines for a retried, failed or rejected request (same text).
-    #[wasm_bindgen(js_name = logRetry)]
-    fn log_retry(method: &str, url: &str, attempt: u32, total: u32, ms: f64, error: &JsValue);
-    #[wasm_bindgen(js_name = logGaveUp)]
-    fn log_gave_up(method: &str, url: &str, total: u32, error: &JsValue);
-    #[wasm_bindgen(js_name = logStatus)]
-    fn log_status(method: &str, url: &str, status: u16);
+    // They run user code (the backoff's value, a thrown value's `toString`), so they `catch`:
+    // what they throw rejects the request, as in the official.
+    #[wasm_bindgen(js_name = logRetry, catch)]
+    fn log_retry(
+        method: &str,
+        url: &str,
+        attempt: u32,
+        total: u32,
+        ms: &JsValue,
+        error: &JsValue,
+    ) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_name = logGaveUp, catch)]
+    fn log_gave_up(method: &str, url: &str, total: u32, error: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_name = logStatus, catch)]
+    fn log_status(method: &str, url: &str, status: u16) -> Result<(), JsValue>;
 }
 
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(callback: &Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(catch)]
+    fn set_timeout(callback: &Function, ms: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 thread_local! {
@@ -220,7 +225,28 @@ where
 /// (task, waker glue and closures, ~0.5-1.5 KB each) for every async method.
 #[inline(never)]
 fn boxed_promise(fut: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> Promise {
-    future_to_promise(fut)
+    future_to_promise(Guarded(fut))
+}
+
+/// A method's future, each poll of it [`guarded`]: what the caller's code threw during a
+/// poll ends the method with that error, as the official's `async` method would have thrown
+/// it there. (A request built in that poll was not sent: [`Http::dispatch`] checks first.)
+struct Guarded(Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>);
+
+impl Future for Guarded {
+    type Output = Result<JsValue, JsValue>;
+
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let _ = take_thrown();
+        let out = self.0.as_mut().poll(cx);
+        match take_thrown() {
+            Some(e) => std::task::Poll::Ready(Err(e)),
+            None => out,
+        }
+    }
 }
 
 /// A request body: none, a Rust string, or a JS value passed to `fetch` unchanged.
@@ -297,14 +323,13 @@ struct Retry {
 }
 
 impl Retry {
-    fn backoff_ms(&self, retry: u32) -> f64 {
+    /// `retry.backoff(index)`, as the official uses it: what it throws rejects the request
+    /// (nothing is logged), and whatever it returns goes to `Math.round` for the log line and
+    /// to `setTimeout` as is.
+    fn backoff_ms(&self, retry: u32) -> Result<JsValue, JsValue> {
         match &self.backoff {
-            Some(f) => f
-                .call1(&JsValue::UNDEFINED, &JsValue::from(retry))
-                .ok()
-                .and_then(|v| v.as_f64())
-                .unwrap_or(0.0),
-            None => default_backoff_ms(retry),
+            Some(f) => f.call1(&JsValue::UNDEFINED, &JsValue::from(retry)),
+            None => Ok(JsValue::from_f64(default_backoff_ms(retry))),
         }
     }
 }
@@ -339,12 +364,12 @@ async fn attempt_loop(
             }
         };
         if index < retry.attempts {
-            let ms = retry.backoff_ms(index);
-            log_retry(&method, url, index + 1, total, ms, &error);
-            sleep(ms).await;
+            let ms = retry.backoff_ms(index)?;
+            log_retry(&method, url, index + 1, total, &ms, &error)?;
+            sleep(&ms).await?;
             index += 1;
         } else {
-            log_gave_up(&method, url, total, &error);
+            log_gave_up(&method, url, total, &error)?;
             if error.is_undefined() {
                 return Err(js_sys::Error::new("Exhausted all retries").into());
             }
@@ -358,7 +383,7 @@ async fn attempt_loop(
 async fn classify_rejection(e: JsValue, method: &str, url: &str) -> Result<JsValue, JsValue> {
     if e.is_instance_of::<web_sys::Response>() {
         let response: web_sys::Response = e.unchecked_into();
-        log_status(method, url, response.status());
+        log_status(method, url, response.status())?;
         return Err(response_error(response).await);
     }
     if Array::is_array(&e) {
@@ -371,6 +396,8 @@ async fn classify_rejection(e: JsValue, method: &str, url: &str) -> Result<JsVal
 pub(crate) struct Http {
     /// Base URL without trailing slash.
     pub base_url: String,
+    /// [`canonical_base`] of `base_url`: request URLs can skip the platform's URL parser.
+    plain_base: bool,
     /// The token (for `api` providers that reuse it).
     pub token: String,
     /// `Bearer <token>`.
@@ -416,6 +443,7 @@ impl Http {
         .into_js_value();
         Http {
             authorization: format!("Bearer {token}"),
+            plain_base: canonical_base(&base_url),
             base_url,
             token,
             retry,
@@ -448,19 +476,25 @@ impl Http {
 
     /// The URL and `fetch` init of a request (`processRequest`), or the query's error.
     fn prepare(&self, req: &Req) -> Result<(String, JsValue), JsValue> {
-        if let Some(e) = &req.query_error {
-            return Err(e.clone());
-        }
-        let url = match join_plain(&self.base_url, &req.path, &req.query) {
+        // As `processRequest`: the URL is parsed before the query is encoded.
+        let plain = match join_plain(&self.base_url, &req.path, &req.query) {
+            Ok(url) if self.plain_base => Ok(url),
+            Ok(_) => Err(join_path(&self.base_url, &req.path)),
+            Err(joined) => Err(joined),
+        };
+        let url = match plain {
             Ok(url) => url,
             Err(joined) => {
                 let pairs = Array::new();
                 for (k, v) in &req.query {
                     pairs.push(&Array::of2(&JsValue::from_str(k), &JsValue::from_str(v)));
                 }
-                resolve_url(&joined, &pairs)
+                resolve_url(&joined, &pairs)?
             }
         };
+        if let Some(e) = &req.query_error {
+            return Err(e.clone());
+        }
         let mut packed = String::with_capacity(256);
         packed.push_str(req.method);
         let mut push = |k: &str, v: &str| {
@@ -489,6 +523,11 @@ impl Http {
     /// (or a query's encoding error, as in the official's `processRequest`) waits for the dev
     /// server first, chained in JS so no Rust future is added for it either.
     pub(crate) fn dispatch(&self, req: Req, parse: bool) -> Promise {
+        // What the caller's code threw while the request was built: the official would have
+        // stopped there, before its dev-server wait (see `globals`).
+        if let Some(e) = take_thrown() {
+            return Promise::reject(&e);
+        }
         match (self.prepare(&req), &self.dev_server) {
             (Ok((url, init)), None) => send_checked(&url, &init, parse, &self.recover),
             (Ok((url, init)), Some(gate)) => send_after(gate, &url, &init, parse, &self.recover),
@@ -497,9 +536,14 @@ impl Http {
         }
     }
 
-    /// [`Http::dispatch`] for a request that may have failed to build.
-    pub(crate) fn dispatch_result(&self, req: Result<Req, JsValue>, parse: bool) -> Promise {
-        match req {
+    /// Builds a request and [`Http::dispatch`]es it; a failure to build (ours, or what the
+    /// caller's code threw first, see [`guarded`]) is the promise's rejection.
+    pub(crate) fn send(
+        &self,
+        parse: bool,
+        build: impl FnOnce() -> Result<Req, JsValue>,
+    ) -> Promise {
+        match guarded(build) {
             Ok(req) => self.dispatch(req, parse),
             Err(e) => Promise::reject(&e),
         }
@@ -543,11 +587,14 @@ async fn response_error(response: web_sys::Response) -> JsValue {
 }
 
 /// Resolves after `ms` milliseconds (`setTimeout`).
-async fn sleep(ms: f64) {
-    let p = Promise::new(&mut |resolve, _| {
-        set_timeout(&resolve, ms);
+/// `await new Promise((r) => setTimeout(r, ms))`: rejects with what `setTimeout` throws.
+async fn sleep(ms: &JsValue) -> Result<JsValue, JsValue> {
+    let p = Promise::new(&mut |resolve, reject| {
+        if let Err(e) = set_timeout(&resolve, ms) {
+            let _ = reject.call1(&JsValue::UNDEFINED, &e);
+        }
     });
-    let _ = JsFuture::from(p).await;
+    JsFuture::from(p).await
 }
 
 fn telemetry_headers(env: &JsEnv) -> Vec<(&'static str, String)> {
@@ -595,11 +642,8 @@ pub struct Client {
     retry_off: bool,
 }
 
-#[wasm_bindgen]
 impl Client {
-    // `new Client(config?)`: credentials from config, region or `QSTASH_URL`/`QSTASH_TOKEN`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue) -> Result<Client, JsValue> {
+    fn from_config(config: JsValue) -> Result<Client, JsValue> {
         let env = JsEnv::current();
         let opt_string = |k: &str| get(&config, k).as_string();
         // The official tests `devMode !== undefined` and then uses it as a condition, so any
@@ -668,6 +712,16 @@ impl Client {
                 dev_server,
             )),
         })
+    }
+}
+
+#[wasm_bindgen]
+impl Client {
+    // `new Client(config?)`: credentials from config, region or `QSTASH_URL`/`QSTASH_TOKEN`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<Client, JsValue> {
+        // A throwing getter in `config` throws from the constructor, as in the official.
+        guarded(|| Client::from_config(config))
     }
 
     // Registers the dev-server hook (see `DEV_SERVER_HOOK`). Called once by each entry file
@@ -760,24 +814,25 @@ impl Client {
     }
 
     // `client.queue({ queueName })`.
-    pub fn queue(&self, request: JsValue) -> Queue {
-        Queue::new(self.http.clone(), get(&request, "queueName").as_string())
+    pub fn queue(&self, request: JsValue) -> Result<Queue, JsValue> {
+        let name = guarded(|| Ok(get(&request, "queueName")))?;
+        Ok(Queue::new(self.http.clone(), name))
     }
 
     // `client.publish(request)`.
     pub fn publish(&self, request: JsValue) -> Promise {
-        self.http.dispatch_result(
-            publish_request(&self.http, &request, &["v2", "publish"], false),
-            true,
-        )
+        self.http.send(true, || {
+            publish_request(&self.http, &request, &["v2", "publish"], false)
+        })
     }
 
     // `client.publishJSON(request)`.
     #[wasm_bindgen(js_name = publishJSON)]
     pub fn publish_json(&self, request: JsValue) -> Promise {
-        let req = json_request(&self.http, &request)
-            .and_then(|req| publish_request(&self.http, &req, &["v2", "publish"], true));
-        self.http.dispatch_result(req, true)
+        self.http.send(true, || {
+            json_request(&self.http, &request)
+                .and_then(|req| publish_request(&self.http, &req, &["v2", "publish"], true))
+        })
     }
 
     // `client.batch(requests)`.
@@ -810,7 +865,7 @@ impl Client {
                     .set("Content-Type", "application/json")
                     .map_err(js_err)?;
                 let copy: JsValue = if processed == message {
-                    Object::assign(&Object::new(), message.unchecked_ref()).into()
+                    assign(&Object::new(), &message).into()
                 } else {
                     processed
                 };
@@ -858,7 +913,7 @@ pub(crate) fn iter_array(v: &JsValue, name: &str) -> Result<Vec<JsValue>, JsValu
     if !Array::is_array(v) {
         return Err(type_error(&format!("{name} is not iterable")));
     }
-    Ok(v.unchecked_ref::<Array>().iter().collect())
+    Ok(array_items(v).iter().collect())
 }
 
 /// The `publishJSON`/`enqueueJSON` transformation: prefix headers, JSON content type,
@@ -870,7 +925,7 @@ pub(crate) fn json_request(http: &Http, request: &JsValue) -> Result<JsValue, Js
         .set("Content-Type", "application/json")
         .map_err(js_err)?;
     let (processed, headers) = options::process_api(request, headers, &http.token)?;
-    let copy: JsValue = Object::assign(&Object::new(), processed.unchecked_ref()).into();
+    let copy: JsValue = assign(&Object::new(), &processed).into();
     set(&copy, "headers", &header_pairs(&headers));
     set(&copy, "body", &json_stringify(&get(&processed, "body"))?);
     Ok(copy)

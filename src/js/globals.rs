@@ -1,14 +1,123 @@
-//! JS globals both builds (full and receiver-only) call: `String()` and `console.warn`.
+//! JS globals both builds (full and receiver-only) call, and the record of what user code threw.
+//!
+//! Reading a caller's options can run the caller's code: a getter, a `toString`, a Proxy trap.
+//! A JS exception must never unwind through wasm frames: it would skip Rust's destructors and
+//! the shadow-stack restore, and inside a future's poll it would leave the executor stuck, so
+//! every later promise of the module would hang. So each import that can run user code is
+//! `catch`, its error is kept here ([`thrown`]) while the caller carries on with a neutral
+//! value, and the method's boundary ([`guarded`], and the Client's send path) turns the first
+//! one into the method's rejection: the error the official's `async` methods reject with.
 
+use std::cell::RefCell;
+
+use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
     /// `String(value)`: how JS renders any value (the Client's option values, the Receiver's
     /// non-string `url` and `body`).
-    #[wasm_bindgen(js_name = String)]
-    pub(crate) fn js_string(value: &JsValue) -> String;
+    #[wasm_bindgen(js_name = String, catch)]
+    fn js_string_or_throw(value: &JsValue) -> Result<String, JsValue>;
     /// `console.warn(message)`: the official SDK's warnings, with the same text.
     #[wasm_bindgen(js_namespace = console, js_name = warn)]
     pub(crate) fn console_warn(message: &str);
+    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
+    fn object_keys_or_throw(value: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(js_namespace = Object, js_name = getPrototypeOf, catch)]
+    fn prototype_or_throw(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = Object, js_name = assign, catch)]
+    fn assign_or_throw(target: &Object, source: &JsValue) -> Result<Object, JsValue>;
+    #[wasm_bindgen(js_namespace = Object, js_name = entries, catch)]
+    fn object_entries_or_throw(value: &JsValue) -> Result<Array, JsValue>;
+    /// `Array.from(value)`: a user array's items, read once (index getters run here).
+    #[wasm_bindgen(js_namespace = Array, js_name = from, catch)]
+    fn array_from_or_throw(value: &JsValue) -> Result<Array, JsValue>;
+}
+
+thread_local! {
+    /// The first error user code threw since the current method started (see [`guarded`]).
+    static THROWN: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+}
+
+/// Keeps `error` as what the current method throws, unless an earlier one is kept: the
+/// official stops at the first.
+pub(crate) fn thrown(error: JsValue) {
+    THROWN.with(|t| {
+        let mut t = t.borrow_mut();
+        if t.is_none() {
+            *t = Some(error);
+        }
+    });
+}
+
+/// The kept error, if any, leaving none.
+pub(crate) fn take_thrown() -> Option<JsValue> {
+    THROWN.with(|t| t.borrow_mut().take())
+}
+
+/// Runs the synchronous part of a method: its result, or the first error user code threw
+/// while it ran (which came before any error `f` returned itself, since `f` goes on only
+/// with neutral values after a throw). Starts clean, so nothing kept by an earlier method
+/// that does not check (a getter, say) is blamed on this one.
+pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T, JsValue>) -> Result<T, JsValue> {
+    let _ = take_thrown();
+    let out = f();
+    match take_thrown() {
+        Some(e) => Err(e),
+        None => out,
+    }
+}
+
+/// `String(value)`; `""` when it throws (kept by [`thrown`]).
+pub(crate) fn js_string(value: &JsValue) -> String {
+    js_string_or_throw(value).unwrap_or_else(|e| {
+        thrown(e);
+        String::new()
+    })
+}
+
+/// `Object.keys(value)`; empty when it throws (a Proxy trap; kept by [`thrown`]).
+#[cfg(feature = "client")]
+pub(crate) fn object_keys(value: &JsValue) -> Array {
+    object_keys_or_throw(value).unwrap_or_else(|e| {
+        thrown(e);
+        Array::new()
+    })
+}
+
+/// `Object.getPrototypeOf(value)`; `null` when it throws (kept by [`thrown`]).
+#[cfg(feature = "client")]
+pub(crate) fn prototype_of(value: &JsValue) -> JsValue {
+    prototype_or_throw(value).unwrap_or_else(|e| {
+        thrown(e);
+        JsValue::NULL
+    })
+}
+
+/// `Object.assign(target, source)`: the own enumerable properties read through their getters.
+#[cfg(feature = "client")]
+pub(crate) fn assign(target: &Object, source: &JsValue) -> Object {
+    assign_or_throw(target, source).unwrap_or_else(|e| {
+        thrown(e);
+        target.clone()
+    })
+}
+
+/// `Array.from(value)` for a value known to be an array; empty when it throws.
+#[cfg(feature = "client")]
+pub(crate) fn array_items(value: &JsValue) -> Array {
+    array_from_or_throw(value).unwrap_or_else(|e| {
+        thrown(e);
+        Array::new()
+    })
+}
+
+/// `Object.entries(value)`; empty when it throws (a getter; kept by [`thrown`]).
+#[cfg(feature = "client")]
+pub(crate) fn object_entries(value: &JsValue) -> Array {
+    object_entries_or_throw(value).unwrap_or_else(|e| {
+        thrown(e);
+        Array::new()
+    })
 }

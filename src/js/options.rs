@@ -17,7 +17,9 @@ use wasm_bindgen::JsCast;
 use crate::api::{js_to_fixed0, prefix_headers, HeaderMap};
 
 use super::client::{js_err, qstash_error, type_error};
-use super::globals::js_string;
+use super::globals::{
+    array_items, assign, js_string, object_entries, object_keys, prototype_of, thrown,
+};
 use super::providers::provider_info;
 
 #[wasm_bindgen]
@@ -67,7 +69,7 @@ thread_local! {
 
 /// True for `{...}` literals and `Object.create(null)` records.
 fn is_plain_object(v: &JsValue) -> bool {
-    let proto: JsValue = Object::get_prototype_of(v).into();
+    let proto = prototype_of(v);
     proto.is_null() || OBJECT_PROTOTYPE.with(|p| *p == proto)
 }
 
@@ -131,8 +133,8 @@ const REQUEST_KEYS: [&str; 22] = [
 }
 ")]
 extern "C" {
-    #[wasm_bindgen(js_name = definedMask)]
-    fn defined_mask(obj: &JsValue) -> u32;
+    #[wasm_bindgen(js_name = definedMask, catch)]
+    fn defined_mask(obj: &JsValue) -> Result<u32, JsValue>;
 }
 
 /// A request object's options, read lazily: absent ones cost no crossing.
@@ -146,7 +148,11 @@ impl<'a> Fields<'a> {
     pub(crate) fn of(obj: &'a JsValue) -> Self {
         Fields {
             obj,
-            mask: defined_mask(obj),
+            // A throwing getter or Proxy: kept, and no option is read.
+            mask: defined_mask(obj).unwrap_or_else(|e| {
+                thrown(e);
+                0
+            }),
         }
     }
 
@@ -166,9 +172,7 @@ impl<'a> Fields<'a> {
         match REQUEST_KEYS.iter().position(|k| *k == key) {
             Some(i) if self.mask & (1 << i) == 0 => None,
             // A set bit means `obj` is an object (definedMask checked), so read it directly.
-            Some(_) => Some(with_key(key, |k| {
-                Reflect::get(self.obj, k).unwrap_or(JsValue::UNDEFINED)
-            })),
+            Some(_) => Some(with_key(key, |k| read(Reflect::get(self.obj, k)))),
             None => Some(get(self.obj, key)).filter(defined),
         }
     }
@@ -179,12 +183,27 @@ pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
     if !obj.is_object() && !obj.is_function() {
         return JsValue::UNDEFINED;
     }
-    with_key(key, |k| Reflect::get(obj, k).unwrap_or(JsValue::UNDEFINED))
+    with_key(key, |k| read(Reflect::get(obj, k)))
+}
+
+/// A property read's value; `undefined` when a getter or Proxy trap threw (kept by
+/// [`thrown`] for the method to reject with).
+fn read(value: Result<JsValue, JsValue>) -> JsValue {
+    value.unwrap_or_else(|e| {
+        thrown(e);
+        JsValue::UNDEFINED
+    })
 }
 
 /// `key in obj`.
 pub(crate) fn has(obj: &JsValue, key: &str) -> bool {
-    obj.is_object() && with_key(key, |k| Reflect::has(obj, k).unwrap_or(false))
+    obj.is_object()
+        && with_key(key, |k| {
+            Reflect::has(obj, k).unwrap_or_else(|e| {
+                thrown(e);
+                false
+            })
+        })
 }
 
 /// `obj[key] = value` on an object we created (cannot fail: plain extensible objects).
@@ -210,6 +229,18 @@ pub(crate) fn text(v: &JsValue) -> String {
         Some(s) => s,
         None => js_string(v),
     }
+}
+
+/// `value.toString()` as the official's query encoding calls it: `null` and `undefined` have
+/// no such method, so it throws the engine's TypeError where `String(value)` would not.
+fn to_string_call(value: &JsValue) -> Result<String, JsValue> {
+    if value.is_null() || value.is_undefined() {
+        let which = if value.is_null() { "null" } else { "undefined" };
+        return Err(type_error(&format!(
+            "Cannot read properties of {which} (reading 'toString')"
+        )));
+    }
+    Ok(text(value))
 }
 
 /// A path segment as `[...].join("/")` renders it: `undefined` and `null` become `""`.
@@ -269,7 +300,7 @@ pub(crate) fn headers_from_init(init: &JsValue) -> Result<HeaderMap, JsValue> {
     // Fast path for the common plain record `{ name: value }`: its own enumerable entries are
     // exactly what `new Headers(record)` reads, and HeaderMap applies the same normalisation.
     if init.is_object() && !Array::is_array(init) && is_plain_object(init) {
-        for entry in Object::entries(init.unchecked_ref()).iter() {
+        for entry in object_entries(init).iter() {
             let entry: Array = entry.unchecked_into();
             let value = entry.get(1);
             let value = value.as_string().unwrap_or_else(|| text(&value));
@@ -360,8 +391,11 @@ fn common_tail(req: &Fields, h: &mut HeaderMap) -> Result<(), JsValue> {
     }
     if let Some(label) = req.opt("label") {
         let value = if Array::is_array(&label) {
-            let arr: Array = label.unchecked_into();
-            arr.iter().map(|x| text(&x)).collect::<Vec<_>>().join(",")
+            array_items(&label)
+                .iter()
+                .map(|x| text(&x))
+                .collect::<Vec<_>>()
+                .join(",")
         } else {
             text(&label)
         };
@@ -376,8 +410,7 @@ fn common_tail(req: &Fields, h: &mut HeaderMap) -> Result<(), JsValue> {
         if header.as_bool() == Some(true) {
             parts.push("header".into());
         } else if Array::is_array(&header) {
-            let arr: Array = header.unchecked_into();
-            for name in arr.iter() {
+            for name in array_items(&header).iter() {
                 parts.push(format!("header[{}]", text(&name)));
             }
         }
@@ -518,7 +551,7 @@ pub(crate) fn request_path(
         _ => {}
     }
     let shown = if headers_object {
-        let copy: JsValue = Object::assign(&Object::new(), original.unchecked_ref()).into();
+        let copy: JsValue = assign(&Object::new(), original).into();
         set(&copy, "headers", &Object::new());
         js_sys::JSON::stringify(&copy)
     } else {
@@ -572,7 +605,7 @@ pub(crate) fn process_api(
     }
     // `{ ...request, method: request.method ?? method, headers, url, api }`: the keys the
     // official adds come in its order (`headers` is filled in by the caller).
-    let copy: JsValue = Object::assign(&Object::new(), req.unchecked_ref()).into();
+    let copy: JsValue = assign(&Object::new(), req).into();
     let request_method = get(req, "method");
     if request_method.is_undefined() || request_method.is_null() {
         set(&copy, "method", &method);
@@ -612,7 +645,7 @@ impl Query {
             return;
         }
         let obj: &Object = filter.unchecked_ref();
-        for key in Object::keys(obj).iter() {
+        for key in object_keys(obj).iter() {
             let k = text(&key);
             if k == "urlGroup" || k == "api" {
                 continue;
@@ -634,17 +667,17 @@ impl Query {
                 continue;
             }
             if Array::is_array(&v) {
-                let arr: Array = v.unchecked_into();
+                let arr = array_items(&v);
                 if arr.length() == 0 {
                     return Err(super::errors::empty_array_error(&k));
                 }
                 for item in arr.iter() {
-                    out.push((k.clone(), text(&item)));
+                    out.push((k.clone(), to_string_call(&item)?));
                 }
             } else if let Some(date) = v.dyn_ref::<js_sys::Date>() {
                 out.push((k, text(&JsValue::from_f64(date.get_time()))));
             } else {
-                out.push((k, text(&v)));
+                out.push((k, to_string_call(&v)?));
             }
         }
         Ok(out)

@@ -17,6 +17,7 @@ use crate::api::publish::through_helicone;
 use crate::api::{Provider, ProviderOwner};
 
 use super::client::type_error;
+use super::globals;
 use super::options::{get, seg_text, set, text, truthy};
 
 /// The core provider that a JS provider's fields stand for. `email` is the class: the
@@ -191,7 +192,7 @@ pub(crate) fn provider_info(api: &JsValue, upstash_token: &str) -> Result<JsValu
     let name = get(api, "name");
     let provider = get(api, "provider");
     // `const { name, provider, ...parameters } = api`.
-    let parameters = Object::assign(&Object::new(), api.unchecked_ref());
+    let parameters = globals::assign(&Object::new(), api);
     for key in ["name", "provider"] {
         Reflect::delete_property(&parameters, &JsValue::from_str(key))?;
     }

@@ -22,7 +22,7 @@ use crate::signing::{Verifier, VerifyError, VerifyOptions};
 
 use super::env::JsEnv;
 use super::errors::{plain_error, signature_error, type_error};
-use super::globals::{console_warn, js_string};
+use super::globals::{console_warn, guarded, js_string, thrown};
 
 #[wasm_bindgen]
 extern "C" {
@@ -61,7 +61,11 @@ thread_local! {
 /// Reads `obj[name]`; `undefined` when `obj` is not an object.
 fn field(obj: &JsValue, name: &str) -> JsValue {
     if obj.is_object() {
-        Reflect::get(obj, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+        // A throwing getter is kept, and is what the method throws (see `globals`).
+        Reflect::get(obj, &JsValue::from_str(name)).unwrap_or_else(|e| {
+            thrown(e);
+            JsValue::UNDEFINED
+        })
     } else {
         JsValue::UNDEFINED
     }
@@ -87,11 +91,8 @@ fn opt_string(obj: &JsValue, what: &str, name: &str) -> Result<Option<String>, J
     })
 }
 
-#[wasm_bindgen(js_class = ReceiverCore)]
 impl Receiver {
-    /// `new Receiver({ currentSigningKey?, nextSigningKey?, devMode? })`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue) -> Result<Receiver, JsValue> {
+    fn from_config(config: JsValue) -> Result<Receiver, JsValue> {
         const WHAT: &str = "Receiver config";
         if !(config.is_undefined() || config.is_null() || config.is_object()) {
             return Err(type_error(&format!(
@@ -99,19 +100,8 @@ impl Receiver {
                 type_name(&config)
             )));
         }
-        if config.is_object() {
-            for key in js_sys::Object::keys(config.unchecked_ref::<js_sys::Object>()).iter() {
-                let key = key.as_string().unwrap_or_default();
-                if !matches!(
-                    key.as_str(),
-                    "currentSigningKey" | "nextSigningKey" | "devMode"
-                ) {
-                    return Err(type_error(&format!(
-                        "{WHAT}: unknown field `{key}`, expected one of `currentSigningKey`, `nextSigningKey`, `devMode`"
-                    )));
-                }
-            }
-        }
+        // Other fields are ignored, as the official ignores them (configs are often spread
+        // from a larger object).
         let current = opt_string(&config, WHAT, "currentSigningKey")?;
         let next = opt_string(&config, WHAT, "nextSigningKey")?;
         let dev = field(&config, "devMode");
@@ -143,29 +133,8 @@ impl Receiver {
         })
     }
 
-    /// Whether the config named both keys, so the fast path (`verifyScratch`, `verifyBytes`) may be used
-    /// (when dev mode is off for the call).
-    #[wasm_bindgen(getter, js_name = hasConfigKeys)]
-    pub fn has_config_keys(&self) -> bool {
-        self.configured.is_some()
-    }
-
-    /// `config.devMode`: `true`, `false`, or `undefined` (read `QSTASH_DEV` per call).
-    #[wasm_bindgen(getter, js_name = devMode)]
-    pub fn dev_mode(&self) -> Option<bool> {
-        self.dev_mode
-    }
-
-    /// The whole `verify` of one request object, as the official: option types (`url`,
-    /// `clockTolerance`), key choice (dev mode, config, region and environment keys), then the
-    /// token. Returns `true` or throws. Request data of any type is a verdict, not a
-    /// `TypeError`: a token that is not a string (or bytes) is jose's SignatureError, and a
-    /// body that is not a string or bytes is hashed as the official's `TextEncoder` would
-    /// (`undefined` as "", anything else as its `String()`). `digest`, when not `undefined`,
-    /// is SHA-256 of a string or byte body computed by the caller (the facade hashes large
-    /// bodies with the platform's native SHA-256), as 32 bytes or as unpadded base64url.
-    #[wasm_bindgen(js_name = verifySync)]
-    pub fn verify_sync(&self, request: JsValue, digest: JsValue) -> Result<bool, JsValue> {
+    /// [`Receiver::verify_sync`] before [`guarded`] looks at what user code threw.
+    fn verify_request(&self, request: JsValue, digest: JsValue) -> Result<bool, JsValue> {
         const WHAT: &str = "Receiver.verify";
         if !request.is_object() {
             return Err(type_error(&format!(
@@ -238,6 +207,41 @@ impl Receiver {
             ),
             _ => signature_error(&e.to_string(), e.code()),
         })
+    }
+}
+
+#[wasm_bindgen(js_class = ReceiverCore)]
+impl Receiver {
+    /// `new Receiver({ currentSigningKey?, nextSigningKey?, devMode? })`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: JsValue) -> Result<Receiver, JsValue> {
+        guarded(|| Self::from_config(config))
+    }
+
+    /// Whether the config named both keys, so the fast path (`verifyScratch`, `verifyBytes`) may be used
+    /// (when dev mode is off for the call).
+    #[wasm_bindgen(getter, js_name = hasConfigKeys)]
+    pub fn has_config_keys(&self) -> bool {
+        self.configured.is_some()
+    }
+
+    /// `config.devMode`: `true`, `false`, or `undefined` (read `QSTASH_DEV` per call).
+    #[wasm_bindgen(getter, js_name = devMode)]
+    pub fn dev_mode(&self) -> Option<bool> {
+        self.dev_mode
+    }
+
+    /// The whole `verify` of one request object, as the official: option types (`url`,
+    /// `clockTolerance`), key choice (dev mode, config, region and environment keys), then the
+    /// token. Returns `true` or throws. Request data of any type is a verdict, not a
+    /// `TypeError`: a token that is not a string (or bytes) is jose's SignatureError, and a
+    /// body that is not a string or bytes is hashed as the official's `TextEncoder` would
+    /// (`undefined` as "", anything else as its `String()`). `digest`, when not `undefined`,
+    /// is SHA-256 of a string or byte body computed by the caller (the facade hashes large
+    /// bodies with the platform's native SHA-256), as 32 bytes or as unpadded base64url.
+    #[wasm_bindgen(js_name = verifySync)]
+    pub fn verify_sync(&self, request: JsValue, digest: JsValue) -> Result<bool, JsValue> {
+        guarded(|| self.verify_request(request, digest))
     }
 
     /// The common case without reading the request object: the config's keys (the caller has

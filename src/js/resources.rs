@@ -34,7 +34,7 @@ fn object(pairs: &[(&str, JsValue)]) -> JsValue {
 /// Builds the request now and sends it without a Rust future; a build error rejects the
 /// promise (every official method is `async`, so nothing throws synchronously).
 fn send(http: &Http, parse: bool, build: impl FnOnce() -> Result<Req, JsValue>) -> Promise {
-    http.dispatch_result(build(), parse)
+    http.send(parse, build)
 }
 
 fn is_empty_array(v: &JsValue) -> bool {
@@ -435,20 +435,24 @@ impl Dlq {
 #[wasm_bindgen(skip_typescript)]
 pub struct Queue {
     http: Rc<Http>,
-    /// The name as given (`""` included), as the `queueName` getter shows it.
-    name: Option<String>,
+    /// The name as given, any value (the official checks only that it is truthy, and paths
+    /// render it with `String`), as the `queueName` getter shows it.
+    name: JsValue,
 }
 
 impl Queue {
-    pub(crate) fn new(http: Rc<Http>, name: Option<String>) -> Self {
+    pub(crate) fn new(http: Rc<Http>, name: JsValue) -> Self {
         Queue { http, name }
     }
 
-    /// The name the endpoints need: a missing or empty one is the official's error.
+    /// The name as a path segment: a falsy one is the official's error.
     fn name(&self) -> Result<String, JsValue> {
-        self.name.clone().filter(|n| !n.is_empty()).ok_or_else(|| {
-            js_sys::Error::new("Please provide a queue name to the Queue constructor").into()
-        })
+        if !self.name.is_truthy() {
+            return Err(
+                js_sys::Error::new("Please provide a queue name to the Queue constructor").into(),
+            );
+        }
+        Ok(text(&self.name))
     }
 }
 
@@ -456,20 +460,20 @@ impl Queue {
 impl Queue {
     // `queue.queueName`: the name it was made with, public on the official's Queue too.
     #[wasm_bindgen(getter, js_name = queueName)]
-    pub fn queue_name(&self) -> Option<String> {
+    pub fn queue_name(&self) -> JsValue {
         self.name.clone()
     }
 
     // `POST /v2/queues` with `{queueName, parallelism, paused}`.
     pub fn upsert(&self, request: JsValue) -> Promise {
-        let name = self.name();
         send(&self.http, false, || {
-            let name = name?;
+            let name = self.name();
+            name?;
             require_props(&request, "parallelism")?;
             let p = get(&request, "parallelism");
             let paused = get(&request, "paused");
             let body = object(&[
-                ("queueName", JsValue::from_str(&name)),
+                ("queueName", self.name.clone()),
                 (
                     "parallelism",
                     if p.is_undefined() || p.is_null() {
@@ -495,8 +499,8 @@ impl Queue {
 
     // Details.
     pub fn get(&self) -> Promise {
-        let name = self.name();
         send(&self.http, true, || {
+            let name = self.name();
             Ok(Req::new("GET", &["v2", "queues"]).seg(name?))
         })
     }
@@ -508,42 +512,43 @@ impl Queue {
 
     // Delete.
     pub fn delete(&self) -> Promise {
-        let name = self.name();
         send(&self.http, false, || {
+            let name = self.name();
             Ok(Req::new("DELETE", &["v2", "queues"]).seg(name?))
         })
     }
 
     // `POST /v2/enqueue/{queue}/{destination}`.
     pub fn enqueue(&self, request: JsValue) -> Promise {
-        let req = self.name().and_then(|name| {
+        self.http.send(true, || {
+            let name = self.name()?;
             publish_request(&self.http, &request, &["v2", "enqueue", &name], false)
-        });
-        self.http.dispatch_result(req, true)
+        })
     }
 
     // `enqueue` with the body serialised to JSON.
     #[wasm_bindgen(js_name = enqueueJSON)]
     pub fn enqueue_json(&self, request: JsValue) -> Promise {
-        let req = json_request(&self.http, &request).and_then(|req| {
-            let name = self.name()?;
-            publish_request(&self.http, &req, &["v2", "enqueue", &name], true)
-        });
-        self.http.dispatch_result(req, true)
+        self.http.send(true, || {
+            json_request(&self.http, &request).and_then(|req| {
+                let name = self.name()?;
+                publish_request(&self.http, &req, &["v2", "enqueue", &name], true)
+            })
+        })
     }
 
     // Pause delivery.
     pub fn pause(&self) -> Promise {
-        let name = self.name();
         send(&self.http, false, || {
+            let name = self.name();
             Ok(Req::new("POST", &["v2", "queues"]).seg(name?).seg("pause"))
         })
     }
 
     // Resume delivery.
     pub fn resume(&self) -> Promise {
-        let name = self.name();
         send(&self.http, false, || {
+            let name = self.name();
             Ok(Req::new("POST", &["v2", "queues"]).seg(name?).seg("resume"))
         })
     }

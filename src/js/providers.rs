@@ -111,25 +111,30 @@ pub fn provider_base_url(owner: &str, base_url: JsValue) -> Result<String, JsVal
 // analytics gateway (Helicone, the only one) and returns it (internal; compat.js calls it).
 #[wasm_bindgen(js_name = __providerAnalytics, skip_typescript)]
 pub fn provider_analytics(info: JsValue, analytics: JsValue) -> Result<JsValue, JsValue> {
-    if get(&analytics, "name").as_string().as_deref() != Some("helicone") {
+    globals::guarded(|| analytics_info(&info, &analytics))
+}
+
+/// [`provider_analytics`] before [`globals::guarded`] looks at what user code threw.
+fn analytics_info(info: &JsValue, analytics: &JsValue) -> Result<JsValue, JsValue> {
+    if get(analytics, "name").as_string().as_deref() != Some("helicone") {
         return Err(js_sys::Error::new("Unknown analytics provider").into());
     }
-    let upstash = get(&info, "owner").as_string().as_deref() == Some("upstash");
-    let route_value = get(&info, "route");
+    let upstash = get(info, "owner").as_string().as_deref() == Some("upstash");
+    let route_value = get(info, "route");
     let route: Vec<String> = match js_sys::try_iter(&route_value)? {
         Some(items) => items
             .map(|item| item.map(|v| seg_text(&v)))
             .collect::<Result<_, _>>()?,
         None => return Err(type_error("providerInfo.route is not iterable")),
     };
-    let base = get(&info, "baseUrl");
+    let base = get(info, "baseUrl");
     let via = through_helicone(
         upstash,
         &text(&base),
         &route,
-        &text(&get(&analytics, "token")),
+        &text(&get(analytics, "token")),
     );
-    let headers = get(&info, "appendHeaders");
+    let headers = get(info, "appendHeaders");
     for (k, v) in &via.headers {
         // `Helicone-Target-Url` is the info's `baseUrl` value itself, not its text.
         let value = if k == "Helicone-Target-Url" {
@@ -139,14 +144,14 @@ pub fn provider_analytics(info: JsValue, analytics: JsValue) -> Result<JsValue, 
         };
         assign(&headers, k, &value)?;
     }
-    set(&info, "baseUrl", &JsValue::from_str(&via.base_url));
+    set(info, "baseUrl", &JsValue::from_str(&via.base_url));
     // The gateway keeps the route array itself; the Upstash host gets a new one.
     if upstash {
-        set(&info, "route", &route_array(&via.route));
+        set(info, "route", &route_array(&via.route));
     }
     let url = format!("{}/{}", via.base_url, via.route.join("/"));
-    set(&info, "url", &JsValue::from_str(&url));
-    Ok(info)
+    set(info, "url", &JsValue::from_str(&url));
+    Ok(info.clone())
 }
 
 /// `target[key] = value` with the engine's error when `target` is `undefined` or `null` (a

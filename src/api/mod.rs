@@ -27,6 +27,7 @@ mod credentials;
 mod headers;
 mod number;
 mod response;
+mod suggest;
 mod url;
 
 pub mod dlq;
@@ -56,6 +57,7 @@ pub use response::{
     check_response, classify_response, finish, finish_text, reshape_log, reshape_message,
     reshape_schedule, ApiResponse, ResponseShape,
 };
+pub use suggest::likely_typo;
 pub use url::{build_url, canonical_base, form_urlencode, join_path, join_plain};
 
 use serde::de::{self, Deserializer, SeqAccess, Visitor};

@@ -78,7 +78,6 @@ pub(crate) fn js_string(value: &JsValue) -> String {
 }
 
 /// `Object.keys(value)`; empty when it throws (a Proxy trap; kept by [`thrown`]).
-#[cfg(feature = "client")]
 pub(crate) fn object_keys(value: &JsValue) -> Array {
     object_keys_or_throw(value).unwrap_or_else(|e| {
         thrown(e);

@@ -141,18 +141,25 @@ extern "C" {
 pub(crate) struct Fields<'a> {
     obj: &'a JsValue,
     mask: u32,
+    /// `definedMask` threw (a getter or Proxy trap): every option is then read on its own
+    /// when asked for, so only a read the official also makes can fail the method.
+    each: bool,
 }
 
 impl<'a> Fields<'a> {
     /// Reads which of [`REQUEST_KEYS`] are present (`!== undefined`) in one call.
     pub(crate) fn of(obj: &'a JsValue) -> Self {
-        Fields {
-            obj,
-            // A throwing getter or Proxy: kept, and no option is read.
-            mask: defined_mask(obj).unwrap_or_else(|e| {
-                thrown(e);
-                0
-            }),
+        match defined_mask(obj) {
+            Ok(mask) => Fields {
+                obj,
+                mask,
+                each: false,
+            },
+            Err(_) => Fields {
+                obj,
+                mask: 0,
+                each: true,
+            },
         }
     }
 
@@ -169,6 +176,9 @@ impl<'a> Fields<'a> {
     /// compares per read, ~5% of a publish).
     #[inline(always)]
     pub(crate) fn opt(&self, key: &str) -> Option<JsValue> {
+        if self.each {
+            return Some(get(self.obj, key)).filter(defined);
+        }
         match REQUEST_KEYS.iter().position(|k| *k == key) {
             Some(i) if self.mask & (1 << i) == 0 => None,
             // A set bit means `obj` is an object (definedMask checked), so read it directly.

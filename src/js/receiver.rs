@@ -15,14 +15,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::{
-    normalize_region_in, region_upper, should_use_dev_mode, Env, DEV_CURRENT_SIGNING_KEY,
-    DEV_LOG_PREFIX, DEV_NEXT_SIGNING_KEY,
+    likely_typo, normalize_region_in, region_upper, should_use_dev_mode, Env,
+    DEV_CURRENT_SIGNING_KEY, DEV_LOG_PREFIX, DEV_NEXT_SIGNING_KEY,
 };
 use crate::signing::{Verifier, VerifyError, VerifyOptions};
 
 use super::env::JsEnv;
 use super::errors::{plain_error, signature_error, type_error};
-use super::globals::{console_warn, guarded, js_string, thrown};
+use super::globals::{console_warn, guarded, js_string, object_keys, thrown};
 
 #[wasm_bindgen]
 extern "C" {
@@ -91,6 +91,9 @@ fn opt_string(obj: &JsValue, what: &str, name: &str) -> Result<Option<String>, J
     })
 }
 
+/// The fields of a Receiver's config.
+const RECEIVER_FIELDS: [&str; 3] = ["currentSigningKey", "nextSigningKey", "devMode"];
+
 impl Receiver {
     fn from_config(config: JsValue) -> Result<Receiver, JsValue> {
         const WHAT: &str = "Receiver config";
@@ -101,7 +104,18 @@ impl Receiver {
             )));
         }
         // Other fields are ignored, as the official ignores them (configs are often spread
-        // from a larger object).
+        // from a larger object), unless one is a likely typo of a known field: ignoring that
+        // would silently fall back to the environment's keys.
+        if config.is_object() {
+            for key in object_keys(&config).iter() {
+                let key = key.as_string().unwrap_or_default();
+                if let Some(known) = likely_typo(&key, &RECEIVER_FIELDS) {
+                    return Err(type_error(&format!(
+                        "{WHAT}: unknown field `{key}`; did you mean `{known}`?"
+                    )));
+                }
+            }
+        }
         let current = opt_string(&config, WHAT, "currentSigningKey")?;
         let next = opt_string(&config, WHAT, "nextSigningKey")?;
         let dev = field(&config, "devMode");

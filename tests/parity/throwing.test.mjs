@@ -152,6 +152,26 @@ for (const [name, call, expect] of CASES) {
   });
 }
 
+test("throwing input: a request Proxy that throws only for options publish never reads publishes on both", async () => {
+  const records = {};
+  for (const side of ["official", "ours"]) {
+    const client = new libs[side].Client({ baseUrl: server.url, token: TOKENS[side], retry: false });
+    const request = new Proxy(
+      { url: DEST, body: "strict", delay: 3600 },
+      {
+        get(target, key) {
+          if (key === "cron" || key === "scheduleId" || key === "queueName") throw new Error(`read ${String(key)}`);
+          return target[key];
+        },
+      },
+    );
+    const o = await outcome(libs[side], () => client.publish(request));
+    assert.ok(o.value?.messageId, `${side}: ${JSON.stringify(o)}`);
+    records[side] = Object.keys(o.value).sort();
+  }
+  assert.deepStrictEqual(records.ours, records.official);
+});
+
 test("throwing input: the Client constructor rethrows what a config getter throws", () => {
   for (const side of ["official", "ours"]) {
     const boom = new Error("config boom");

@@ -71,12 +71,25 @@ impl HeaderMap {
         Self::default()
     }
 
-    /// `new Headers(init)`: appends every pair in order.
+    /// `new Headers(init)`: WebIDL converts the whole record (or sequence) to ByteStrings
+    /// first, so a value above U+00FF anywhere is reported before an invalid name earlier on;
+    /// then every pair is appended in order.
+    ///
+    /// ```
+    /// use qstash_wasm::api::HeaderMap;
+    /// let err = HeaderMap::from_pairs([("bad name", "x"), ("ok", "\u{2713}")]).unwrap_err();
+    /// assert!(err.to_string().contains("ByteString"));
+    /// ```
     pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(
         pairs: impl IntoIterator<Item = (K, V)>,
     ) -> Result<Self> {
+        let pairs: Vec<(K, V)> = pairs.into_iter().collect();
+        for (k, v) in &pairs {
+            check_byte_string(k.as_ref())?;
+            check_byte_string(v.as_ref())?;
+        }
         let mut h = HeaderMap::new();
-        for (k, v) in pairs {
+        for (k, v) in &pairs {
             h.append(k.as_ref(), v.as_ref())?;
         }
         Ok(h)

@@ -24,7 +24,7 @@ use crate::api::{
 use crate::error::{ErrorKind, RateLimit};
 
 use super::env::JsEnv;
-use super::globals::{array_items, assign, console_warn, guarded, take_thrown};
+use super::globals::{array_items, console_warn, guarded, spread, take_thrown};
 use super::options::{self, get, has, require_in, require_props, set, text, truthy};
 use super::resources::{
     Dlq, FlowControlApi, Messages, Queue, Schedules, SigningKeysApi, UrlGroups,
@@ -402,6 +402,10 @@ pub(crate) struct Http {
     pub token: String,
     /// `Bearer <token>`.
     authorization: String,
+    /// Why `authorization` is not a valid header value (a token with a newline, a NUL or a
+    /// character above U+00FF): every request that does not set its own then rejects with the
+    /// `Headers` TypeError before anything is sent, as the official's `headers.set` throws.
+    authorization_invalid: Option<String>,
     /// Network-retry policy.
     retry: Retry,
     /// The JS function `sendChecked` calls when the first attempt fails: it classifies the
@@ -442,6 +446,10 @@ impl Http {
         )
         .into_js_value();
         Http {
+            authorization_invalid: HeaderMap::new()
+                .set("Authorization", &format!("Bearer {token}"))
+                .err()
+                .map(|e| e.to_string()),
             authorization: format!("Bearer {token}"),
             plain_base: canonical_base(&base_url),
             base_url,
@@ -476,7 +484,12 @@ impl Http {
 
     /// The URL and `fetch` init of a request (`processRequest`), or the query's error.
     fn prepare(&self, req: &Req) -> Result<(String, JsValue), JsValue> {
-        // As `processRequest`: the URL is parsed before the query is encoded.
+        // As `processRequest`: the headers, then the URL, then the query.
+        if let Some(message) = &self.authorization_invalid {
+            if !req.headers.has("authorization") {
+                return Err(type_error(message));
+            }
+        }
         let plain = match join_plain(&self.base_url, &req.path, &req.query) {
             Ok(url) if self.plain_base => Ok(url),
             Ok(_) => Err(join_path(&self.base_url, &req.path)),
@@ -645,20 +658,30 @@ pub struct Client {
 impl Client {
     fn from_config(config: JsValue) -> Result<Client, JsValue> {
         let env = JsEnv::current();
-        let opt_string = |k: &str| get(&config, k).as_string();
         // The official tests `devMode !== undefined` and then uses it as a condition, so any
         // defined value counts by truthiness (`null` is off).
         let dev_option = get(&config, "devMode");
         let dev_mode = (!dev_option.is_undefined()).then(|| truthy(&dev_option));
+        // A token of another type is used as `Bearer ${token}` renders it; a base URL of
+        // another type fails the official's `baseUrl.replace(...)` (unless dev mode ignores it).
+        let nullish = |v: &JsValue| v.is_undefined() || v.is_null();
+        let token = get(&config, "token");
+        let base_url = get(&config, "baseUrl");
         let creds = resolve_credentials(
             &CredentialConfig {
-                base_url: opt_string("baseUrl"),
-                token: opt_string("token"),
+                // A truthy non-string still counts as given (dev mode warns that it ignores it).
+                base_url: base_url
+                    .as_string()
+                    .or_else(|| truthy(&base_url).then(|| text(&base_url))),
+                token: (!nullish(&token)).then(|| text(&token)),
                 dev_mode,
             },
             &env,
         )
         .map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))?;
+        if !creds.dev_mode && !nullish(&base_url) && base_url.as_string().is_none() {
+            return Err(type_error("baseUrl.replace is not a function"));
+        }
         for w in &creds.warnings {
             console_warn(w);
         }
@@ -678,7 +701,14 @@ impl Client {
             let backoff = get(&retry, "backoff").dyn_into::<Function>().ok();
             (retries, backoff)
         };
-        let global_headers = options::prefixed_headers(&get(&config, "headers"))?;
+        // `new Headers(config?.headers ?? {})`.
+        let headers = get(&config, "headers");
+        let headers = if headers.is_null() {
+            JsValue::UNDEFINED
+        } else {
+            headers
+        };
+        let global_headers = options::prefixed_headers(&headers)?;
         // Dev mode is decided here, once: deciding per request would read `QSTASH_DEV` on
         // every publish of every client. A client in dev mode then behaves as the official
         // one: its constructor starts the dev server without waiting (a failure is only
@@ -865,7 +895,7 @@ impl Client {
                     .set("Content-Type", "application/json")
                     .map_err(js_err)?;
                 let copy: JsValue = if processed == message {
-                    assign(&Object::new(), &message).into()
+                    spread(&message).into()
                 } else {
                     processed
                 };
@@ -925,7 +955,7 @@ pub(crate) fn json_request(http: &Http, request: &JsValue) -> Result<JsValue, Js
         .set("Content-Type", "application/json")
         .map_err(js_err)?;
     let (processed, headers) = options::process_api(request, headers, &http.token)?;
-    let copy: JsValue = assign(&Object::new(), &processed).into();
+    let copy: JsValue = spread(&processed).into();
     set(&copy, "headers", &header_pairs(&headers));
     set(&copy, "body", &json_stringify(&get(&processed, "body"))?);
     Ok(copy)
@@ -959,7 +989,7 @@ async fn batch(http: &Http, requests: &JsValue, from_json: bool) -> Result<JsVal
         set(
             &item,
             "destination",
-            &JsValue::from_str(&options::request_path(&fields, &message, from_json)?),
+            &options::request_path_value(&fields, &message, from_json)?,
         );
         let h = Object::new();
         for (k, v) in headers.iter() {
@@ -973,14 +1003,37 @@ async fn batch(http: &Http, requests: &JsValue, from_json: bool) -> Result<JsVal
         }
         messages.push(&item);
     }
-    let body = js_sys::JSON::stringify(&messages)?;
-    let req = Req::new("POST", &["v2", "batch"]).json(String::from(body));
+    let req = Req::new("POST", &["v2", "batch"]).json(options::json_text(&messages)?);
     let response = http.json(req).await?;
     if Array::is_array(&response) {
         Ok(response)
     } else {
         Ok(Array::of1(&response).into())
     }
+}
+
+/// `<owner>.<field>` of a response payload, for a `.map(...)`: the engine's TypeErrors when the
+/// payload is `null` or the field is not an array (a server answering something else).
+pub(crate) fn array_field(payload: &JsValue, owner: &str, field: &str) -> Result<Array, JsValue> {
+    let nothing = |v: &JsValue| if v.is_null() { "null" } else { "undefined" };
+    if payload.is_null() || payload.is_undefined() {
+        return Err(type_error(&format!(
+            "Cannot read properties of {} (reading '{field}')",
+            nothing(payload)
+        )));
+    }
+    let value = get(payload, field);
+    if let Some(a) = value.dyn_ref::<Array>() {
+        return Ok(a.clone());
+    }
+    Err(type_error(&if value.is_null() || value.is_undefined() {
+        format!(
+            "Cannot read properties of {} (reading 'map')",
+            nothing(&value)
+        )
+    } else {
+        format!("{owner}.{field}.map is not a function")
+    }))
 }
 
 /// `urlGroup = topicName` on each entry of `list`.
@@ -998,23 +1051,16 @@ async fn logs(http: &Http, request: &JsValue) -> Result<JsValue, JsValue> {
         Object::new().into()
     } else {
         require_props(request, "count")?;
+        require_in(request, "messageIds")?;
         request.clone()
     };
     let mut req = Req::new("GET", &["v2", "events"]);
     req.set_query(options::list_query(&request, "messageIds"));
     let payload = http.json(req).await?;
-    let events = get(&payload, "events");
-    let logs: Array = match events.dyn_ref::<Array>() {
-        Some(a) => a.map(&mut |e, _, _| {
-            let copy: JsValue = Object::assign(&Object::new(), e.unchecked_ref()).into();
-            copy
-        }),
-        None => {
-            return Err(type_error(
-                "Cannot read properties of undefined (reading 'map')",
-            ))
-        }
-    };
+    let logs = array_field(&payload, "responsePayload", "events")?.map(&mut |e, _, _| {
+        let copy: JsValue = spread(&e).into();
+        copy
+    });
     rename_url_group_each(&logs);
     let out = Object::new();
     set(&out, "cursor", &get(&payload, "cursor"));
@@ -1025,8 +1071,17 @@ async fn logs(http: &Http, request: &JsValue) -> Result<JsValue, JsValue> {
 
 /// Shallow copy with `urlGroup = topicName` and `ratePerSecond = rate` (when `rate` is a key),
 /// as `messages.get` and `dlq.listMessages` return.
-pub(crate) fn reshape_message(m: &JsValue) -> JsValue {
-    let copy: JsValue = Object::assign(&Object::new(), m.unchecked_ref()).into();
+/// A payload that is not an object (a server answering `null`) fails as the official's
+/// `message.topicName` and `"rate" in message` do.
+pub(crate) fn reshape_message(m: &JsValue) -> Result<JsValue, JsValue> {
+    if m.is_null() || m.is_undefined() {
+        return Err(type_error(&format!(
+            "Cannot read properties of {} (reading 'topicName')",
+            if m.is_null() { "null" } else { "undefined" }
+        )));
+    }
+    require_in(m, "rate")?;
+    let copy: JsValue = spread(m).into();
     set(&copy, "urlGroup", &get(m, "topicName"));
     let rate = if has(m, "rate") {
         get(m, "rate")
@@ -1034,5 +1089,5 @@ pub(crate) fn reshape_message(m: &JsValue) -> JsValue {
         JsValue::UNDEFINED
     };
     set(&copy, "ratePerSecond", &rate);
-    copy
+    Ok(copy)
 }

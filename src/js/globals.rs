@@ -10,7 +10,9 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Object};
+use js_sys::Array;
+#[cfg(feature = "client")]
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -26,8 +28,6 @@ extern "C" {
     fn object_keys_or_throw(value: &JsValue) -> Result<Array, JsValue>;
     #[wasm_bindgen(js_namespace = Object, js_name = getPrototypeOf, catch)]
     fn prototype_or_throw(value: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = Object, js_name = assign, catch)]
-    fn assign_or_throw(target: &Object, source: &JsValue) -> Result<Object, JsValue>;
     #[wasm_bindgen(js_namespace = Object, js_name = entries, catch)]
     fn object_entries_or_throw(value: &JsValue) -> Result<Array, JsValue>;
     /// `Array.from(value)`: a user array's items, read once (index getters run here).
@@ -69,8 +69,14 @@ pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T, JsValue>) -> Result<T, Js
     }
 }
 
-/// `String(value)`; `""` when it throws (kept by [`thrown`]).
+/// `value` converted to a string as the official's uses convert it (a template literal, a
+/// path `join`, a `Headers` value, `TextEncoder`): like `String(value)`, except that a symbol
+/// throws the engine's TypeError there. `""` when it throws (kept by [`thrown`]).
 pub(crate) fn js_string(value: &JsValue) -> String {
+    if value.is_symbol() {
+        thrown(js_sys::TypeError::new("Cannot convert a Symbol value to a string").into());
+        return String::new();
+    }
     js_string_or_throw(value).unwrap_or_else(|e| {
         thrown(e);
         String::new()
@@ -94,12 +100,21 @@ pub(crate) fn prototype_of(value: &JsValue) -> JsValue {
     })
 }
 
-/// `Object.assign(target, source)`: the own enumerable properties read through their getters.
 #[cfg(feature = "client")]
-pub(crate) fn assign(target: &Object, source: &JsValue) -> Object {
-    assign_or_throw(target, source).unwrap_or_else(|e| {
+#[wasm_bindgen(inline_js = "export function spread(value) { return { ...value }; }")]
+extern "C" {
+    #[wasm_bindgen(js_name = spread, catch)]
+    fn spread_or_throw(value: &JsValue) -> Result<Object, JsValue>;
+}
+
+/// `{ ...value }`: the own enumerable properties read through their getters and defined on a
+/// new object (a `__proto__` key of parsed JSON stays a plain property, where `Object.assign`
+/// would set the copy's prototype). Empty when a getter throws (kept by [`thrown`]).
+#[cfg(feature = "client")]
+pub(crate) fn spread(value: &JsValue) -> Object {
+    spread_or_throw(value).unwrap_or_else(|e| {
         thrown(e);
-        target.clone()
+        Object::new()
     })
 }
 

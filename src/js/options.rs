@@ -18,7 +18,7 @@ use crate::api::{js_to_fixed0, prefix_headers, HeaderMap};
 
 use super::client::{js_err, qstash_error, type_error};
 use super::globals::{
-    array_items, assign, js_string, object_entries, object_keys, prototype_of, thrown,
+    array_items, js_string, object_entries, object_keys, prototype_of, spread, thrown,
 };
 use super::providers::provider_info;
 
@@ -243,12 +243,17 @@ pub(crate) fn text(v: &JsValue) -> String {
 
 /// `value.toString()` as the official's query encoding calls it: `null` and `undefined` have
 /// no such method, so it throws the engine's TypeError where `String(value)` would not.
-fn to_string_call(value: &JsValue) -> Result<String, JsValue> {
+/// `name` is the official's variable (`value`, or `item` inside an array), which the engine's
+/// message for an object without a `toString` method names.
+fn to_string_call(value: &JsValue, name: &str) -> Result<String, JsValue> {
     if value.is_null() || value.is_undefined() {
         let which = if value.is_null() { "null" } else { "undefined" };
         return Err(type_error(&format!(
             "Cannot read properties of {which} (reading 'toString')"
         )));
+    }
+    if value.is_object() && !get(value, "toString").is_function() {
+        return Err(type_error(&format!("{name}.toString is not a function")));
     }
     Ok(text(value))
 }
@@ -304,19 +309,26 @@ fn to_fixed0(v: &JsValue, name: &str) -> Result<String, JsValue> {
 /// `new Headers(init)` → a core [`HeaderMap`] (names lower-case, values trimmed).
 pub(crate) fn headers_from_init(init: &JsValue) -> Result<HeaderMap, JsValue> {
     let mut map = HeaderMap::new();
-    if init.is_undefined() || init.is_null() {
+    if init.is_undefined() {
+        return Ok(map);
+    }
+    // `new Headers(null)` is the platform's TypeError, as the official's `new
+    // Headers(request.headers)` throws it (the Client's config reads `headers ?? {}` first).
+    if init.is_null() {
+        JsHeaders::new(init)?;
         return Ok(map);
     }
     // Fast path for the common plain record `{ name: value }`: its own enumerable entries are
     // exactly what `new Headers(record)` reads, and HeaderMap applies the same normalisation.
     if init.is_object() && !Array::is_array(init) && is_plain_object(init) {
+        let mut pairs = Vec::new();
         for entry in object_entries(init).iter() {
             let entry: Array = entry.unchecked_into();
             let value = entry.get(1);
             let value = value.as_string().unwrap_or_else(|| text(&value));
-            map.append(&text(&entry.get(0)), &value).map_err(js_err)?;
+            pairs.push((text(&entry.get(0)), value));
         }
-        return Ok(map);
+        return HeaderMap::from_pairs(pairs).map_err(js_err);
     }
     let parsed = JsHeaders::new(init)?;
     // Headers iterate as [name, value] pairs, already combined, lower-cased and sorted.
@@ -401,9 +413,10 @@ fn common_tail(req: &Fields, h: &mut HeaderMap) -> Result<(), JsValue> {
     }
     if let Some(label) = req.opt("label") {
         let value = if Array::is_array(&label) {
+            // `String(array)`, i.e. `join(",")`: `null` and `undefined` items are empty.
             array_items(&label)
                 .iter()
-                .map(|x| text(&x))
+                .map(|x| seg_text(&x))
                 .collect::<Vec<_>>()
                 .join(",")
         } else {
@@ -412,6 +425,11 @@ fn common_tail(req: &Fields, h: &mut HeaderMap) -> Result<(), JsValue> {
         set_header(h, "Upstash-Label", &value)?;
     }
     if let Some(redact) = req.opt("redact") {
+        if redact.is_null() {
+            return Err(type_error(
+                "Cannot read properties of null (reading 'body')",
+            ));
+        }
         let mut parts: Vec<String> = Vec::new();
         if truthy(&get(&redact, "body")) {
             parts.push("body".into());
@@ -536,6 +554,16 @@ pub(crate) fn request_path(
     original: &JsValue,
     headers_object: bool,
 ) -> Result<String, JsValue> {
+    request_path_value(fields, original, headers_object).map(|v| seg_text(&v))
+}
+
+/// [`request_path`] as the value itself (`getRequestPath` returns `request.url` as given, which
+/// a batch puts into its JSON as is).
+pub(crate) fn request_path_value(
+    fields: &Fields,
+    original: &JsValue,
+    headers_object: bool,
+) -> Result<JsValue, JsValue> {
     let mut path = JsValue::UNDEFINED;
     for k in ["url", "urlGroup", "topic"] {
         match fields.opt(k) {
@@ -547,31 +575,37 @@ pub(crate) fn request_path(
         }
     }
     if truthy(&path) {
-        return Ok(text(&path));
+        return Ok(path);
     }
     let api = fields.get("api");
     let name = get(&api, "name").as_string();
     match name.as_deref() {
-        Some("llm") => return Ok("api/llm".into()),
+        Some("llm") => return Ok(JsValue::from_str("api/llm")),
         Some("email") => {
             let info = provider_info(&api, "not-needed")?;
             require_props(&info, "baseUrl")?;
-            return Ok(seg_text(&get(&info, "baseUrl")));
+            return Ok(get(&info, "baseUrl"));
         }
         _ => {}
     }
     let shown = if headers_object {
-        let copy: JsValue = assign(&Object::new(), original).into();
+        let copy: JsValue = spread(original).into();
         set(&copy, "headers", &Object::new());
-        js_sys::JSON::stringify(&copy)
+        json_text(&copy)?
     } else {
-        js_sys::JSON::stringify(original)
+        json_text(original)?
     };
-    let shown = shown.map(String::from).unwrap_or_default();
     Err(qstash_error(
         &format!("Failed to infer request path for {shown}"),
         None,
     ))
+}
+
+/// `JSON.stringify(value)` as a template literal shows it: `undefined` when there is no JSON
+/// text (a function, `undefined`, a symbol); what it throws (a BigInt, a `toJSON`) is the error.
+pub(crate) fn json_text(value: &JsValue) -> Result<String, JsValue> {
+    let json: JsValue = js_sys::JSON::stringify(value)?.into();
+    Ok(json.as_string().unwrap_or_else(|| "undefined".into()))
 }
 
 /// `processApi(request, headers, token)`: returns the request to publish — the input object
@@ -606,16 +640,13 @@ pub(crate) fn process_api(
     }
     // safeJoinHeaders: `new Headers(appendHeaders)`, then the request's headers win. A `null`
     // from `getHeaders` is the platform's own TypeError there (`undefined` is no headers).
-    if append_headers.is_null() {
-        JsHeaders::new(&append_headers)?;
-    }
     let mut joined = headers_from_init(&append_headers)?;
     for (k, v) in headers.iter() {
         joined.set(k, v).map_err(js_err)?;
     }
     // `{ ...request, method: request.method ?? method, headers, url, api }`: the keys the
     // official adds come in its order (`headers` is filled in by the caller).
-    let copy: JsValue = assign(&Object::new(), req).into();
+    let copy: JsValue = spread(req).into();
     let request_method = get(req, "method");
     if request_method.is_undefined() || request_method.is_null() {
         set(&copy, "method", &method);
@@ -682,12 +713,12 @@ impl Query {
                     return Err(super::errors::empty_array_error(&k));
                 }
                 for item in arr.iter() {
-                    out.push((k.clone(), to_string_call(&item)?));
+                    out.push((k.clone(), to_string_call(&item, "item")?));
                 }
             } else if let Some(date) = v.dyn_ref::<js_sys::Date>() {
                 out.push((k, text(&JsValue::from_f64(date.get_time()))));
             } else {
-                out.push((k, to_string_call(&v)?));
+                out.push((k, to_string_call(&v, "value")?));
             }
         }
         Ok(out)
@@ -744,7 +775,14 @@ pub(crate) fn bulk_filter_query(request: &JsValue) -> Result<Query, JsValue> {
         return Ok(q);
     }
     let filter = get(request, "filter");
-    if !filter.is_object() {
+    // `renameUrlGroup(request.filter)` destructures it: only `null` and `undefined` throw (a
+    // number or a boolean has no own properties to spread).
+    if filter.is_null() {
+        return Err(type_error(
+            "Cannot destructure property 'urlGroup' of 'filter' as it is null.",
+        ));
+    }
+    if filter.is_undefined() {
         return Err(type_error(
             "Cannot destructure property 'urlGroup' of 'filter' as it is undefined.",
         ));

@@ -197,7 +197,7 @@ pub(crate) fn provider_info(api: &JsValue, upstash_token: &str) -> Result<JsValu
     let name = get(api, "name");
     let provider = get(api, "provider");
     // `const { name, provider, ...parameters } = api`.
-    let parameters = globals::assign(&Object::new(), api);
+    let parameters = globals::spread(api);
     for key in ["name", "provider"] {
         Reflect::delete_property(&parameters, &JsValue::from_str(key))?;
     }

@@ -118,17 +118,10 @@ impl Receiver {
         }
         let current = opt_string(&config, WHAT, "currentSigningKey")?;
         let next = opt_string(&config, WHAT, "nextSigningKey")?;
+        // As the official's `shouldUseDevelopmentMode`: any defined value decides by its
+        // truthiness (`null` and `0` are off, `"true"` is on); `undefined` reads QSTASH_DEV.
         let dev = field(&config, "devMode");
-        let dev_mode = if dev.is_undefined() || dev.is_null() {
-            None
-        } else {
-            Some(dev.as_bool().ok_or_else(|| {
-                type_error(&format!(
-                    "{WHAT}: `devMode` must be a boolean, got {}",
-                    type_name(&dev)
-                ))
-            })?)
-        };
+        let dev_mode = (!dev.is_undefined()).then(|| dev.is_truthy());
         let config_has_keys = current.as_deref().is_some_and(|k| !k.is_empty())
             || next.as_deref().is_some_and(|k| !k.is_empty());
         // The official uses config keys only when both are non-empty.
@@ -507,7 +500,12 @@ impl Receiver {
                                     region_upper(&env, h)
                                 ));
                             }
-                            console_warn(&format!("[Upstash QStash] Invalid UPSTASH_REGION header value: \"{}\". Expected one of: EU-CENTRAL-1, US-EAST-1. Falling back to default signing keys.", header.unwrap_or_else(|| "undefined".into())));
+                            // `${regionFromHeader}`: `null` shows as "null".
+                            let shown = header.unwrap_or_else(|| {
+                                let raw = field(request, "upstashRegion");
+                                if raw.is_null() { "null" } else { "undefined" }.into()
+                            });
+                            console_warn(&format!("[Upstash QStash] Invalid UPSTASH_REGION header value: \"{shown}\". Expected one of: EU-CENTRAL-1, US-EAST-1. Falling back to default signing keys."));
                         }
                     }
                 }

@@ -43,7 +43,7 @@ fn is_empty_array(v: &JsValue) -> bool {
 
 /// `normalizeCursor`: `{...response, cursor: cursor || undefined}`.
 fn normalize_cursor(response: &JsValue) -> JsValue {
-    let copy: JsValue = Object::assign(&Object::new(), response.unchecked_ref()).into();
+    let copy: JsValue = super::globals::spread(response).into();
     let cursor = get(response, "cursor");
     set(
         &copy,
@@ -100,7 +100,7 @@ impl Messages {
             let payload = http
                 .json(Req::new("GET", &["v2", "messages"]).seg(id))
                 .await?;
-            Ok(reshape_message(&payload))
+            reshape_message(&payload)
         })
     }
 
@@ -122,7 +122,7 @@ impl Messages {
     #[wasm_bindgen(js_name = deleteMany)]
     pub fn delete_many(&self, message_ids: JsValue) -> Promise {
         let http = self.http.clone();
-        promise(async move { Ok(get(&cancel(&http, message_ids).await?, "cancelled")) })
+        promise(async move { cancelled(&cancel(&http, message_ids).await?) })
     }
 
     // Deprecated: `cancel({all: true}).cancelled`.
@@ -131,9 +131,24 @@ impl Messages {
         let http = self.http.clone();
         promise(async move {
             let all = object(&[("all", JsValue::TRUE)]);
-            Ok(get(&cancel(&http, all).await?, "cancelled"))
+            cancelled(&cancel(&http, all).await?)
         })
     }
+}
+
+/// `result.cancelled` (the engine's TypeError for a `null` answer).
+fn cancelled(result: &JsValue) -> Result<JsValue, JsValue> {
+    if result.is_null() || result.is_undefined() {
+        return Err(super::client::type_error(&format!(
+            "Cannot read properties of {} (reading 'cancelled')",
+            if result.is_null() {
+                "null"
+            } else {
+                "undefined"
+            }
+        )));
+    }
+    Ok(get(result, "cancelled"))
 }
 
 // Schedules (`client.schedules`).
@@ -151,23 +166,27 @@ impl Schedules {
 /// `({ schedule })` on `undefined`/`null` is the engine's destructuring `TypeError`.
 fn destructure_schedule(request: &JsValue) -> Result<&JsValue, JsValue> {
     if request.is_undefined() || request.is_null() {
-        let v = if request.is_null() {
-            "null"
+        // V8 names an unnamed `null` "object null".
+        let (shown, v) = if request.is_null() {
+            ("object null", "null")
         } else {
-            "undefined"
+            ("undefined", "undefined")
         };
         return Err(super::client::type_error(&format!(
-            "Cannot destructure property 'schedule' of '{v}' as it is {v}."
+            "Cannot destructure property 'schedule' of '{shown}' as it is {v}."
         )));
     }
     Ok(request)
 }
 
-/// `if ("rate" in schedule) schedule.ratePerSecond = schedule.rate`.
-fn reshape_schedule(s: &JsValue) {
+/// `if ("rate" in schedule) schedule.ratePerSecond = schedule.rate` (a TypeError for a
+/// payload that is not an object, as there).
+fn reshape_schedule(s: &JsValue) -> Result<(), JsValue> {
+    require_in(s, "rate")?;
     if has(s, "rate") {
         set(s, "ratePerSecond", &get(s, "rate"));
     }
+    Ok(())
 }
 
 #[wasm_bindgen]
@@ -198,7 +217,7 @@ impl Schedules {
             let s = http
                 .json(Req::new("GET", &["v2", "schedules"]).seg(id))
                 .await?;
-            reshape_schedule(&s);
+            reshape_schedule(&s)?;
             Ok(s)
         })
     }
@@ -209,7 +228,7 @@ impl Schedules {
         promise(async move {
             let list = http.json(Req::new("GET", &["v2", "schedules"])).await?;
             for s in super::client::iter_array(&list, "schedules")? {
-                reshape_schedule(&s);
+                reshape_schedule(&s)?;
             }
             Ok(list)
         })
@@ -256,7 +275,7 @@ impl UrlGroups {
 
 fn endpoints_body(request: &JsValue) -> Result<String, JsValue> {
     let body = object(&[("endpoints", get(request, "endpoints"))]);
-    Ok(String::from(js_sys::JSON::stringify(&body)?))
+    options::json_text(&body)
 }
 
 #[wasm_bindgen]
@@ -353,20 +372,16 @@ impl Dlq {
                 Object::new().into()
             } else {
                 require_props(&options, "count")?;
+                require_in(&options, "dlqIds")?;
                 options
             };
             let mut req = Req::new("GET", &["v2", "dlq"]);
             req.set_query(options::list_query(&options, "dlqIds"));
             let payload = http.json(req).await?;
-            let messages = get(&payload, "messages");
-            let list = match messages.dyn_ref::<Array>() {
-                Some(a) => a.map(&mut |m, _, _| reshape_message(&m)),
-                None => {
-                    return Err(super::client::type_error(
-                        "Cannot read properties of undefined (reading 'map')",
-                    ))
-                }
-            };
+            let list = Array::new();
+            for m in super::client::array_field(&payload, "messagesPayload", "messages")?.iter() {
+                list.push(&reshape_message(&m)?);
+            }
             Ok(object(&[
                 ("messages", list.into()),
                 ("cursor", get(&payload, "cursor")),
@@ -380,7 +395,7 @@ impl Dlq {
         promise(async move {
             let id = assert_non_empty(&dlq_id, "DLQ id")?;
             let payload = http.json(Req::new("GET", &["v2", "dlq"]).seg(id)).await?;
-            Ok(reshape_message(&payload))
+            reshape_message(&payload)
         })
     }
 
@@ -491,8 +506,7 @@ impl Queue {
                     },
                 ),
             ]);
-            let req = Req::new("POST", &["v2", "queues"])
-                .json(String::from(js_sys::JSON::stringify(&body)?));
+            let req = Req::new("POST", &["v2", "queues"]).json(options::json_text(&body)?);
             Ok(req)
         })
     }

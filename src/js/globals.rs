@@ -17,19 +17,17 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    /// `String(value)`: how JS renders any value (the Client's option values, the Receiver's
-    /// non-string `url` and `body`).
-    #[wasm_bindgen(js_name = String, catch)]
+    /// `String.prototype.concat(value)`, i.e. `"" + ToString(value)`: how the official's
+    /// template literals, path `join`s, `Headers` values and `TextEncoder` render a value
+    /// (like `String(value)`, except that a symbol throws). Not `inline_js`: the receiver-only
+    /// build must have no snippet of its own, as both builds' snippets share one directory.
+    #[wasm_bindgen(js_namespace = ["String", "prototype"], js_name = concat, catch)]
     fn js_string_or_throw(value: &JsValue) -> Result<String, JsValue>;
     /// `console.warn(message)`: the official SDK's warnings, with the same text.
     #[wasm_bindgen(js_namespace = console, js_name = warn)]
     pub(crate) fn console_warn(message: &str);
     #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
     fn object_keys_or_throw(value: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(js_namespace = Object, js_name = getPrototypeOf, catch)]
-    fn prototype_or_throw(value: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = Object, js_name = entries, catch)]
-    fn object_entries_or_throw(value: &JsValue) -> Result<Array, JsValue>;
     /// `Array.from(value)`: a user array's items, read once (index getters run here).
     #[wasm_bindgen(js_namespace = Array, js_name = from, catch)]
     fn array_from_or_throw(value: &JsValue) -> Result<Array, JsValue>;
@@ -69,14 +67,9 @@ pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T, JsValue>) -> Result<T, Js
     }
 }
 
-/// `value` converted to a string as the official's uses convert it (a template literal, a
-/// path `join`, a `Headers` value, `TextEncoder`): like `String(value)`, except that a symbol
-/// throws the engine's TypeError there. `""` when it throws (kept by [`thrown`]).
+/// `value` converted to a string as the official's uses convert it (`${value}`): a symbol, or a
+/// `toString` that throws, gives `""` and the error is kept by [`thrown`].
 pub(crate) fn js_string(value: &JsValue) -> String {
-    if value.is_symbol() {
-        thrown(js_sys::TypeError::new("Cannot convert a Symbol value to a string").into());
-        return String::new();
-    }
     js_string_or_throw(value).unwrap_or_else(|e| {
         thrown(e);
         String::new()
@@ -88,15 +81,6 @@ pub(crate) fn object_keys(value: &JsValue) -> Array {
     object_keys_or_throw(value).unwrap_or_else(|e| {
         thrown(e);
         Array::new()
-    })
-}
-
-/// `Object.getPrototypeOf(value)`; `null` when it throws (kept by [`thrown`]).
-#[cfg(feature = "client")]
-pub(crate) fn prototype_of(value: &JsValue) -> JsValue {
-    prototype_or_throw(value).unwrap_or_else(|e| {
-        thrown(e);
-        JsValue::NULL
     })
 }
 
@@ -122,15 +106,6 @@ pub(crate) fn spread(value: &JsValue) -> Object {
 #[cfg(feature = "client")]
 pub(crate) fn array_items(value: &JsValue) -> Array {
     array_from_or_throw(value).unwrap_or_else(|e| {
-        thrown(e);
-        Array::new()
-    })
-}
-
-/// `Object.entries(value)`; empty when it throws (a getter; kept by [`thrown`]).
-#[cfg(feature = "client")]
-pub(crate) fn object_entries(value: &JsValue) -> Array {
-    object_entries_or_throw(value).unwrap_or_else(|e| {
         thrown(e);
         Array::new()
     })

@@ -17,9 +17,7 @@ use wasm_bindgen::JsCast;
 use crate::api::{js_to_fixed0, prefix_headers, HeaderMap};
 
 use super::client::{js_err, qstash_error, type_error};
-use super::globals::{
-    array_items, js_string, object_entries, object_keys, prototype_of, spread, thrown,
-};
+use super::globals::{array_items, js_string, object_keys, spread, thrown};
 use super::providers::provider_info;
 
 #[wasm_bindgen]
@@ -62,17 +60,6 @@ pub(crate) fn with_key<R>(key: &str, f: impl FnOnce(&JsValue) -> R) -> R {
     })
 }
 
-thread_local! {
-    /// `Object.prototype`, to recognise plain records.
-    static OBJECT_PROTOTYPE: JsValue = Object::get_prototype_of(&Object::new()).into();
-}
-
-/// True for `{...}` literals and `Object.create(null)` records.
-fn is_plain_object(v: &JsValue) -> bool {
-    let proto = prototype_of(v);
-    proto.is_null() || OBJECT_PROTOTYPE.with(|p| *p == proto)
-}
-
 /// The option names a publish-family request can carry, in the bit order of
 /// `definedMask` (the JS reads below must match).
 const REQUEST_KEYS: [&str; 22] = [
@@ -104,8 +91,33 @@ const REQUEST_KEYS: [&str; 22] = [
 // and not all 22: every property read is a wasm→JS crossing. Named reads, in the list's order:
 // each gets its own inline cache, where `o[KEYS[i]]` was one megamorphic keyed load per name
 // (~4% of a publish on Deno).
-#[wasm_bindgen(inline_js = "export function definedMask(o) {
+//
+// A getter or Proxy trap that throws makes it answer -1 (caught here, so the call stays a plain
+// integer return): the options are then read one by one, as the official reads them.
+//
+// `recordText` is `new Headers(record)`'s reading of a plain `{ name: value }` record in one
+// call: `name\0value\0` for each own enumerable entry, values converted as WebIDL converts them
+// (`${v}`: a symbol throws). `undefined` when `init` is not a plain record, when a name or value
+// holds a NUL (the separator), or when reading it throws: the platform's `Headers` then parses
+// it (and throws what the official's `new Headers` throws).
+#[wasm_bindgen(inline_js = "export function recordText(init) {
+  try {
+    const proto = Object.getPrototypeOf(init);
+    if ((proto !== null && proto !== Object.prototype) || Array.isArray(init)) return undefined;
+    let out = \"\";
+    for (const [name, v] of Object.entries(init)) {
+      const value = `${v}`;
+      if (name.includes(\"\\0\") || value.includes(\"\\0\")) return undefined;
+      out += name + \"\\0\" + value + \"\\0\";
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+export function definedMask(o) {
   if (o === null || (typeof o !== \"object\" && typeof o !== \"function\")) return 0;
+  try {
   return (
     (o.headers !== undefined ? 1 : 0) |
     (o.method !== undefined ? 2 : 0) |
@@ -130,11 +142,16 @@ const REQUEST_KEYS: [&str; 22] = [
     (o.scheduleId !== undefined ? 1048576 : 0) |
     (o.queueName !== undefined ? 2097152 : 0)
   );
+  } catch {
+    return -1;
+  }
 }
 ")]
 extern "C" {
-    #[wasm_bindgen(js_name = definedMask, catch)]
-    fn defined_mask(obj: &JsValue) -> Result<u32, JsValue>;
+    #[wasm_bindgen(js_name = definedMask)]
+    fn defined_mask(obj: &JsValue) -> i32;
+    #[wasm_bindgen(js_name = recordText)]
+    fn record_text(init: &JsValue) -> Option<String>;
 }
 
 /// A request object's options, read lazily: absent ones cost no crossing.
@@ -150,15 +167,15 @@ impl<'a> Fields<'a> {
     /// Reads which of [`REQUEST_KEYS`] are present (`!== undefined`) in one call.
     pub(crate) fn of(obj: &'a JsValue) -> Self {
         match defined_mask(obj) {
-            Ok(mask) => Fields {
-                obj,
-                mask,
-                each: false,
-            },
-            Err(_) => Fields {
+            -1 => Fields {
                 obj,
                 mask: 0,
                 each: true,
+            },
+            mask => Fields {
+                obj,
+                mask: mask as u32,
+                each: false,
             },
         }
     }
@@ -320,15 +337,12 @@ pub(crate) fn headers_from_init(init: &JsValue) -> Result<HeaderMap, JsValue> {
     }
     // Fast path for the common plain record `{ name: value }`: its own enumerable entries are
     // exactly what `new Headers(record)` reads, and HeaderMap applies the same normalisation.
-    if init.is_object() && !Array::is_array(init) && is_plain_object(init) {
-        let mut pairs = Vec::new();
-        for entry in object_entries(init).iter() {
-            let entry: Array = entry.unchecked_into();
-            let value = entry.get(1);
-            let value = value.as_string().unwrap_or_else(|| text(&value));
-            pairs.push((text(&entry.get(0)), value));
+    if init.is_object() {
+        if let Some(text) = record_text(init) {
+            let mut parts = text.split('\0');
+            let pairs = std::iter::from_fn(|| Some((parts.next()?, parts.next()?)));
+            return HeaderMap::from_pairs(pairs).map_err(js_err);
         }
-        return HeaderMap::from_pairs(pairs).map_err(js_err);
     }
     let parsed = JsHeaders::new(init)?;
     // Headers iterate as [name, value] pairs, already combined, lower-cased and sorted.

@@ -90,7 +90,7 @@ impl HeaderMap {
         }
         let mut h = HeaderMap::new();
         for (k, v) in &pairs {
-            h.append(k.as_ref(), v.as_ref())?;
+            h.append_converted(k.as_ref(), v.as_ref())?;
         }
         Ok(h)
     }
@@ -120,6 +120,11 @@ impl HeaderMap {
         // WebIDL converts the raw arguments before the value is normalized.
         check_byte_string(name)?;
         check_byte_string(value)?;
+        self.append_converted(name, value)
+    }
+
+    /// [`HeaderMap::append`] once `name` and `value` passed the ByteString conversion.
+    fn append_converted(&mut self, name: &str, value: &str) -> Result<()> {
         let value = normalize_value(value);
         check("append", name, value)?;
         let lower = name.to_ascii_lowercase();

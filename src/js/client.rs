@@ -1015,25 +1015,15 @@ async fn batch(http: &Http, requests: &JsValue, from_json: bool) -> Result<JsVal
 /// `<owner>.<field>` of a response payload, for a `.map(...)`: the engine's TypeErrors when the
 /// payload is `null` or the field is not an array (a server answering something else).
 pub(crate) fn array_field(payload: &JsValue, owner: &str, field: &str) -> Result<Array, JsValue> {
-    let nothing = |v: &JsValue| if v.is_null() { "null" } else { "undefined" };
-    if payload.is_null() || payload.is_undefined() {
-        return Err(type_error(&format!(
-            "Cannot read properties of {} (reading '{field}')",
-            nothing(payload)
-        )));
-    }
+    require_props(payload, field)?;
     let value = get(payload, field);
     if let Some(a) = value.dyn_ref::<Array>() {
         return Ok(a.clone());
     }
-    Err(type_error(&if value.is_null() || value.is_undefined() {
-        format!(
-            "Cannot read properties of {} (reading 'map')",
-            nothing(&value)
-        )
-    } else {
-        format!("{owner}.{field}.map is not a function")
-    }))
+    require_props(&value, "map")?;
+    Err(type_error(&format!(
+        "{owner}.{field}.map is not a function"
+    )))
 }
 
 /// `urlGroup = topicName` on each entry of `list`.
@@ -1074,12 +1064,7 @@ async fn logs(http: &Http, request: &JsValue) -> Result<JsValue, JsValue> {
 /// A payload that is not an object (a server answering `null`) fails as the official's
 /// `message.topicName` and `"rate" in message` do.
 pub(crate) fn reshape_message(m: &JsValue) -> Result<JsValue, JsValue> {
-    if m.is_null() || m.is_undefined() {
-        return Err(type_error(&format!(
-            "Cannot read properties of {} (reading 'topicName')",
-            if m.is_null() { "null" } else { "undefined" }
-        )));
-    }
+    require_props(m, "topicName")?;
     require_in(m, "rate")?;
     let copy: JsValue = spread(m).into();
     set(&copy, "urlGroup", &get(m, "topicName"));

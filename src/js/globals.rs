@@ -40,7 +40,7 @@ thread_local! {
 
 /// Keeps `error` as what the current method throws, unless an earlier one is kept: the
 /// official stops at the first.
-pub(crate) fn thrown(error: JsValue) {
+fn thrown(error: JsValue) {
     THROWN.with(|t| {
         let mut t = t.borrow_mut();
         if t.is_none() {
@@ -67,21 +67,24 @@ pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T, JsValue>) -> Result<T, Js
     }
 }
 
+/// `result`'s value, or `fallback()` when it holds what user code threw (kept by [`thrown`] for
+/// the method to throw): the neutral value the caller carries on with.
+pub(crate) fn or_thrown<T>(result: Result<T, JsValue>, fallback: impl FnOnce() -> T) -> T {
+    result.unwrap_or_else(|e| {
+        thrown(e);
+        fallback()
+    })
+}
+
 /// `value` converted to a string as the official's uses convert it (`${value}`): a symbol, or a
 /// `toString` that throws, gives `""` and the error is kept by [`thrown`].
 pub(crate) fn js_string(value: &JsValue) -> String {
-    js_string_or_throw(value).unwrap_or_else(|e| {
-        thrown(e);
-        String::new()
-    })
+    or_thrown(js_string_or_throw(value), String::new)
 }
 
 /// `Object.keys(value)`; empty when it throws (a Proxy trap; kept by [`thrown`]).
 pub(crate) fn object_keys(value: &JsValue) -> Array {
-    object_keys_or_throw(value).unwrap_or_else(|e| {
-        thrown(e);
-        Array::new()
-    })
+    or_thrown(object_keys_or_throw(value), Array::new)
 }
 
 #[cfg(feature = "client")]
@@ -96,17 +99,11 @@ extern "C" {
 /// would set the copy's prototype). Empty when a getter throws (kept by [`thrown`]).
 #[cfg(feature = "client")]
 pub(crate) fn spread(value: &JsValue) -> Object {
-    spread_or_throw(value).unwrap_or_else(|e| {
-        thrown(e);
-        Object::new()
-    })
+    or_thrown(spread_or_throw(value), Object::new)
 }
 
 /// `Array.from(value)` for a value known to be an array; empty when it throws.
 #[cfg(feature = "client")]
 pub(crate) fn array_items(value: &JsValue) -> Array {
-    array_from_or_throw(value).unwrap_or_else(|e| {
-        thrown(e);
-        Array::new()
-    })
+    or_thrown(array_from_or_throw(value), Array::new)
 }

@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use crate::api::{js_to_fixed0, prefix_headers, HeaderMap};
 
 use super::client::{js_err, qstash_error, type_error};
-use super::globals::{array_items, js_string, object_keys, spread, thrown};
+use super::globals::{array_items, js_string, object_keys, or_thrown, spread};
 use super::providers::provider_info;
 
 #[wasm_bindgen]
@@ -214,23 +214,14 @@ pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
 }
 
 /// A property read's value; `undefined` when a getter or Proxy trap threw (kept by
-/// [`thrown`] for the method to reject with).
+/// [`or_thrown`] for the method to reject with).
 fn read(value: Result<JsValue, JsValue>) -> JsValue {
-    value.unwrap_or_else(|e| {
-        thrown(e);
-        JsValue::UNDEFINED
-    })
+    or_thrown(value, || JsValue::UNDEFINED)
 }
 
 /// `key in obj`.
 pub(crate) fn has(obj: &JsValue, key: &str) -> bool {
-    obj.is_object()
-        && with_key(key, |k| {
-            Reflect::has(obj, k).unwrap_or_else(|e| {
-                thrown(e);
-                false
-            })
-        })
+    obj.is_object() && with_key(key, |k| or_thrown(Reflect::has(obj, k), || false))
 }
 
 /// `obj[key] = value` on an object we created (cannot fail: plain extensible objects).
@@ -263,12 +254,7 @@ pub(crate) fn text(v: &JsValue) -> String {
 /// `name` is the official's variable (`value`, or `item` inside an array), which the engine's
 /// message for an object without a `toString` method names.
 fn to_string_call(value: &JsValue, name: &str) -> Result<String, JsValue> {
-    if value.is_null() || value.is_undefined() {
-        let which = if value.is_null() { "null" } else { "undefined" };
-        return Err(type_error(&format!(
-            "Cannot read properties of {which} (reading 'toString')"
-        )));
-    }
+    require_props(value, "toString")?;
     if value.is_object() && !get(value, "toString").is_function() {
         return Err(type_error(&format!("{name}.toString is not a function")));
     }
@@ -439,11 +425,7 @@ fn common_tail(req: &Fields, h: &mut HeaderMap) -> Result<(), JsValue> {
         set_header(h, "Upstash-Label", &value)?;
     }
     if let Some(redact) = req.opt("redact") {
-        if redact.is_null() {
-            return Err(type_error(
-                "Cannot read properties of null (reading 'body')",
-            ));
-        }
+        require_props(&redact, "body")?;
         let mut parts: Vec<String> = Vec::new();
         if truthy(&get(&redact, "body")) {
             parts.push("body".into());

@@ -22,7 +22,7 @@ use crate::signing::{Verifier, VerifyError, VerifyOptions};
 
 use super::env::JsEnv;
 use super::errors::{plain_error, signature_error, type_error};
-use super::globals::{console_warn, guarded, js_string, object_keys, thrown};
+use super::globals::{console_warn, guarded, js_string, object_keys, or_thrown};
 
 #[wasm_bindgen]
 extern "C" {
@@ -62,8 +62,7 @@ thread_local! {
 fn field(obj: &JsValue, name: &str) -> JsValue {
     if obj.is_object() {
         // A throwing getter is kept, and is what the method throws (see `globals`).
-        Reflect::get(obj, &JsValue::from_str(name)).unwrap_or_else(|e| {
-            thrown(e);
+        or_thrown(Reflect::get(obj, &JsValue::from_str(name)), || {
             JsValue::UNDEFINED
         })
     } else {

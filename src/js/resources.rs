@@ -138,16 +138,7 @@ impl Messages {
 
 /// `result.cancelled` (the engine's TypeError for a `null` answer).
 fn cancelled(result: &JsValue) -> Result<JsValue, JsValue> {
-    if result.is_null() || result.is_undefined() {
-        return Err(super::client::type_error(&format!(
-            "Cannot read properties of {} (reading 'cancelled')",
-            if result.is_null() {
-                "null"
-            } else {
-                "undefined"
-            }
-        )));
-    }
+    require_props(result, "cancelled")?;
     Ok(get(result, "cancelled"))
 }
 

@@ -9,8 +9,10 @@
 // (ids to `<id:N>` in order of first appearance, so "the same id as before" is still checked;
 // timestamps to `<ts:number>` keeping their JS type). Nothing else is touched.
 
+import { test } from "node:test";
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join, resolve } from "node:path";
 import { once } from "node:events";
@@ -18,7 +20,8 @@ import { pathToFileURL } from "node:url";
 import { startServer as startQstashDev } from "../server-sdk/harness.mjs";
 
 // The shared deadline-bounded poll, re-exported for the parity tests.
-export { eventually } from "../support/eventually.mjs";
+import { eventually } from "../support/eventually.mjs";
+export { eventually };
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -151,6 +154,136 @@ export async function startSink() {
       server.closeAllConnections?.();
       await new Promise((r) => server.close(r));
     },
+  };
+}
+
+/**
+ * A local HTTP server for `handler` on a free loopback port: `{ server, base, url(path), stop() }`
+ * (`stop` drops open connections, so a held request does not keep it alive).
+ */
+export async function listen(handler) {
+  const server = createServer(handler);
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const base = `http://127.0.0.1:${server.address().port}`;
+  return {
+    server,
+    base,
+    url: (path) => `${base}${path}`,
+    async stop() {
+      server.closeAllConnections?.();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/** Runs `fn` with console.warn/error/log collected instead of printed: `{ value | err, lines }`. */
+export async function capture(fn) {
+  const lines = [];
+  const saved = [console.error, console.warn, console.log];
+  console.error = (...a) => lines.push(["error", a.map(String).join(" ")]);
+  console.warn = (...a) => lines.push(["warn", a.map(String).join(" ")]);
+  console.log = (...a) => lines.push(["log", a.map(String).join(" ")]);
+  try {
+    return { value: await fn(), lines };
+  } catch (err) {
+    return { err, lines };
+  } finally {
+    [console.error, console.warn, console.log] = saved;
+  }
+}
+
+/** Runs `fn` with `vars` set and every other QStash/Upstash variable and NODE_ENV unset, then
+ * restores the whole environment. */
+export async function withEnv(vars, fn) {
+  const saved = { ...process.env };
+  for (const k of Object.keys(process.env)) if (/QSTASH|UPSTASH|^NODE_ENV$/.test(k)) delete process.env[k];
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}
+
+/**
+ * One side's record of a scenario (official_*.test.mjs): its library, a Client on qstash-dev
+ * (`server`) as that side's dev user, the `sink`, `step` (records the resolved value or a
+ * description of the thrown value, console output collected), `note`, raw API calls and waits
+ * on server state that go through neither client.
+ */
+export function sideContext(side, { libs, server, sink }) {
+  const lib = libs[side];
+  const token = TOKENS[side];
+  const steps = [];
+  const api = async (path) => {
+    const r = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+    return r.json();
+  };
+  return {
+    side,
+    lib,
+    steps,
+    api,
+    client: new lib.Client({ baseUrl: server.url, token, retry: false }),
+    newClient: (config) => new lib.Client({ baseUrl: server.url, token, retry: false, ...config }),
+    sink: (path) => `${sink.base}${path}`,
+    async step(name, fn) {
+      const { value, err } = await capture(fn);
+      steps.push([name, err === undefined ? { value } : { threw: describeError(err, lib) }]);
+      return value;
+    },
+    note(name, value) {
+      steps.push([name, { note: value }]);
+    },
+    waitState: (messageId, state) =>
+      eventually(`${messageId} ${state}`, async () => {
+        const r = await api(`/v2/events?messageId=${encodeURIComponent(messageId)}`);
+        return r.events.some((e) => e.state === state);
+      }),
+    waitDlq: (query) =>
+      eventually(`a DLQ entry for ${query}`, async () => (await api(`/v2/dlq?${query}`)).messages.length > 0),
+  };
+}
+
+/** An absolute check on one side, recorded so the other side must agree too. */
+export function check(x, name, actual, expected) {
+  assert.deepStrictEqual(actual, expected, `[${x.side}] ${name}`);
+  x.note(name, actual);
+}
+
+/** A header of a stored message (`header` is `Record<string, string[]>`). */
+export const headerOf = (message, name) => new Headers(message.header).get(name);
+
+/**
+ * `scenario(name, fn)` for an official_*.test.mjs file: `fn(client, x)` runs once with the
+ * official's `context("official")`, then with ours; the normalised step records must be equal. A
+ * step that failed inside the harness on the official side (a TypeError on an undefined result,
+ * a wait that timed out) fails the test, so a broken scenario cannot pass by failing the same
+ * way twice. `PARITY_DUMP=<dir>` writes both records as `<prefix>_<name>.json`.
+ */
+export function scenarioRunner(context, prefix) {
+  return (name, fn, { timeout = 60_000 } = {}) => {
+    test(name, { timeout }, async () => {
+      const want = context("official");
+      await fn(want.client, want);
+      const got = context("ours");
+      await fn(got.client, got);
+      assert.ok(want.steps.length > 0, "the scenario recorded nothing");
+      for (const [step, out] of want.steps) {
+        const m = out.threw?.message ?? "";
+        assert.ok(!/Cannot read properties of|is not a function|is not iterable|timed out after/.test(m), `official step "${step}" failed in the harness: ${m}`);
+      }
+      const [w, g] = [normalise(want.steps), normalise(got.steps)];
+      if (process.env.PARITY_DUMP) {
+        mkdirSync(process.env.PARITY_DUMP, { recursive: true });
+        const file = join(process.env.PARITY_DUMP, `${prefix}_${name.replace(/[^a-z0-9]+/gi, "_")}.json`);
+        writeFileSync(file, JSON.stringify({ official: w, ours: g }, (k, v) => (v === undefined ? "<undefined>" : v), 2));
+      }
+      assert.deepStrictEqual(g, w);
+    });
   };
 }
 

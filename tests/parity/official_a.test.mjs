@@ -14,11 +14,7 @@
 //   QSTASH_WASM_PKG=<installed package dir> node --test tests/parity/official_a.test.mjs
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import { once } from "node:events";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { TOKENS, loadLibraries, startServer, startSink, eventually, describeError, normalise } from "./harness.mjs";
+import { loadLibraries, startServer, startSink, eventually, describeError, listen, capture, sideContext, scenarioRunner, check, headerOf } from "./harness.mjs";
 
 const libs = await loadLibraries();
 let server;
@@ -29,17 +25,15 @@ let recorder;
 /** `/hang/...` is answered only on release: a message sent there stays in flight. */
 async function startHolder() {
   const held = new Set();
-  const srv = createServer((req, res) => {
+  const http = await listen((req, res) => {
     req.resume();
     req.on("end", () => {
       held.add(res);
       res.on("close", () => held.delete(res));
     });
   });
-  srv.listen(0, "127.0.0.1");
-  await once(srv, "listening");
   return {
-    base: `http://127.0.0.1:${srv.address().port}`,
+    ...http,
     release() {
       for (const res of held) {
         res.writeHead(200);
@@ -48,8 +42,7 @@ async function startHolder() {
     },
     async stop() {
       this.release();
-      srv.closeAllConnections?.();
-      await new Promise((r) => srv.close(r));
+      await http.stop();
     },
   };
 }
@@ -61,7 +54,7 @@ async function startHolder() {
 async function startRecorder() {
   const requests = [];
   const all = [];
-  const srv = createServer((req, res) => {
+  const http = await listen((req, res) => {
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
@@ -77,11 +70,8 @@ async function startRecorder() {
       res.end(req.url.startsWith("/v2/batch") ? '[{"messageId":"msgId"}]' : '{"messageId":"msgId"}');
     });
   });
-  srv.listen(0, "127.0.0.1");
-  await once(srv, "listening");
   return {
-    base: `http://127.0.0.1:${srv.address().port}`,
-    url: (path) => `http://127.0.0.1:${srv.address().port}${path}`,
+    ...http,
     /** Every request ever received under `path`. */
     seen: (path) => all.filter((r) => r.url === path),
     /** Runs `fn`, returns the requests it caused. */
@@ -89,10 +79,6 @@ async function startRecorder() {
       requests.length = 0;
       await fn();
       return requests.splice(0);
-    },
-    async stop() {
-      srv.closeAllConnections?.();
-      await new Promise((r) => srv.close(r));
     },
   };
 }
@@ -110,89 +96,14 @@ after(async () => {
   await server?.stop();
 });
 
-/** Runs `fn` with console.warn/error/log collected instead of printed. */
-async function capture(fn) {
-  const lines = [];
-  const saved = [console.error, console.warn, console.log];
-  console.error = (...a) => lines.push(["error", a.map(String).join(" ")]);
-  console.warn = (...a) => lines.push(["warn", a.map(String).join(" ")]);
-  console.log = (...a) => lines.push(["log", a.map(String).join(" ")]);
-  try {
-    return { value: await fn(), lines };
-  } catch (err) {
-    return { err, lines };
-  } finally {
-    [console.error, console.warn, console.log] = saved;
-  }
-}
-
-function context(side) {
-  const lib = libs[side];
-  const token = TOKENS[side];
-  const steps = [];
-  const api = async (path) => {
-    const r = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-    return r.json();
-  };
-  return {
-    side,
-    lib,
-    steps,
-    api,
-    client: new lib.Client({ baseUrl: server.url, token, retry: false }),
-    newClient: (config) => new lib.Client({ baseUrl: server.url, token, retry: false, ...config }),
-    /** A client of this side against the recording fake QStash. */
-    recording: (config) => new lib.Client({ baseUrl: recorder.base, token: "rec-token", retry: false, ...config }),
-    sink: (path) => `${sink.base}${path}`,
-    hang: (path) => `${holder.base}${path}`,
-    async step(name, fn) {
-      const { value, err } = await capture(fn);
-      steps.push([name, err === undefined ? { value } : { threw: describeError(err, lib) }]);
-      return value;
-    },
-    note(name, value) {
-      steps.push([name, { note: value }]);
-    },
-    waitState: (messageId, state) =>
-      eventually(`${messageId} ${state}`, async () => {
-        const r = await api(`/v2/events?messageId=${encodeURIComponent(messageId)}`);
-        return r.events.some((e) => e.state === state);
-      }),
-    waitDlq: (query) =>
-      eventually(`a DLQ entry for ${query}`, async () => (await api(`/v2/dlq?${query}`)).messages.length > 0),
-  };
-}
-
-/** Runs `fn` for the official client, then ours; their normalised records must be equal. */
-function scenario(name, fn, { timeout = 60_000 } = {}) {
-  test(name, { timeout }, async () => {
-    const want = context("official");
-    await fn(want.client, want);
-    const got = context("ours");
-    await fn(got.client, got);
-    assert.ok(want.steps.length > 0, "the scenario recorded nothing");
-    for (const [step, out] of want.steps) {
-      const m = out.threw?.message ?? "";
-      assert.ok(!/Cannot read properties of|is not a function|is not iterable|timed out after/.test(m), `official step "${step}" failed in the harness: ${m}`);
-    }
-    const [w, g] = [normalise(want.steps), normalise(got.steps)];
-    if (process.env.PARITY_DUMP) {
-      mkdirSync(process.env.PARITY_DUMP, { recursive: true });
-      const file = join(process.env.PARITY_DUMP, `a_${name.replace(/[^a-z0-9]+/gi, "_")}.json`);
-      writeFileSync(file, JSON.stringify({ official: w, ours: g }, (k, v) => (v === undefined ? "<undefined>" : v), 2));
-    }
-    assert.deepStrictEqual(g, w);
-  });
-}
-
-/** An absolute check on one side, recorded so the other side must agree too. */
-function check(x, name, actual, expected) {
-  assert.deepStrictEqual(actual, expected, `[${x.side}] ${name}`);
-  x.note(name, actual);
-}
-
-const headerOf = (message, name) => new Headers(message.header).get(name);
+/** One side's scenario record (harness.mjs `sideContext`) plus this file's destinations. */
+const context = (side) => ({
+  ...sideContext(side, { libs, server, sink }),
+  /** A client of this side against the recording fake QStash. */
+  recording: (config) => new libs[side].Client({ baseUrl: recorder.base, token: "rec-token", retry: false, ...config }),
+  hang: (path) => `${holder.base}${path}`,
+});
+const scenario = scenarioRunner(context, "a");
 
 // ------------------------------------------------------------------------------------------------
 // publish (official src/client/client.test.ts, "E2E Publish")
@@ -775,19 +686,17 @@ scenario("logs/events: count 1 pages walk back in time with the cursor", async (
 
 test("http: five backoffs over a real connection, then the failure", async () => {
   const seen = [];
-  const srv = createServer((req) => {
+  const http = await listen((req) => {
     seen.push({ url: req.url, authorization: req.headers.authorization });
     req.socket.destroy();
   });
-  srv.listen(0, "127.0.0.1");
-  await once(srv, "listening");
   const out = {};
   try {
     for (const side of ["official", "ours"]) {
       seen.length = 0;
       const backoffs = [];
       const c = new libs[side].Client({
-        baseUrl: `http://127.0.0.1:${srv.address().port}`,
+        baseUrl: http.base,
         token: "test-token",
         devMode: false,
         retry: { retries: 5, backoff: (n) => (backoffs.push(n), (n + 1) * 10) },
@@ -803,8 +712,7 @@ test("http: five backoffs over a real connection, then the failure", async () =>
       out[side] = { error: describeError(err, libs[side]), lines, requests: [...seen] };
     }
   } finally {
-    srv.closeAllConnections?.();
-    await new Promise((r) => srv.close(r));
+    await http.stop();
   }
   assert.deepStrictEqual(out.ours, out.official);
 });

@@ -12,10 +12,8 @@
 //   QSTASH_WASM_PKG=<installed package dir> node --test tests/parity/official_b.test.mjs
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { createHash, randomBytes } from "node:crypto";
-import { once } from "node:events";
-import { TOKENS, loadLibraries, startServer, startSink, eventually, describeError, normalise } from "./harness.mjs";
+import { loadLibraries, startServer, startSink, eventually, describeError, listen, capture, withEnv, sideContext, scenarioRunner, check } from "./harness.mjs";
 import { signToken as sign } from "../support/jwt.mjs";
 
 const libs = await loadLibraries();
@@ -31,7 +29,7 @@ let holder;
 async function startHolder() {
   const held = new Set();
   const arrivals = [];
-  const srv = createServer((req, res) => {
+  const http = await listen((req, res) => {
     req.resume();
     req.on("end", () => {
       arrivals.push(req.headers["upstash-message-id"]);
@@ -39,10 +37,8 @@ async function startHolder() {
       res.on("close", () => held.delete(res));
     });
   });
-  srv.listen(0, "127.0.0.1");
-  await once(srv, "listening");
   return {
-    base: `http://127.0.0.1:${srv.address().port}`,
+    ...http,
     arrived: (messageId) => arrivals.includes(messageId),
     release() {
       for (const res of held) {
@@ -52,8 +48,7 @@ async function startHolder() {
     },
     async stop() {
       this.release();
-      srv.closeAllConnections?.();
-      await new Promise((r) => srv.close(r));
+      await http.stop();
     },
   };
 }
@@ -69,77 +64,12 @@ after(async () => {
   await server?.stop();
 });
 
-/** Silences (and collects) console.warn/error while `fn` runs. */
-async function capture(fn) {
-  const lines = [];
-  const saved = [console.error, console.warn, console.log];
-  console.error = (...a) => lines.push(["error", a.map(String).join(" ")]);
-  console.warn = (...a) => lines.push(["warn", a.map(String).join(" ")]);
-  console.log = (...a) => lines.push(["log", a.map(String).join(" ")]);
-  try {
-    return { value: await fn(), lines };
-  } catch (err) {
-    return { err, lines };
-  } finally {
-    [console.error, console.warn, console.log] = saved;
-  }
-}
-
-function context(side) {
-  const lib = libs[side];
-  const token = TOKENS[side];
-  const steps = [];
-  const api = async (path) => {
-    const r = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-    return r.json();
-  };
-  return {
-    side,
-    lib,
-    steps,
-    api,
-    client: new lib.Client({ baseUrl: server.url, token, retry: false }),
-    newClient: (config) => new lib.Client({ baseUrl: server.url, token, retry: false, ...config }),
-    sink: (path) => `${sink.base}${path}`,
-    hold: (path) => `${holder.base}${path}`,
-    async step(name, fn) {
-      const { value, err } = await capture(fn);
-      steps.push([name, err === undefined ? { value } : { threw: describeError(err, lib) }]);
-      return value;
-    },
-    note(name, value) {
-      steps.push([name, { note: value }]);
-    },
-    waitState: (messageId, state) =>
-      eventually(`${messageId} ${state}`, async () => {
-        const r = await api(`/v2/events?messageId=${encodeURIComponent(messageId)}`);
-        return r.events.some((e) => e.state === state);
-      }),
-  };
-}
-
-/** Runs `fn` for the official client, then ours; their normalised records must be equal. */
-function scenario(name, fn, { timeout = 60_000 } = {}) {
-  test(name, { timeout }, async () => {
-    const want = context("official");
-    await fn(want.client, want);
-    const got = context("ours");
-    await fn(got.client, got);
-    assert.ok(want.steps.length > 0, "the scenario recorded nothing");
-    for (const [step, out] of want.steps) {
-      const m = out.threw?.message ?? "";
-      assert.ok(!/Cannot read properties of|is not a function|is not iterable|timed out after/.test(m), `official step "${step}" failed in the harness: ${m}`);
-    }
-    assert.deepStrictEqual(normalise(got.steps), normalise(want.steps));
-  });
-}
-
-/** An absolute check on one side, recorded so the other side must agree too. */
-function check(x, name, actual, expected) {
-  assert.deepStrictEqual(actual, expected, `[${x.side}] ${name}`);
-  x.note(name, actual);
-}
+/** One side's scenario record (harness.mjs `sideContext`) plus this file's destinations. */
+const context = (side) => ({
+  ...sideContext(side, { libs, server, sink }),
+  hold: (path) => `${holder.base}${path}`,
+});
+const scenario = scenarioRunner(context, "b");
 
 // ------------------------------------------------------------------------------------------------
 // queues (official src/client/queue.test.ts)
@@ -541,21 +471,6 @@ test("receiver: rejections match (key, url, body, time, issuer, algorithm, paddi
 // ------------------------------------------------------------------------------------------------
 // credentials from the environment and regions (official client-from-env.test.ts and
 // multi-region.test.ts): which URL and token a Client's request goes to, what it warns
-
-/** Sets exactly `vars` among the credential variables for the duration of `fn`. */
-async function withEnv(vars, fn) {
-  const managed = /QSTASH|^NODE_ENV$/;
-  const saved = {};
-  for (const k of Object.keys(process.env)) if (managed.test(k)) saved[k] = process.env[k];
-  for (const k of Object.keys(saved)) delete process.env[k];
-  Object.assign(process.env, vars);
-  try {
-    return await fn();
-  } finally {
-    for (const k of Object.keys(process.env)) if (managed.test(k)) delete process.env[k];
-    Object.assign(process.env, saved);
-  }
-}
 
 /** Builds a Client of `lib` from `config` under `env` and publishes once through a recording fetch. */
 async function whereItGoes(lib, env, config) {

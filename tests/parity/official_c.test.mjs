@@ -16,12 +16,9 @@
 //   QSTASH_WASM_PKG=<installed package dir> node --test tests/parity/official_c.test.mjs
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import { once } from "node:events";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { TOKENS, loadLibraries, startServer, startSink, eventually, describeError, normalise, runProcess } from "./harness.mjs";
+import { loadLibraries, startServer, startSink, describeError, runProcess, listen, capture, withEnv, sideContext, scenarioRunner, check, headerOf } from "./harness.mjs";
 
 // loadLibraries() clears every QSTASH* variable, this one included: kept for child processes.
 const PKG = process.env.QSTASH_WASM_PKG;
@@ -35,8 +32,8 @@ let fake;
  * A local destination: `/bad/...` answers 400 with a text body, everything else 200. No `Date`
  * header, so what the server stores of the answer is the same for both sides.
  */
-async function startDestination() {
-  const srv = createServer((req, res) => {
+function startDestination() {
+  return listen((req, res) => {
     req.resume();
     req.on("end", () => {
       res.sendDate = false;
@@ -49,15 +46,6 @@ async function startDestination() {
       }
     });
   });
-  srv.listen(0, "127.0.0.1");
-  await once(srv, "listening");
-  return {
-    url: (path) => `http://127.0.0.1:${srv.address().port}${path}`,
-    async stop() {
-      srv.closeAllConnections?.();
-      await new Promise((r) => srv.close(r));
-    },
-  };
 }
 
 /**
@@ -67,7 +55,7 @@ async function startDestination() {
  */
 async function startFakeApi() {
   const seen = [];
-  const srv = createServer((req, res) => {
+  const http = await listen((req, res) => {
     req.resume();
     req.on("end", () => {
       seen.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
@@ -84,15 +72,10 @@ async function startFakeApi() {
       }
     });
   });
-  srv.listen(0, "127.0.0.1");
-  await once(srv, "listening");
   return {
-    base: (prefix) => `http://127.0.0.1:${srv.address().port}${prefix}`,
+    ...http,
+    base: http.url,
     take: () => seen.splice(0),
-    async stop() {
-      srv.closeAllConnections?.();
-      await new Promise((r) => srv.close(r));
-    },
   };
 }
 
@@ -109,98 +92,9 @@ after(async () => {
   await server?.stop();
 });
 
-/** Runs `fn` with console.warn/error/log collected instead of printed. */
-async function capture(fn) {
-  const lines = [];
-  const saved = [console.error, console.warn, console.log];
-  console.error = (...a) => lines.push(["error", a.map(String).join(" ")]);
-  console.warn = (...a) => lines.push(["warn", a.map(String).join(" ")]);
-  console.log = (...a) => lines.push(["log", a.map(String).join(" ")]);
-  try {
-    return { value: await fn(), lines };
-  } catch (err) {
-    return { err, lines };
-  } finally {
-    [console.error, console.warn, console.log] = saved;
-  }
-}
-
-/** Runs `fn` with the given variables set (and every QStash variable unset), then restores. */
-async function withEnv(vars, fn) {
-  const saved = { ...process.env };
-  for (const k of Object.keys(process.env)) if (/QSTASH|UPSTASH|^NODE_ENV$/.test(k)) delete process.env[k];
-  Object.assign(process.env, vars);
-  try {
-    return await fn();
-  } finally {
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
-  }
-}
-
-function context(side) {
-  const lib = libs[side];
-  const token = TOKENS[side];
-  const steps = [];
-  const api = async (path) => {
-    const r = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-    return r.json();
-  };
-  return {
-    side,
-    lib,
-    steps,
-    api,
-    client: new lib.Client({ baseUrl: server.url, token, retry: false }),
-    sink: (path) => `${sink.base}${path}`,
-    async step(name, fn) {
-      const { value, err } = await capture(fn);
-      steps.push([name, err === undefined ? { value } : { threw: describeError(err, lib) }]);
-      return value;
-    },
-    note(name, value) {
-      steps.push([name, { note: value }]);
-    },
-    waitState: (messageId, state) =>
-      eventually(`${messageId} ${state}`, async () => {
-        const r = await api(`/v2/events?messageId=${encodeURIComponent(messageId)}`);
-        return r.events.some((e) => e.state === state);
-      }),
-    waitDlq: (query) =>
-      eventually(`a DLQ entry for ${query}`, async () => (await api(`/v2/dlq?${query}`)).messages.length > 0),
-  };
-}
-
-/** Runs `fn` for the official client, then ours; their normalised records must be equal. */
-function scenario(name, fn, { timeout = 60_000 } = {}) {
-  test(name, { timeout }, async () => {
-    const want = context("official");
-    await fn(want.client, want);
-    const got = context("ours");
-    await fn(got.client, got);
-    assert.ok(want.steps.length > 0, "the scenario recorded nothing");
-    for (const [step, out] of want.steps) {
-      const m = out.threw?.message ?? "";
-      assert.ok(!/Cannot read properties of|is not a function|is not iterable|timed out after/.test(m), `official step "${step}" failed in the harness: ${m}`);
-    }
-    const [w, g] = [normalise(want.steps), normalise(got.steps)];
-    if (process.env.PARITY_DUMP) {
-      mkdirSync(process.env.PARITY_DUMP, { recursive: true });
-      const file = join(process.env.PARITY_DUMP, `c_${name.replace(/[^a-z0-9]+/gi, "_")}.json`);
-      writeFileSync(file, JSON.stringify({ official: w, ours: g }, (k, v) => (v === undefined ? "<undefined>" : v), 2));
-    }
-    assert.deepStrictEqual(g, w);
-  });
-}
-
-/** An absolute check on one side, recorded so the other side must agree too. */
-function check(x, name, actual, expected) {
-  assert.deepStrictEqual(actual, expected, `[${x.side}] ${name}`);
-  x.note(name, actual);
-}
-
-const headerOf = (message, name) => new Headers(message.header).get(name);
+/** One side's scenario record (harness.mjs `sideContext`). */
+const context = (side) => sideContext(side, { libs, server, sink });
+const scenario = scenarioRunner(context, "c");
 
 // ------------------------------------------------------------------------------------------------
 // client.test.ts "E2E Publish" / "E2E Queue" as the official runs them: no delay, so the message

@@ -16,12 +16,10 @@
 //   QSTASH_WASM_PKG=<installed package dir> node --test tests/parity/official_d.test.mjs
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { createRequire } from "node:module";
-import { once } from "node:events";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { TOKENS, loadLibraries, startServer, startSink, describeError, normalise } from "./harness.mjs";
+import { loadLibraries, startServer, startSink, describeError, listen, capture, withEnv, sideContext, scenarioRunner, check } from "./harness.mjs";
 import { signToken as sign } from "../support/jwt.mjs";
 
 // Read before loadLibraries(), which clears every QSTASH* variable.
@@ -34,7 +32,7 @@ let recorder;
 /** A stand-in for QStash's API that records every request and answers `{messageId}`. */
 async function startRecorder() {
   const seen = [];
-  const srv = createServer((req, res) => {
+  const http = await listen((req, res) => {
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
@@ -44,17 +42,12 @@ async function startRecorder() {
       res.end(JSON.stringify({ messageId: "msgId" }));
     });
   });
-  srv.keepAliveTimeout = 60_000;
-  srv.listen(0, "127.0.0.1");
-  await once(srv, "listening");
+  http.server.keepAliveTimeout = 60_000;
   return {
-    url: `http://127.0.0.1:${srv.address().port}`,
+    ...http,
+    url: http.base,
     take() {
       return seen.splice(0);
-    },
-    async stop() {
-      srv.closeAllConnections?.();
-      await new Promise((r) => srv.close(r));
     },
   };
 }
@@ -70,64 +63,9 @@ after(async () => {
   await server?.stop();
 });
 
-/** Silences (and collects) console output while `fn` runs. */
-async function capture(fn) {
-  const lines = [];
-  const saved = [console.error, console.warn, console.log];
-  console.error = (...a) => lines.push(["error", a.map(String).join(" ")]);
-  console.warn = (...a) => lines.push(["warn", a.map(String).join(" ")]);
-  console.log = (...a) => lines.push(["log", a.map(String).join(" ")]);
-  try {
-    return { value: await fn(), lines };
-  } catch (err) {
-    return { err, lines };
-  } finally {
-    [console.error, console.warn, console.log] = saved;
-  }
-}
-
-function context(side) {
-  const lib = libs[side];
-  const token = TOKENS[side];
-  const steps = [];
-  return {
-    side,
-    lib,
-    steps,
-    client: new lib.Client({ baseUrl: server.url, token, retry: false }),
-    sink: (path) => `${sink.base}${path}`,
-    async step(name, fn) {
-      const { value, err } = await capture(fn);
-      steps.push([name, err === undefined ? { value } : { threw: describeError(err, lib) }]);
-      return value;
-    },
-    note(name, value) {
-      steps.push([name, { note: value }]);
-    },
-  };
-}
-
-/** Runs `fn` for the official client, then ours; their normalised records must be equal. */
-function scenario(name, fn, { timeout = 60_000 } = {}) {
-  test(name, { timeout }, async () => {
-    const want = context("official");
-    await fn(want.client, want);
-    const got = context("ours");
-    await fn(got.client, got);
-    assert.ok(want.steps.length > 0, "the scenario recorded nothing");
-    for (const [step, out] of want.steps) {
-      const m = out.threw?.message ?? "";
-      assert.ok(!/Cannot read properties of|is not a function|is not iterable|timed out after/.test(m), `official step "${step}" failed in the harness: ${m}`);
-    }
-    assert.deepStrictEqual(normalise(got.steps), normalise(want.steps));
-  });
-}
-
-/** An absolute check on one side, recorded so the other side must agree too. */
-function check(x, name, actual, expected) {
-  assert.deepStrictEqual(actual, expected, `[${x.side}] ${name}`);
-  x.note(name, actual);
-}
+/** One side's scenario record (harness.mjs `sideContext`). */
+const context = (side) => sideContext(side, { libs, server, sink });
+const scenario = scenarioRunner(context, "d");
 
 // ------------------------------------------------------------------------------------------------
 // schedules with flow control (official schedules.test.ts "should create schedule with flow
@@ -455,21 +393,6 @@ test("email api request: enqueueJSON goes to the queue's enqueue path", async ()
 
 // ------------------------------------------------------------------------------------------------
 // signing keys (official multi-region.test.ts): selections official_b does not already make
-
-/** Sets exactly `vars` among the credential variables for the duration of `fn`. */
-async function withEnv(vars, fn) {
-  const managed = /QSTASH|^NODE_ENV$/;
-  const saved = {};
-  for (const k of Object.keys(process.env)) if (managed.test(k)) saved[k] = process.env[k];
-  for (const k of Object.keys(saved)) delete process.env[k];
-  Object.assign(process.env, vars);
-  try {
-    return await fn();
-  } finally {
-    for (const k of Object.keys(process.env)) if (managed.test(k)) delete process.env[k];
-    Object.assign(process.env, saved);
-  }
-}
 
 test("signing keys: config keys with an empty environment, EU-only region, an invalid header without QSTASH_REGION", async () => {
   const url = "https://example.com/keys";

@@ -35,10 +35,8 @@
 // `client.chat()` (remote hosts). 3000 calls take about 10 s (2 cores).
 import { inspect } from "node:util";
 import { pathToFileURL } from "node:url";
-import { resolve } from "node:path";
-import { readFile } from "node:fs/promises";
 import { createHash, createHmac } from "node:crypto";
-import { startRecordingServer } from "./server.mjs";
+import { normaliseRequest, packageEntry, startRecordingServer } from "./server.mjs";
 
 const argv = process.argv.slice(2);
 const flagIdx = argv.indexOf("--case");
@@ -61,14 +59,7 @@ for (const k of Object.keys(process.env)) {
 process.env.NODE_ENV = "production";
 
 const official = await import("@upstash/qstash");
-const ours = await import(pathToFileURL(resolve(oursDir, await entryOf(oursDir))).href);
-
-async function entryOf(dir) {
-  const pkg = JSON.parse(await readFile(resolve(dir, "package.json"), "utf8"));
-  const dot = pkg.exports?.["."] ?? pkg.exports;
-  const pick = typeof dot === "string" ? dot : dot?.node ?? dot?.import ?? dot?.default;
-  return pick ?? pkg.module ?? pkg.main ?? "index.js";
-}
+const ours = await import(pathToFileURL(await packageEntry(oursDir)).href);
 
 // ── seeded randomness ─────────────────────────────────────────────────────────────────────────
 function hashSeed(str) {
@@ -605,33 +596,6 @@ function describeThrown(err, lib) {
     instanceofQstashError: lib?.QstashError ? err instanceof lib.QstashError : "n/a",
     instanceofTypeError: err instanceof TypeError,
   };
-}
-
-const IGNORED_HEADERS = new Set(["host", "connection", "content-length"]);
-const isTelemetry = (name) => name.toLowerCase().startsWith("upstash-telemetry-");
-function normaliseRequest(rec) {
-  let boundary = null;
-  const headers = [];
-  for (const [name, value] of rec.headers) {
-    if (IGNORED_HEADERS.has(name) || isTelemetry(name)) continue;
-    let v = value;
-    const m = /^multipart\/form-data; boundary=(.+)$/.exec(v);
-    if (m) { boundary = m[1]; v = "multipart/form-data; boundary=<B>"; }
-    headers.push([name, v]);
-  }
-  headers.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
-  let body = rec.body;
-  if (boundary) body = body.split(boundary).join("<B>");
-  // A FormData body sent under another content type keeps undici's random boundary.
-  body = body.replace(/formdata-undici-\d+/g, "formdata-undici-<B>");
-  if (rec.path.endsWith("/v2/batch")) {
-    try {
-      const items = JSON.parse(body);
-      for (const item of items) for (const k of Object.keys(item.headers ?? {})) if (isTelemetry(k)) delete item.headers[k];
-      body = JSON.stringify(items);
-    } catch { /* compare raw */ }
-  }
-  return { method: rec.method, path: rec.path, query: rec.search, headers, body };
 }
 
 const evaluate = (code, scope) => new Function(...Object.keys(scope), `"use strict"; return (${code});`)(...Object.values(scope));

@@ -13,8 +13,7 @@
 // Every mismatch is printed; the exit code is 1 if there was any.
 import { isDeepStrictEqual, inspect } from "node:util";
 import { pathToFileURL } from "node:url";
-import { resolve } from "node:path";
-import { startRecordingServer } from "./server.mjs";
+import { normaliseRequest, packageEntry, startRecordingServer } from "./server.mjs";
 import { cases } from "./cases.mjs";
 
 const oursDir = process.argv[2] ?? process.env.QSTASH_WASM_PKG;
@@ -28,46 +27,7 @@ for (const k of Object.keys(process.env)) {
 }
 
 const official = await import("@upstash/qstash");
-const ours = await import(pathToFileURL(resolve(oursDir, await entryOf(oursDir))).href);
-
-async function entryOf(dir) {
-  const { readFile } = await import("node:fs/promises");
-  const pkg = JSON.parse(await readFile(resolve(dir, "package.json"), "utf8"));
-  const dot = pkg.exports?.["."] ?? pkg.exports;
-  const pick = typeof dot === "string" ? dot : dot?.node ?? dot?.import ?? dot?.default;
-  return pick ?? pkg.module ?? pkg.main ?? "index.js";
-}
-
-const IGNORED_HEADERS = new Set(["host", "connection", "content-length"]);
-const isTelemetry = (name) => name.toLowerCase().startsWith("upstash-telemetry-");
-
-/** Normalises one recorded request into something two clients must agree on exactly. */
-function normaliseRequest(rec) {
-  let boundary = null;
-  const headers = [];
-  for (const [name, value] of rec.headers) {
-    if (IGNORED_HEADERS.has(name) || isTelemetry(name)) continue;
-    let v = value;
-    // multipart boundaries are random per request (fetch picks them): compare the shape only.
-    const m = /^multipart\/form-data; boundary=(.+)$/.exec(v);
-    if (m) { boundary = m[1]; v = "multipart/form-data; boundary=<B>"; }
-    headers.push([name, v]);
-  }
-  headers.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
-  let body = rec.body;
-  if (boundary) body = body.split(boundary).join("<B>");
-  // Batch items carry the telemetry headers inside the JSON body.
-  if (rec.path.endsWith("/v2/batch")) {
-    try {
-      const items = JSON.parse(body);
-      for (const item of items) {
-        for (const k of Object.keys(item.headers ?? {})) if (isTelemetry(k)) delete item.headers[k];
-      }
-      body = JSON.stringify(items);
-    } catch { /* compare raw */ }
-  }
-  return { method: rec.method, path: rec.path, query: rec.search, headers, body };
-}
+const ours = await import(pathToFileURL(await packageEntry(oursDir)).href);
 
 /** A comparable picture of a thrown value. */
 function describeError(err, lib) {

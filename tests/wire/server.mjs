@@ -5,6 +5,49 @@
 // Replies depend only on the request, so both clients get the same reply for the same request;
 // `server.next` overrides the reply for the next request (error-status cases).
 import http from "node:http";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+
+/** The module a Node `import` of the package in `dir` loads (its `exports["."]` for Node). */
+export async function packageEntry(dir) {
+  const pkg = JSON.parse(await readFile(resolve(dir, "package.json"), "utf8"));
+  const dot = pkg.exports?.["."] ?? pkg.exports;
+  const pick = typeof dot === "string" ? dot : dot?.node ?? dot?.import ?? dot?.default;
+  return resolve(dir, pick ?? pkg.module ?? pkg.main ?? "index.js");
+}
+
+const IGNORED_HEADERS = new Set(["host", "connection", "content-length"]);
+const isTelemetry = (name) => name.toLowerCase().startsWith("upstash-telemetry-");
+
+/** Normalises one recorded request into something two clients must agree on exactly. */
+export function normaliseRequest(rec) {
+  let boundary = null;
+  const headers = [];
+  for (const [name, value] of rec.headers) {
+    if (IGNORED_HEADERS.has(name) || isTelemetry(name)) continue;
+    let v = value;
+    // multipart boundaries are random per request (fetch picks them): compare the shape only.
+    const m = /^multipart\/form-data; boundary=(.+)$/.exec(v);
+    if (m) { boundary = m[1]; v = "multipart/form-data; boundary=<B>"; }
+    headers.push([name, v]);
+  }
+  headers.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
+  let body = rec.body;
+  if (boundary) body = body.split(boundary).join("<B>");
+  // A FormData body sent under another content type keeps undici's random boundary.
+  body = body.replace(/formdata-undici-\d+/g, "formdata-undici-<B>");
+  // Batch items carry the telemetry headers inside the JSON body.
+  if (rec.path.endsWith("/v2/batch")) {
+    try {
+      const items = JSON.parse(body);
+      for (const item of items) {
+        for (const k of Object.keys(item.headers ?? {})) if (isTelemetry(k)) delete item.headers[k];
+      }
+      body = JSON.stringify(items);
+    } catch { /* compare raw */ }
+  }
+  return { method: rec.method, path: rec.path, query: rec.search, headers, body };
+}
 
 /** Answers a request the way QStash would (shape-wise); pure function of the request. */
 export function plausibleReply(method, path, search, body) {

@@ -24,31 +24,63 @@ use crate::api::{
 use crate::error::{ErrorKind, RateLimit};
 
 use super::env::JsEnv;
-use super::globals::{array_items, console_warn, guarded, spread, take_thrown};
+use super::globals::{array_items, console_warn, guarded, or_thrown, spread, take_thrown};
 use super::options::{self, get, has, require_in, require_props, set, text, truthy};
 use super::resources::{
     Dlq, FlowControlApi, Messages, Queue, Schedules, SigningKeysApi, UrlGroups,
 };
 
 // One JS promise chain for the hot path: fetch, check the status, parse JSON. Keeping it in JS
-// saves a Rust future and two wasm↔JS closures per request. Rejections tell Rust what failed:
-// fetch's own error (a network failure: retried), the `Response` (an error status: classified,
-// never retried) or `[error]` (the body was not JSON: thrown as is, like `response.json()`).
-#[wasm_bindgen(inline_js = "export function fetchChecked(url, init, parse) {
-  return fetch(url, init).then((r) => {
-    if (r.status < 200 || r.status >= 300) return Promise.reject(r);
-    return parse ? r.json().catch((e) => Promise.reject([e])) : undefined;
+// saves a Rust future and two wasm↔JS closures per request. Like the official's
+// `requestWithBackoff`, it takes whatever `fetch` gives (a test's mock: a value that is not a
+// promise, an object shaped like a `Response`, nothing at all) and only what `fetch` itself throws
+// or rejects with is a network failure (retried). Anything else rejects with a `Failed` (see
+// `failedKind`) so Rust can tell them apart: no response, an error status (classified, never
+// retried), or an error reading the body (thrown as is, like `await response.json()`).
+#[wasm_bindgen(inline_js = "class Failed {
+  constructor(kind, value) {
+    this.kind = kind;
+    this.value = value;
+  }
+}
+export function failedKind(e) {
+  return e instanceof Failed ? e.kind : -1;
+}
+export function failedValue(e) {
+  return e.value;
+}
+export function fetchChecked(url, init, parse) {
+  let pending;
+  try {
+    pending = fetch(url, init);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return Promise.resolve(pending).then((response) => {
+    if (!response) return Promise.reject(new Failed(0, response));
+    if (response.status < 200 || response.status >= 300) return Promise.reject(new Failed(1, response));
+    if (!parse) return undefined;
+    let body;
+    try {
+      body = response.json();
+    } catch (e) {
+      return Promise.reject(new Failed(2, e));
+    }
+    return Promise.resolve(body).catch((e) => Promise.reject(new Failed(2, e)));
   });
+}
+export function responseHeader(response, name) {
+  return response.headers.get(name);
+}
+export function responseText(response) {
+  return Promise.resolve(response.text());
 }
 export function buildInit(packed, body) {
   const parts = packed.split(\"\\0\");
-  const headers = {};
-  for (let i = 1; i + 1 < parts.length; i += 2) headers[parts[i]] = parts[i + 1];
-  const init = { method: parts[0], headers };
-  if (body !== undefined) {
-    init.body = body;
-    if (typeof ReadableStream !== \"undefined\" && body instanceof ReadableStream) init.duplex = \"half\";
-  }
+  const headers = new Headers();
+  for (let i = 1; i + 1 < parts.length; i += 2) headers.append(parts[i], parts[i + 1]);
+  const init = { method: parts[0], headers, body, keepalive: undefined };
+  if (typeof ReadableStream !== \"undefined\" && body instanceof ReadableStream) init.duplex = \"half\";
   return init;
 }
 export function resolveUrl(joined, pairs) {
@@ -94,13 +126,26 @@ export function logStatus(method, url, status) {
 }
 ")]
 extern "C" {
-    #[wasm_bindgen(js_name = fetchChecked, catch)]
-    fn fetch_checked(url: &str, init: &JsValue, parse: bool) -> Result<Promise, JsValue>;
-    /// `{ method, headers, body }` from `method\0name\0value…` (one string crossing instead of
-    /// one per header; names are tokens and values cannot hold NUL, so the split is exact).
+    #[wasm_bindgen(js_name = fetchChecked)]
+    fn fetch_checked(url: &str, init: &JsValue, parse: bool) -> Promise;
+    /// What a `fetchChecked` rejection is: -1 for what `fetch` threw (a network failure), else
+    /// a [`Failure`] discriminant; [`failed_value`] is then its value.
+    #[wasm_bindgen(js_name = failedKind)]
+    fn failed_kind(e: &JsValue) -> i32;
+    #[wasm_bindgen(js_name = failedValue)]
+    fn failed_value(e: &JsValue) -> JsValue;
+    /// `response.headers.get(name)`, on whatever `fetch` resolved to (a mock's too).
+    #[wasm_bindgen(js_name = responseHeader, catch)]
+    fn response_header(response: &JsValue, name: &str) -> Result<JsValue, JsValue>;
+    /// `response.text()`, as a promise even when a mock returns the text itself.
+    #[wasm_bindgen(js_name = responseText, catch)]
+    fn response_text(response: &JsValue) -> Result<Promise, JsValue>;
+    /// The official's `fetch` init, `{ method, headers: Headers, body, keepalive }` (callers'
+    /// fetch mocks read it), from `method\0name\0value…`: one string crossing instead of
+    /// one per header; names are tokens and values cannot hold NUL, so the split is exact.
     /// A `ReadableStream` body gets `duplex: "half"`, without which Node's fetch refuses it.
-    #[wasm_bindgen(js_name = buildInit)]
-    fn build_init(packed: &str, body: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = buildInit, catch)]
+    fn build_init(packed: &str, body: &JsValue) -> Result<JsValue, JsValue>;
     /// `new URL(joined)` plus each query pair appended, as the official builds a URL that
     /// the Rust fast path ([`join_plain`]) does not cover: the platform's WHATWG parser costs
     /// no wasm. An unparsable URL throws the parser's `TypeError`, which the request rejects
@@ -137,7 +182,7 @@ extern "C" {
     #[wasm_bindgen(js_name = logGaveUp, catch)]
     fn log_gave_up(method: &str, url: &str, total: u32, error: &JsValue) -> Result<(), JsValue>;
     #[wasm_bindgen(js_name = logStatus, catch)]
-    fn log_status(method: &str, url: &str, status: u16) -> Result<(), JsValue>;
+    fn log_status(method: &str, url: &str, status: &JsValue) -> Result<(), JsValue>;
 }
 
 #[wasm_bindgen]
@@ -334,62 +379,81 @@ impl Retry {
     }
 }
 
-/// The attempt loop of `requestWithBackoff`. `first_failure` is the (network) failure of the
-/// first attempt when the JS fast path already made it. A network failure (fetch rejecting) is
-/// retried after `backoff(index)` while attempts remain; an error status or a non-JSON body
-/// ends the loop at once. Logs the official SDK's console lines.
+/// How a `fetchChecked` attempt failed (see its JS).
+enum Failure {
+    /// `fetch` threw or rejected: retried while attempts remain.
+    Network(JsValue),
+    /// `fetch` resolved to nothing: the official stops retrying and throws its last network
+    /// error, or "Exhausted all retries".
+    NoResponse,
+    /// A response with an error status: its official error class, never retried.
+    Status(JsValue),
+    /// Reading the body failed (not JSON): thrown as is.
+    Body(JsValue),
+}
+
+impl Failure {
+    fn of(rejection: JsValue) -> Self {
+        match failed_kind(&rejection) {
+            0 => Failure::NoResponse,
+            1 => Failure::Status(failed_value(&rejection)),
+            2 => Failure::Body(failed_value(&rejection)),
+            _ => Failure::Network(rejection),
+        }
+    }
+}
+
+/// The attempt loop of `requestWithBackoff`, from the rejection of the first attempt (which
+/// the JS fast path already made). A network failure is retried after `backoff(index)` while
+/// attempts remain; any response ends the loop. Logs the official SDK's console lines.
 async fn attempt_loop(
     retry: &Retry,
     url: &str,
     init: &JsValue,
     parse: bool,
-    first_failure: Option<JsValue>,
+    first: JsValue,
 ) -> Result<JsValue, JsValue> {
     let method = text(&get(init, "method"));
     let total = retry.attempts + 1;
-    let mut failure = first_failure;
+    let mut rejection = Some(first);
+    // The official's `error`: the last network failure, thrown when no response came.
+    let mut last_error = JsValue::UNDEFINED;
     let mut index = 0;
     loop {
-        let error = match failure.take() {
+        let rejected = match rejection.take() {
             Some(e) => e,
-            None => {
-                let attempt = match fetch_checked(url, init, parse) {
-                    Ok(p) => JsFuture::from(p).await,
-                    Err(e) => Err(e),
-                };
-                match attempt {
-                    Ok(v) => return Ok(v),
-                    Err(e) => classify_rejection(e, &method, url).await?,
+            None => match JsFuture::from(fetch_checked(url, init, parse)).await {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            },
+        };
+        match Failure::of(rejected) {
+            Failure::Network(error) => {
+                last_error = error;
+                if index < retry.attempts {
+                    let ms = retry.backoff_ms(index)?;
+                    log_retry(&method, url, index + 1, total, &ms, &last_error)?;
+                    sleep(&ms).await?;
+                    index += 1;
+                    continue;
                 }
             }
-        };
-        if index < retry.attempts {
-            let ms = retry.backoff_ms(index)?;
-            log_retry(&method, url, index + 1, total, &ms, &error)?;
-            sleep(&ms).await?;
-            index += 1;
-        } else {
-            log_gave_up(&method, url, total, &error)?;
-            if error.is_undefined() {
-                return Err(js_sys::Error::new("Exhausted all retries").into());
+            Failure::NoResponse => {}
+            Failure::Status(response) => {
+                let error = response_error(&response).await?;
+                log_status(&method, url, &get(&response, "status"))?;
+                return Err(error);
             }
-            return Err(error);
+            Failure::Body(error) => return Err(error),
         }
+        let error = if last_error.is_null() || last_error.is_undefined() {
+            js_sys::Error::new("Exhausted all retries").into()
+        } else {
+            last_error
+        };
+        log_gave_up(&method, url, total, &error)?;
+        return Err(error);
     }
-}
-
-/// Sorts a `fetchChecked` rejection: `Ok(error)` for a network failure (retryable),
-/// `Err(error to throw)` for an error status (the official class) or a non-JSON body.
-async fn classify_rejection(e: JsValue, method: &str, url: &str) -> Result<JsValue, JsValue> {
-    if e.is_instance_of::<web_sys::Response>() {
-        let response: web_sys::Response = e.unchecked_into();
-        log_status(method, url, response.status())?;
-        return Err(response_error(response).await);
-    }
-    if Array::is_array(&e) {
-        return Err(e.unchecked_into::<Array>().get(0));
-    }
-    Ok(e)
 }
 
 /// The shared sender (official `HttpClient`).
@@ -437,11 +501,7 @@ impl Http {
         let recover = Closure::<dyn Fn(JsValue, String, JsValue, bool) -> Promise>::new(
             move |error: JsValue, url: String, init: JsValue, parse: bool| {
                 let policy = policy.clone();
-                promise(async move {
-                    let method = text(&get(&init, "method"));
-                    let network = classify_rejection(error, &method, &url).await?;
-                    attempt_loop(&policy, &url, &init, parse, Some(network)).await
-                })
+                promise(async move { attempt_loop(&policy, &url, &init, parse, error).await })
             },
         )
         .into_js_value();
@@ -527,7 +587,7 @@ impl Http {
             Body::Text(s) => JsValue::from_str(s),
             Body::Js(v) => v.clone(),
         };
-        Ok((url, build_init(&packed, &body)))
+        Ok((url, build_init(&packed, &body)?))
     }
 
     /// Sends `req` and returns the JS promise directly (no Rust future on the success path):
@@ -575,27 +635,28 @@ impl Http {
     }
 }
 
-/// The official error for a non-2xx response (`getResponseError`).
-async fn response_error(response: web_sys::Response) -> JsValue {
-    let status = response.status();
+/// The official error for an error-status response (`getResponseError`), read the way the
+/// official reads it (so an object a `fetch` mock made works too); `Err` is what reading threw.
+async fn response_error(response: &JsValue) -> Result<JsValue, JsValue> {
+    // A status outside 0-65535 or not a number only comes from a mock; 0 keeps it an error.
+    let status = get(response, "status").as_f64().unwrap_or(0.0) as u16;
     // The body of a 429 is not part of the official error; do not read it.
     let body = if status == 429 {
         String::new()
     } else {
-        match response.text() {
-            Ok(p) => JsFuture::from(p)
-                .await
-                .ok()
-                .and_then(|t| t.as_string())
-                .unwrap_or_default(),
-            Err(e) => return e,
-        }
+        let text = JsFuture::from(response_text(response)?).await?;
+        text.as_string().unwrap_or_default()
     };
-    let headers = response.headers();
-    match classify_response(status, |name| headers.get(name).ok().flatten(), &body) {
+    let header =
+        |name: &str| or_thrown(response_header(response, name), || JsValue::NULL).as_string();
+    let error = match classify_response(status, header, &body) {
         Err(e) => js_err(e),
         // Unreachable for a non-2xx status; keep a sensible error anyway.
         Ok(()) => qstash_error(&format!("Error: status={status}"), Some(status)),
+    };
+    match take_thrown() {
+        Some(thrown) => Err(thrown),
+        None => Ok(error),
     }
 }
 

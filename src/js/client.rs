@@ -18,13 +18,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::api::{
-    canonical_base, classify_response, default_backoff_ms, join_path, join_plain,
-    resolve_credentials, CredentialConfig, Env, HeaderMap,
+    canonical_base, default_backoff_ms, join_path, join_plain, resolve_credentials,
+    CredentialConfig, Env, HeaderMap,
 };
 use crate::error::{ErrorKind, RateLimit};
 
 use super::env::JsEnv;
-use super::globals::{array_items, console_warn, guarded, or_thrown, spread, take_thrown};
+use super::globals::{array_items, console_warn, guarded, spread, take_thrown};
 use super::options::{self, get, has, require_in, require_props, set, text, truthy};
 use super::resources::{
     Dlq, FlowControlApi, Messages, Queue, Schedules, SigningKeysApi, UrlGroups,
@@ -58,6 +58,8 @@ export function fetchChecked(url, init, parse) {
   }
   return Promise.resolve(pending).then((response) => {
     if (!response) return Promise.reject(new Failed(0, response));
+    // The official's `getResponseError` tests, read for read (a mock's getters see the same).
+    if (response.status === 429) return Promise.reject(new Failed(3, response));
     if (response.status < 200 || response.status >= 300) return Promise.reject(new Failed(1, response));
     if (!parse) return undefined;
     let body;
@@ -69,11 +71,35 @@ export function fetchChecked(url, init, parse) {
     return Promise.resolve(body).catch((e) => Promise.reject(new Failed(2, e)));
   });
 }
-export function responseHeader(response, name) {
-  return response.headers.get(name);
+export function rateLimitArgs(response) {
+  if (response.headers.get(\"x-ratelimit-limit-requests\")) {
+    return [2, {
+      \"limit-requests\": response.headers.get(\"x-ratelimit-limit-requests\"),
+      \"limit-tokens\": response.headers.get(\"x-ratelimit-limit-tokens\"),
+      \"remaining-requests\": response.headers.get(\"x-ratelimit-remaining-requests\"),
+      \"remaining-tokens\": response.headers.get(\"x-ratelimit-remaining-tokens\"),
+      \"reset-requests\": response.headers.get(\"x-ratelimit-reset-requests\"),
+      \"reset-tokens\": response.headers.get(\"x-ratelimit-reset-tokens\"),
+    }];
+  }
+  if (response.headers.get(\"RateLimit-Limit\")) {
+    return [1, {
+      limit: response.headers.get(\"RateLimit-Limit\"),
+      remaining: response.headers.get(\"RateLimit-Remaining\"),
+      reset: response.headers.get(\"RateLimit-Reset\"),
+    }];
+  }
+  return [0, {
+    limit: response.headers.get(\"Burst-RateLimit-Limit\"),
+    remaining: response.headers.get(\"Burst-RateLimit-Remaining\"),
+    reset: response.headers.get(\"Burst-RateLimit-Reset\"),
+  }];
 }
 export function responseText(response) {
   return Promise.resolve(response.text());
+}
+export function errorMessage(response, body) {
+  return body.length > 0 ? body : `Error: status=${response.status}`;
 }
 export function buildInit(packed, body) {
   const parts = packed.split(\"\\0\");
@@ -134,12 +160,18 @@ extern "C" {
     fn failed_kind(e: &JsValue) -> i32;
     #[wasm_bindgen(js_name = failedValue)]
     fn failed_value(e: &JsValue) -> JsValue;
-    /// `response.headers.get(name)`, on whatever `fetch` resolved to (a mock's too).
-    #[wasm_bindgen(js_name = responseHeader, catch)]
-    fn response_header(response: &JsValue, name: &str) -> Result<JsValue, JsValue>;
+    /// `[kind, args]` of the rate-limit error for a 429 (0 burst, 1 daily, 2 chat), `args` read
+    /// from `response.headers.get` as the official reads them (raw values: a mock's
+    /// `headers` may be a `Map`).
+    #[wasm_bindgen(js_name = rateLimitArgs, catch)]
+    fn rate_limit_args(response: &JsValue) -> Result<Array, JsValue>;
     /// `response.text()`, as a promise even when a mock returns the text itself.
     #[wasm_bindgen(js_name = responseText, catch)]
     fn response_text(response: &JsValue) -> Result<Promise, JsValue>;
+    /// `body.length > 0 ? body : \`Error: status=${response.status}\``, the official's
+    /// `QstashError` message (a `text()` that gave no string fails as it fails there).
+    #[wasm_bindgen(js_name = errorMessage, catch)]
+    fn error_message(response: &JsValue, body: &JsValue) -> Result<JsValue, JsValue>;
     /// The official's `fetch` init, `{ method, headers: Headers, body, keepalive }` (callers'
     /// fetch mocks read it), from `method\0name\0value…`: one string crossing instead of
     /// one per header; names are tokens and values cannot hold NUL, so the split is exact.
@@ -386,7 +418,9 @@ enum Failure {
     /// `fetch` resolved to nothing: the official stops retrying and throws its last network
     /// error, or "Exhausted all retries".
     NoResponse,
-    /// A response with an error status: its official error class, never retried.
+    /// A 429 response: a rate-limit error class, never retried.
+    RateLimited(JsValue),
+    /// A response with another error status: a `QstashError`, never retried.
     Status(JsValue),
     /// Reading the body failed (not JSON): thrown as is.
     Body(JsValue),
@@ -398,6 +432,7 @@ impl Failure {
             0 => Failure::NoResponse,
             1 => Failure::Status(failed_value(&rejection)),
             2 => Failure::Body(failed_value(&rejection)),
+            3 => Failure::RateLimited(failed_value(&rejection)),
             _ => Failure::Network(rejection),
         }
     }
@@ -439,9 +474,20 @@ async fn attempt_loop(
                 }
             }
             Failure::NoResponse => {}
+            Failure::RateLimited(response) => {
+                let kind_args = rate_limit_args(&response)?;
+                let error = super::errors::ratelimit_error_from(
+                    kind_args.get(0).as_f64().unwrap_or(0.0) as u32,
+                    &kind_args.get(1),
+                );
+                log_status(&method, url, &status_of(&response)?)?;
+                return Err(error);
+            }
             Failure::Status(response) => {
-                let error = response_error(&response).await?;
-                log_status(&method, url, &get(&response, "status"))?;
+                let body = JsFuture::from(response_text(&response)?).await?;
+                let message = error_message(&response, &body)?;
+                let error = super::errors::qstash_error_raw(&message, &status_of(&response)?);
+                log_status(&method, url, &status_of(&response)?)?;
                 return Err(error);
             }
             Failure::Body(error) => return Err(error),
@@ -635,29 +681,10 @@ impl Http {
     }
 }
 
-/// The official error for an error-status response (`getResponseError`), read the way the
-/// official reads it (so an object a `fetch` mock made works too); `Err` is what reading threw.
-async fn response_error(response: &JsValue) -> Result<JsValue, JsValue> {
-    // A status outside 0-65535 or not a number only comes from a mock; 0 keeps it an error.
-    let status = get(response, "status").as_f64().unwrap_or(0.0) as u16;
-    // The body of a 429 is not part of the official error; do not read it.
-    let body = if status == 429 {
-        String::new()
-    } else {
-        let text = JsFuture::from(response_text(response)?).await?;
-        text.as_string().unwrap_or_default()
-    };
-    let header =
-        |name: &str| or_thrown(response_header(response, name), || JsValue::NULL).as_string();
-    let error = match classify_response(status, header, &body) {
-        Err(e) => js_err(e),
-        // Unreachable for a non-2xx status; keep a sensible error anyway.
-        Ok(()) => qstash_error(&format!("Error: status={status}"), Some(status)),
-    };
-    match take_thrown() {
-        Some(thrown) => Err(thrown),
-        None => Ok(error),
-    }
+/// `response.status`, read once more: the official reads it for each use, and a mock's
+/// getter sees every read.
+fn status_of(response: &JsValue) -> Result<JsValue, JsValue> {
+    js_sys::Reflect::get(response, &JsValue::from_str("status"))
 }
 
 /// Resolves after `ms` milliseconds (`setTimeout`).

@@ -16,7 +16,7 @@ extern "C" {
     #[wasm_bindgen(js_name = QstashError)]
     type JsQstashError;
     #[wasm_bindgen(constructor, js_class = "QstashError")]
-    fn new(message: &str, status: JsValue) -> JsQstashError;
+    fn new(message: &JsValue, status: &JsValue) -> JsQstashError;
 
     #[wasm_bindgen(js_name = QstashRatelimitError)]
     type JsQstashRatelimitError;
@@ -59,7 +59,23 @@ fn args(pairs: &[(&str, Option<String>)]) -> JsValue {
 /// `new QstashError(message, status)`; `status` is `undefined` for client-side failures.
 pub(crate) fn qstash_error(message: &str, status: Option<u16>) -> JsValue {
     let status = status.map(JsValue::from).unwrap_or(JsValue::UNDEFINED);
+    qstash_error_raw(&JsValue::from_str(message), &status)
+}
+
+/// `new QstashError(message, status)` with the values as JS gave them (an error response's
+/// body and `status`, whatever a `fetch` mock put there).
+pub(crate) fn qstash_error_raw(message: &JsValue, status: &JsValue) -> JsValue {
     JsQstashError::new(message, status).into()
+}
+
+/// The rate-limit error of `kind` (0 burst, 1 daily, 2 chat) from its constructor's `args`
+/// object as read from a 429 response.
+pub(crate) fn ratelimit_error_from(kind: u32, args: &JsValue) -> JsValue {
+    match kind {
+        2 => JsQstashChatRatelimitError::new(args).into(),
+        1 => JsQstashDailyRatelimitError::new(args).into(),
+        _ => JsQstashRatelimitError::new(args).into(),
+    }
 }
 
 /// `new QstashRatelimitError({limit, remaining, reset})` or, with `daily`,

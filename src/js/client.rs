@@ -30,13 +30,15 @@ use super::resources::{
     Dlq, FlowControlApi, Messages, Queue, Schedules, SigningKeysApi, UrlGroups,
 };
 
-// One JS promise chain for the hot path: fetch, check the status, parse JSON. Keeping it in JS
-// saves a Rust future and two wasm↔JS closures per request. Like the official's
-// `requestWithBackoff`, it takes whatever `fetch` gives (a test's mock: a value that is not a
-// promise, an object shaped like a `Response`, nothing at all) and only what `fetch` itself throws
-// or rejects with is a network failure (retried). Anything else rejects with a `Failed` (see
-// `failedKind`) so Rust can tell them apart: no response, an error status (classified, never
-// retried), or an error reading the body (thrown as is, like `await response.json()`).
+// The hot path in JS: fetch, check the status, parse JSON, as the official's `request` and
+// `requestWithBackoff` do it, await for await (so a mock sees the same reads and the same
+// timing: fetch is called a tick after the method, never synchronously). Keeping it in JS saves
+// a Rust future and two wasm↔JS closures per request. It takes whatever `fetch` gives (a test's
+// mock: a value that is not a promise, an object shaped like a `Response`, nothing at all), and
+// only what `fetch` itself throws or rejects with is a network failure (retried). Anything else
+// rejects with a `Failed` (see `failedKind`) so Rust can tell them apart: no response, a 429 or
+// another error status (classified, never retried), or an error reading the body (thrown as
+// is, like `await response.json()`).
 #[wasm_bindgen(inline_js = "class Failed {
   constructor(kind, value) {
     this.kind = kind;
@@ -49,27 +51,21 @@ export function failedKind(e) {
 export function failedValue(e) {
   return e.value;
 }
-export function fetchChecked(url, init, parse) {
-  let pending;
+const settled = Promise.resolve();
+export async function fetchChecked(url, init, parse) {
+  // The official awaits its dev-server check first: fetch is never called synchronously.
+  await settled;
+  const response = await fetch(url, init);
+  if (!response) throw new Failed(0, response);
+  // The official's getResponseError tests, read for read (a mock's getters see the same).
+  if (response.status === 429) throw new Failed(3, response);
+  if (response.status < 200 || response.status >= 300) throw new Failed(1, response);
+  if (!parse) return undefined;
   try {
-    pending = fetch(url, init);
+    return await response.json();
   } catch (e) {
-    return Promise.reject(e);
+    throw new Failed(2, e);
   }
-  return Promise.resolve(pending).then((response) => {
-    if (!response) return Promise.reject(new Failed(0, response));
-    // The official's `getResponseError` tests, read for read (a mock's getters see the same).
-    if (response.status === 429) return Promise.reject(new Failed(3, response));
-    if (response.status < 200 || response.status >= 300) return Promise.reject(new Failed(1, response));
-    if (!parse) return undefined;
-    let body;
-    try {
-      body = response.json();
-    } catch (e) {
-      return Promise.reject(new Failed(2, e));
-    }
-    return Promise.resolve(body).catch((e) => Promise.reject(new Failed(2, e)));
-  });
 }
 export function rateLimitArgs(response) {
   if (response.headers.get(\"x-ratelimit-limit-requests\")) {

@@ -50,7 +50,8 @@ shopt -s nullglob
 official_tests=(tests/parity/official_*.test.mjs)
 if QSTASH_WASM_PKG="$W/project/node_modules/qstash-wasm" \
   node --test --test-reporter=spec tests/parity/parity.test.mjs tests/parity/devmode.test.mjs \
-    tests/parity/platforms.test.mjs tests/parity/throwing.test.mjs "${official_tests[@]}"; then
+    tests/parity/platforms.test.mjs tests/parity/throwing.test.mjs tests/parity/fetch_mock.test.mjs \
+    "${official_tests[@]}"; then
   echo "test-parity: PASS ($((SECONDS - start))s)"
 else
   status=$?

@@ -247,7 +247,9 @@ function requester({ baseUrl, token, retries, backoff, devServer }) {
   };
 
   async function send(request) {
-    if (devServer) await devServer();
+    // Always one await, as the official's `await ensureDevelopmentServer(...)`: fetch is never
+    // called synchronously (a test's mock sees the same timing).
+    await devServer?.();
     const headers = new Headers(request.headers);
     if (!headers.has("Authorization")) headers.set("Authorization", http.authorization);
     const init = { method: request.method, headers, body: request.body, keepalive: request.keepalive };

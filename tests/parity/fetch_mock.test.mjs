@@ -137,6 +137,9 @@ const CALLS = {
   "queue.enqueue": (c) => c.queue({ queueName: "q1" }).enqueue({ url: DEST, body: "e", headers: { "x-q": "1" } }),
   "queue.enqueueJSON": (c) => c.queue({ queueName: "q1" }).enqueueJSON({ url: DEST, body: { e: 1 } }),
   logs: (c) => c.logs({ filter: { state: "DELIVERED" }, count: 3 }),
+  // The official's public HttpClient (ours: pkg-template/compat.js's requester).
+  "http.request": (c) => c.http.request({ path: ["v2", "messages", "msg_1"], method: "GET" }),
+  "http.request void": (c) => c.http.request({ path: ["v2", "queues", "q1"], method: "DELETE", parseResponseAsJson: false }),
 };
 
 const MESSAGE = { messageId: "msg_1", url: DEST, topicName: "grp", rate: 4, createdAt: 1 };
@@ -244,6 +247,15 @@ const CASES = [
   ["schedules.get", "rejects, then 404", seq(rejects(boom), raw("no schedule", 404))],
   ["publish", "rejects, then 429 burst", seq(rejects(boom), raw("", 429, { "Burst-RateLimit-Limit": "1" }))],
   ["urlGroups.get", "rejects, then a plain object whose json rejects", seq(rejects(fetchFailed), resolves((ctx) => plain(200, null, { json: () => Promise.reject(ctx.boom) })))],
+  // The public requester (client.http.request), same shapes.
+  ["http.request", "Response 200 JSON", always(json(MESSAGE))],
+  ["http.request void", "Response 204 without body", always(raw(null, 204))],
+  ["http.request", "a Response returned without a promise", always(returns(() => new Response(JSON.stringify(MESSAGE))))],
+  ["http.request", "plain object 500 with a body", always(resolves(() => plain(500, "server down")))],
+  ["http.request", "plain object 429 with a Map of headers", always(resolves(() => plain(429, "", { headers: new Map([["burst-ratelimit-limit", "3"]]) })))],
+  ["http.request", "plain object 400, text resolves to undefined", always(resolves(() => plain(400, null, { text: async () => undefined })))],
+  ["http.request", "first attempt rejects, then undefined", seq(rejects(boom), resolves(() => undefined))],
+  ["http.request void", "fetch throws synchronously, then 200", seq(throwsSync(boom), raw("ignored", 200))],
   // Retry configurations.
   ["publish", "retry: false, fetch rejects", always(rejects(boom)), { retry: () => false }],
   ["publish", "retry: false, fetch resolves to undefined", always(resolves(() => undefined)), { retry: () => false }],
@@ -423,7 +435,7 @@ for (const [callName, status, body, headers] of READ_VARIANTS) {
 // The official's methods are `async` and `HttpClient.request` awaits its dev-server check
 // first, so `fetch` has not been called yet when the method returns its promise (a test that
 // swaps the mock right after the call, or counts calls before awaiting, sees this).
-for (const callName of ["publish", "messages.get", "schedules.list", "queue.upsert"]) {
+for (const callName of ["publish", "messages.get", "schedules.list", "queue.upsert", "http.request"]) {
   test(`fetch mock: fetch calls made before the method returns: ${callName}`, async () => {
     const records = {};
     for (const side of ["official", "ours"]) {

@@ -35,6 +35,10 @@ export type State = "CREATED" | "ACTIVE" | "DELIVERED" | "ERROR" | "RETRY" | "FA
 export type BodyInit = Blob | FormData | URLSearchParams | ReadableStream<Uint8Array> | string | Uint8Array | ArrayBuffer;
 /** Headers in any form `new Headers(init)` accepts. */
 export type HeadersInit = Headers | Record<string, string> | [string, string][] | IterableIterator<[string, string]>;
+/** `RequestInit` with a `backend` name, as `@upstash/qstash` exports it (no method takes it). */
+export type RequestOptions = RequestInit & {
+  backend?: string;
+};
 
 /** Rate-limit fields of `QstashRatelimitError` and `QstashDailyRatelimitError`. */
 export type RateLimit = {
@@ -216,14 +220,16 @@ export interface BaseProvider<TName extends ApiKind = ApiKind, TOwner extends Ow
  * const provider = new Proxied("https://api.openai.com", "sk-...", "openai");
  * ```
  */
-export declare class LLMProvider<TOwner extends LLMOwner = LLMOwner> implements BaseProvider<"llm", TOwner> {
+export declare class LLMProvider<TOwner extends LLMOwner = LLMOwner> implements BaseProvider<"llm", LLMOwner> {
   readonly apiKind: "llm";
   /** OpenAI organization, sent as `OpenAI-Organization`. */
   readonly organization?: string;
   readonly method: "POST";
   readonly baseUrl: string;
   token: string;
-  readonly owner: TOwner;
+  /** As the official types it: any LLM owner, so that every provider goes with every model
+   * in a `ChatRequest` (the type parameter only types the constructor's `owner`). */
+  readonly owner: LLMOwner;
   constructor(baseUrl: string, token: string, owner: TOwner, organization?: string);
   /** `["v1", "messages"]` for Anthropic, else `["v1", "chat", "completions"]`. */
   getRoute(): string[];
@@ -645,6 +651,10 @@ export type Message = {
   /** Labels. */
   labels?: string[];
 };
+/** A {@link Message} with `topicName` in place of `urlGroup`, as `@upstash/qstash` exports it (no method returns it). */
+export type MessagePayload = Omit<Message, "urlGroup"> & {
+  topicName: string;
+};
 /** A message in the dead-letter queue. */
 export type DlqMessage = Message & {
   /** Id within the DLQ. */
@@ -689,6 +699,19 @@ export type Log = {
 };
 /** @deprecated use {@link Log}. */
 export type Event = Log;
+/** A {@link Log} with `topicName` in place of `urlGroup`, as `@upstash/qstash` exports it (no method returns it). */
+export type LogPayload = Omit<Log, "urlGroup"> & {
+  topicName: string;
+};
+/** @deprecated use {@link LogPayload}. */
+export type EventPayload = LogPayload;
+/** A page of {@link LogPayload}s, as `@upstash/qstash` exports it (no method returns it). */
+export type GetLogsPayload = {
+  cursor?: string;
+  events: LogPayload[];
+};
+/** @deprecated use {@link GetLogsPayload}. */
+export type GetEventsPayload = GetLogsPayload;
 /** `client.logs()` result. */
 export type GetLogsResponse = {
   /** Pass back to get the next page; `undefined` at the end. */
@@ -700,6 +723,10 @@ export type GetLogsResponse = {
 };
 /** @deprecated use {@link GetLogsResponse}. */
 export type GetEventsResponse = GetLogsResponse;
+/** `T` with a numeric `cursor`, as `@upstash/qstash` exports it (no method returns it). */
+export type WithCursor<T> = T & {
+  cursor?: number;
+};
 
 /** A schedule. */
 export type Schedule = {
@@ -1132,8 +1159,11 @@ export type UpstashRequest = {
 };
 /** What {@link Chat} sends through: the Client's base URL, token and retry policy. */
 export type Requester = {
-  /** `Bearer <token>`, sent unless the request has its own `Authorization`. */
-  authorization: string;
+  /**
+   * `Bearer <token>`. {@link Chat} reads it only for an `upstash()` request with `analytics`
+   * (throwing "Invalid authorization header format" without it, as the official does).
+   */
+  authorization?: string;
   request<TResult = unknown>(request: UpstashRequest): Promise<TResult>;
   requestStream(request: UpstashRequest): AsyncIterable<ChatCompletionChunk>;
 };
@@ -1151,6 +1181,8 @@ export type Requester = {
  * ```
  */
 export type HttpClient = Requester & {
+  /** `Bearer <token>`, sent unless the request has its own `Authorization`. */
+  authorization: string;
   /** The resolved base URL, without a trailing `/`. */
   baseUrl: string;
   /** Network-failure retries: `attempts` after the first try, waiting `backoff(retryCount)` ms. */

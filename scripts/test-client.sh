@@ -2,7 +2,8 @@
 # The JS Client's tests, all against the packed npm tarball installed into a throwaway project:
 #   1. wire   — differential test vs the official @upstash/qstash (tests/wire), and its fuzzer
 #               (tests/wire/fuzz.mjs: generated arguments, fixed seeds)
-#   2. types  — tsc --noEmit (strict) and deno check of tests/types/consumer.ts
+#   2. types  — tsc --noEmit (strict) and deno check of tests/types/consumer.ts, and
+#               tests/types/compat.mjs (code typed against @upstash/qstash types against ours)
 #   3. e2e    — every method against our local server qstash-dev, real deliveries (tests/e2e)
 # Builds the package with scripts/build-pkg.sh unless SKIP_BUILD=1. Exits non-zero on failure.
 set -uo pipefail
@@ -63,13 +64,14 @@ types_check() {
 EOF
   (cd "$P" && "$ROOT/node_modules/.bin/tsc" -p .) || return 1
   (cd "$P" && "$ROOT/node_modules/.bin/deno" check consumer.ts) || return 1
+  node "$ROOT/tests/types/compat.mjs" "$PKG" || return 1
 }
 
 step "wire (official vs ours)" node tests/wire/run.mjs "$PKG"
 # Generated arguments, two fixed seeds (reproducible; `node tests/wire/fuzz.mjs <dir> <seed>
 # <count> --case N` replays one case). Known, documented differences are counted, not failed.
 step "wire fuzz (official vs ours, seeds 1 and 2)" bash -c 'node tests/wire/fuzz.mjs "$1" 1 3000 && node tests/wire/fuzz.mjs "$1" 2 3000' _ "$PKG"
-step "types (tsc + deno check)" types_check
+step "types (tsc + deno check + drop-in compat)" types_check
 build_server() { cargo build -q -p qstash-server --bin qstash-dev; }
 step "build qstash-dev" build_server
 step "e2e (package <-> qstash-dev)" node tests/e2e/run.mjs "$PKG"

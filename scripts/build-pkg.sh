@@ -183,10 +183,14 @@ rm "$STAGE/platforms.js"
 # glue (~60 KB of wasm-bindgen output), compat.js, errors.js and receiver-facade.js. Names are
 # kept (error classes' `name`, stack traces); imports and exports stay as they are, so nothing
 # is bundled here.
-for f in qstash_wasm.js compat.js receiver-facade.js; do
+for f in qstash_wasm.js receiver-facade.js; do
   (cd "$STAGE" && "$ESBUILD" "$f" --minify --keep-names --format=esm --platform=neutral \
     --allow-overwrite --outfile="$f" --log-level=warning)
 done
+# compat.js keeps its local names (+0.6 KB gzip): the engine's TypeErrors name the expression
+# that failed ("response.text is not a function"), and those must read as the official's.
+(cd "$STAGE" && "$ESBUILD" compat.js --minify-whitespace --minify-syntax --keep-names \
+  --format=esm --platform=neutral --allow-overwrite --outfile=compat.js --log-level=warning)
 # errors.js takes signature-error.js in, so the main entry loads no extra module for it.
 (cd "$STAGE" && "$ESBUILD" errors.js --bundle --minify --keep-names --format=esm \
   --platform=neutral --allow-overwrite --outfile=errors.js --log-level=warning)

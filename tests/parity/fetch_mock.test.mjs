@@ -254,6 +254,8 @@ const CASES = [
   ["http.request", "plain object 500 with a body", always(resolves(() => plain(500, "server down")))],
   ["http.request", "plain object 429 with a Map of headers", always(resolves(() => plain(429, "", { headers: new Map([["burst-ratelimit-limit", "3"]]) })))],
   ["http.request", "plain object 400, text resolves to undefined", always(resolves(() => plain(400, null, { text: async () => undefined })))],
+  ["http.request", "plain object 404 without text", always(resolves(() => plain(404, "gone", { text: undefined })))],
+  ["http.request", "plain object 429 whose headers.get returns numbers", always(resolves(() => plain(429, "", { headers: { get: (n) => ({ "x-ratelimit-limit-requests": 10 })[n] } })))],
   ["http.request", "first attempt rejects, then undefined", seq(rejects(boom), resolves(() => undefined))],
   ["http.request void", "fetch throws synchronously, then 200", seq(throwsSync(boom), raw("ignored", 200))],
   // Retry configurations.
@@ -393,6 +395,8 @@ const READ_VARIANTS = [
   ["messages.get", 100, "informational", {}],
   ["publish", 429, "", { "burst-ratelimit-limit": "1" }],
   ["publish", 429, "", { "x-ratelimit-limit-requests": "3" }],
+  ["http.request", 404, "gone", {}],
+  ["http.request", 429, "", { "ratelimit-limit": "2" }],
 ];
 
 for (const [callName, status, body, headers] of READ_VARIANTS) {

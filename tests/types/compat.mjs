@@ -573,6 +573,21 @@ const splitSignature = (o, w) => o.method || !(o.generic || w?.generic);
  * Checks of each public member of an official class side (`members`) against ours' (types `oType`
  * and `wType`), ids `<idPrefix><sep><member>`.
  */
+/**
+ * A callable (a method, a function, a callable const) `o` of the official with type `oT` against
+ * ours, `w` with type `wT`: the whole signature (ours → official), its parameters (official →
+ * ours) and result (ours → official) where `splitSignature` says they are checked apart, and
+ * the official classes its result leads to.
+ */
+function callableChecks(g, officialExports, id, label, o, w, oT, wT) {
+  assign(g, `${id}:sig`, `\`${label}\` signature: ours → official`, wT, oT);
+  if (splitSignature(o, w)) {
+    assign(g, `${id}:params`, `\`${label}\` parameters: official → ours`, `Params<${oT}>`, `Params<${wT}>`);
+    assign(g, `${id}:return`, `\`${label}\` result: ours → official`, `Result<${wT}>`, `Result<${oT}>`);
+  }
+  nestedChecks(g, officialExports, `${id}()`, `${label}()`, o, w, `Result<${oT}>`, `Result<${wT}>`);
+}
+
 function memberChecks(g, officialExports, idPrefix, label, members, ourMembers, sep, oType, wType) {
   for (const m of members.values()) {
     if (m.hidden) continue;
@@ -582,12 +597,7 @@ function memberChecks(g, officialExports, idPrefix, label, members, ourMembers, 
     const oM = `${oType}[${JSON.stringify(m.name)}]`;
     const wM = `${wType}[${JSON.stringify(m.name)}]`;
     if (m.callable) {
-      assign(g, `${mid}:sig`, `\`${mlabel}\` signature: ours → official`, wM, oM);
-      if (splitSignature(m, wm)) {
-        assign(g, `${mid}:params`, `\`${mlabel}\` parameters: official → ours`, `Params<${oM}>`, `Params<${wM}>`);
-        assign(g, `${mid}:return`, `\`${mlabel}\` result: ours → official`, `Result<${wM}>`, `Result<${oM}>`);
-      }
-      nestedChecks(g, officialExports, `${mid}()`, `${mlabel}()`, m, wm, `Result<${oM}>`, `Result<${wM}>`);
+      callableChecks(g, officialExports, mid, mlabel, m, wm, oM, wM);
     } else {
       assign(g, `${mid}:read`, `\`${mlabel}\` read: ours → official`, wM, oM);
       if (m.writable)
@@ -649,12 +659,7 @@ for (const { entry, index, official, ours } of model) {
       const oT = `typeof ${O}.${name}`;
       const wT = `typeof ${W}.${name}`;
       if (o.callable) {
-        assign(g, `${key}:sig`, `\`${name}\` signature: ours → official`, wT, oT);
-        if (splitSignature(o, w)) {
-          assign(g, `${key}:params`, `\`${name}\` parameters: official → ours`, `Params<${oT}>`, `Params<${wT}>`);
-          assign(g, `${key}:return`, `\`${name}\` result: ours → official`, `Result<${wT}>`, `Result<${oT}>`);
-        }
-        nestedChecks(g, official, `${key}()`, `${name}()`, o, w, `Result<${oT}>`, `Result<${wT}>`);
+        callableChecks(g, official, key, name, o, w, oT, wT);
       } else {
         assign(g, `${key}:read`, `\`${name}\` read: ours → official`, wT, oT);
       }

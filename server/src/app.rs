@@ -409,7 +409,7 @@ impl App {
         let page = self
             .inner
             .store
-            .read(move |c| dlq::list(c, user, &f, limit))
+            .read(move |c| dlq::list_within(c, user, &f, limit, dlq::MAX_PAGE_BODY_BYTES))
             .await?;
         Ok(Page {
             cursor: page.cursor,
@@ -513,11 +513,16 @@ impl App {
         )?;
         let limit = f.count.unwrap_or(dlq::MAX_COUNT).clamp(1, dlq::MAX_COUNT);
         let default_timeout = self.inner.config.default_timeout_ms;
-        let (results, pending, cursor) = self
+        let (results, pending, cursor, flow) = self
             .inner
             .store
             .write(move |c| {
                 let page = dlq::list(c, user, &f, limit)?;
+                // A flow-control override configures its key as a published message's would.
+                let flow = match &overrides.flow_control {
+                    Some(fc) if !page.items.is_empty() => Some(flow_upsert(c, user, fc)?),
+                    _ => None,
+                };
                 let mut results = Vec::new();
                 let mut pending = Vec::new();
                 for row in page.items {
@@ -537,9 +542,12 @@ impl App {
                     });
                     pending.push(Pending::new(seq, m, row.body, due, 0));
                 }
-                Ok((results, pending, page.cursor))
+                Ok((results, pending, page.cursor, flow))
             })
             .await?;
+        if let Some(f) = flow {
+            self.inner.engine.flow_config(&f);
+        }
         for p in pending {
             self.inner.engine.add(p);
         }

@@ -21,7 +21,7 @@ use crate::parse::headers::{parse_publish_headers, Context};
 
 /// Filters of the DLQ endpoints. `host` and `path` are deliberately absent: QStash rejects
 /// them on the DLQ.
-const DLQ_FILTERS: &[&str] = &[
+pub const DLQ_FILTERS: &[&str] = &[
     "cursor",
     "dlqIds",
     "dlqId",

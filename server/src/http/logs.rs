@@ -3,16 +3,16 @@
 
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use serde_json::{Map, Value};
+use serde::Serialize;
 
 use super::auth::User;
 use super::error::{json_response, ApiResult};
 use super::request::{query_pairs, Query};
 use crate::app::App;
-use crate::model::{LogFilter, Order};
+use crate::model::{LogEntry, LogFilter, Order};
 
 /// Filters the logs endpoints accept; anything else is a 400.
-const LOG_FILTERS: &[&str] = &[
+pub const LOG_FILTERS: &[&str] = &[
     "cursor",
     "messageId",
     "messageIds",
@@ -68,14 +68,22 @@ async fn list(app: App, user: User, req: Request, both: bool) -> ApiResult {
         order: q.order(Order::LatestFirst)?,
     };
     let page = app.logs(user.0, f).await?;
-    let events = serde_json::to_value(&page.items).unwrap_or(Value::Array(Vec::new()));
-    let mut out = Map::new();
-    if let Some(c) = page.cursor.filter(|c| !c.is_empty()) {
-        out.insert("cursor".into(), Value::String(c));
-    }
-    if both {
-        out.insert("logs".into(), events.clone());
-    }
-    out.insert("events".into(), events);
-    Ok(json_response(StatusCode::OK, &Value::Object(out)))
+    // Serialized straight from the entries: a page can be tens of MB of bodies, and `/v2/logs`
+    // carries it twice, so no intermediate JSON tree (or copy of one) is built.
+    let out = LogsPage {
+        cursor: page.cursor.as_deref().filter(|c| !c.is_empty()),
+        events: &page.items,
+        logs: both.then_some(page.items.as_slice()),
+    };
+    Ok(json_response(StatusCode::OK, &out))
+}
+
+/// The response body: `{"cursor"?, "events", "logs"?}`.
+#[derive(Serialize)]
+struct LogsPage<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cursor: Option<&'a str>,
+    events: &'a [LogEntry],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logs: Option<&'a [LogEntry]>,
 }

@@ -34,7 +34,7 @@ struct CancelBody {
 }
 
 /// Filters `DELETE /v2/messages` accepts.
-const CANCEL_FILTERS: &[&str] = &[
+pub const CANCEL_FILTERS: &[&str] = &[
     "messageIds",
     "messageId",
     "topicName",

@@ -7,9 +7,11 @@ use std::net::SocketAddr;
 use std::pin::pin;
 
 use axum::body::{Body, HttpBody};
-use axum::extract::ConnectInfo;
+use axum::extract::{ConnectInfo, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
@@ -20,6 +22,41 @@ use crate::quota::Quota;
 pub const MAX_BATCH_BYTES: usize = 100 * 1024 * 1024;
 /// Largest JSON body of management endpoints (queues, URL groups, bulk ids).
 pub const MAX_JSON_BYTES: usize = 1024 * 1024;
+
+/// Request bodies whose `Content-Length` is at most this are read in full before the handler
+/// runs (see [`read_small_body_first`]).
+pub const PREREAD_BODY_BYTES: usize = MAX_JSON_BYTES;
+
+/// Middleware: reads a body announced (by `Content-Length`) to be at most
+/// [`PREREAD_BODY_BYTES`] before the handler runs.
+///
+/// Many handlers answer without reading the body: a GET that was sent one, or an early 4xx
+/// (bad token, bad header). hyper then closes the connection with the body still unread in
+/// the socket, and the kernel answers that with a reset, which destroys whatever part of the
+/// response the client has not read yet: a large answer (a `GET /v2/dlq` page) arrives cut
+/// off, or not at all. Reading small bodies first keeps every answer intact (and the
+/// connection reusable); larger uploads are streamed to the handler as before, which refuses
+/// an oversized one before reading it.
+pub async fn read_small_body_first(req: Request, next: Next) -> Response {
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    match announced {
+        Some(n) if n > 0 && n <= PREREAD_BODY_BYTES => {
+            let (parts, body) = req.into_parts();
+            match read_body(&parts.headers, body, n).await {
+                Ok(bytes) => {
+                    next.run(Request::from_parts(parts, Body::from(bytes)))
+                        .await
+                }
+                Err(e) => e.into_response(),
+            }
+        }
+        _ => next.run(req).await,
+    }
+}
 
 /// Reads the whole body, failing with 413 as soon as it passes `limit` bytes (so a huge
 /// upload is never buffered) and with 400 if the client breaks off.

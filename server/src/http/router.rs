@@ -1,4 +1,5 @@
-//! Paths and methods → handlers. Nothing else happens here.
+//! Paths and methods → handlers (plus the two layers every route shares: small bodies are
+//! read before the handler runs, and CORS).
 
 use axum::http::{header, Method};
 use axum::routing::{delete, get, post};
@@ -6,7 +7,9 @@ use axum::Router;
 use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, CorsLayer, ExposeHeaders};
 
 use super::error::ApiError;
-use super::{dlq, flow_control, keys, logs, messages, publish, queues, schedules, url_groups};
+use super::{
+    dlq, flow_control, keys, logs, messages, publish, queues, request, schedules, url_groups,
+};
 use crate::app::App;
 
 pub(super) fn routes() -> Router<App> {
@@ -77,6 +80,7 @@ pub(super) fn routes() -> Router<App> {
         )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(request::read_small_body_first))
         .layer(cors())
 }
 

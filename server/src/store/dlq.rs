@@ -146,12 +146,29 @@ pub fn get(conn: &Connection, user: UserId, dlq_id: &str) -> StoreResult<Option<
 /// Default and max page size.
 pub const MAX_COUNT: usize = 100;
 
-/// A filtered page; `count = None` with `unbounded` lists everything (bulk operations).
+/// A listing page also ends (with a cursor) once its entries carry this many body bytes
+/// (message plus response bodies), as log pages do ([`super::logs::MAX_PAGE_BODY_BYTES`]):
+/// 100 entries of 10 MiB messages would otherwise make a response of over a GiB.
+pub const MAX_PAGE_BODY_BYTES: usize = super::logs::MAX_PAGE_BODY_BYTES;
+
+/// A filtered page of at most `limit` entries (bulk operations pass a large limit).
 pub fn list(
     conn: &Connection,
     user: UserId,
     f: &DlqFilter,
     limit: usize,
+) -> StoreResult<Page<DlqRow>> {
+    list_within(conn, user, f, limit, usize::MAX)
+}
+
+/// Like [`list`], but the page also ends once its entries carry `max_body_bytes` of bodies;
+/// it always holds at least one entry.
+pub fn list_within(
+    conn: &Connection,
+    user: UserId,
+    f: &DlqFilter,
+    limit: usize,
+    max_body_bytes: usize,
 ) -> StoreResult<Page<DlqRow>> {
     let cursor: Option<i64> = f.cursor.as_deref().and_then(|c| c.parse().ok());
     let desc = f.order == Order::LatestFirst;
@@ -164,18 +181,20 @@ pub fn list(
     let pos = cursor.unwrap_or(if desc { i64::MAX } else { 0 });
     let mut rows = st.query(params![user as i64, pos])?;
     let mut items = Vec::new();
+    let mut body_bytes = 0;
     while let Some(r) = rows.next()? {
         let row = read_row(r)?;
         if !row.matches(f) {
             continue;
         }
-        if items.len() == limit {
+        if items.len() == limit || body_bytes >= max_body_bytes {
             let last: &DlqRow = &items[items.len() - 1];
             return Ok(Page {
                 cursor: Some(last.seq.to_string()),
                 items,
             });
         }
+        body_bytes += row.body.len() + row.resp.body.len();
         items.push(row);
     }
     Ok(Page {

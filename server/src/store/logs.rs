@@ -150,8 +150,14 @@ fn matches(f: &LogFilter, state: LogState, time: i64, m: &StoredMessage) -> bool
 pub const DEFAULT_COUNT: usize = 100;
 /// Maximum page size.
 pub const MAX_COUNT: usize = 1000;
+/// A page also ends (with a cursor) once its entries carry this many body bytes (message
+/// bodies plus destination response bodies): every entry repeats its message's body, so
+/// `count=1000` over messages of up to 10 MiB would otherwise build a response of many GiB
+/// (minutes of work and out of memory). A page always holds at least one entry.
+pub const MAX_PAGE_BODY_BYTES: usize = 8 * 1024 * 1024;
 
-/// A filtered page of log entries. The cursor is the last returned row id.
+/// A filtered page of log entries: at most `count` entries and about
+/// [`MAX_PAGE_BODY_BYTES`] of bodies. The cursor is the last returned row id.
 pub fn list(conn: &Connection, user: UserId, f: &LogFilter) -> StoreResult<Page<LogEntry>> {
     let count = f.count.unwrap_or(DEFAULT_COUNT).clamp(1, MAX_COUNT);
     let cursor: Option<i64> = f.cursor.as_deref().and_then(|c| c.parse().ok());
@@ -179,6 +185,7 @@ pub fn list(conn: &Connection, user: UserId, f: &LogFilter) -> StoreResult<Page<
     let mut st = conn.prepare(&sql)?;
     let mut pos = cursor.unwrap_or(if desc { i64::MAX } else { 0 });
     let mut items = Vec::new();
+    let mut page_bytes = 0;
     // Filtering happens in Rust (the message description is JSON), so scan in chunks until the
     // page is full or the table ends.
     const CHUNK: i64 = 2000;
@@ -209,8 +216,9 @@ pub fn list(conn: &Connection, user: UserId, f: &LogFilter) -> StoreResult<Page<
                 None => LogExtra::default(),
             };
             let body: Vec<u8> = r.get(5)?;
+            page_bytes += body.len() + extra.response_body.as_ref().map_or(0, String::len);
             items.push(entry(time, state, extra, &m, &body));
-            if items.len() == count {
+            if items.len() == count || page_bytes >= MAX_PAGE_BODY_BYTES {
                 return Ok(Page {
                     cursor: Some(pos.to_string()),
                     items,

@@ -38,7 +38,9 @@ use super::resources::{
 // only what `fetch` itself throws or rejects with is a network failure (retried). Anything else
 // rejects with a `Failed` (see `failedKind`) so Rust can tell them apart: no response, a 429 or
 // another error status (classified, never retried), or an error reading the body (thrown as
-// is, like `await response.json()`).
+// is, like `await response.json()`). The error reading (`rateLimitArgs`, `errorMessage`) is
+// also in compat.js's `responseError` (for `client.http`): this snippet may not import package
+// modules, since the crate's Rust API builds its own glue without them.
 #[wasm_bindgen(inline_js = "class Failed {
   constructor(kind, value) {
     this.kind = kind;

@@ -6,16 +6,15 @@
 //   (scripts/test-parity.sh installs the packed tarball and runs this.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import {
-  TOKENS,
   loadLibraries,
   startServer,
   startSink,
   eventually,
   describeError,
   normalise,
+  scenarioRunner,
+  sideContext,
 } from "./harness.mjs";
 // The exports beyond Client and Receiver (chat, workflow, startDevServer, …): their own file,
 // registered into this run so scripts/test-parity.sh needs no second command.
@@ -34,17 +33,14 @@ after(async () => {
   await server?.stop();
 });
 
-/** One side's context: its client, its library, its token, and helpers that do not use it. */
+/**
+ * One side's context: the harness's `sideContext` (client, library, sink, raw API calls,
+ * `note`, `waitState`) with this file's `step` (console kept quiet, `PARITY_TRACE` timing) and
+ * its label-based DLQ and settle waits.
+ */
 function context(side) {
-  const lib = libs[side];
-  const token = TOKENS[side];
-  const steps = [];
-  // Raw API calls for waiting on server state: independent of either client.
-  const api = async (path) => {
-    const r = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-    return r.json();
-  };
+  const x = sideContext(side, { libs, server, sink });
+  const { lib, steps, api } = x;
   // The console lines both SDKs print on failures are compared by the wire test; keep them quiet.
   const quiet = async (fn) => {
     const saved = [console.error, console.warn];
@@ -56,14 +52,7 @@ function context(side) {
       [console.error, console.warn] = saved;
     }
   };
-  const x = {
-    side,
-    lib,
-    steps,
-    client: new lib.Client({ baseUrl: server.url, token, retry: false }),
-    /** A client of this side's library with another config (same server). */
-    newClient: (config) => new lib.Client({ baseUrl: server.url, token, retry: false, ...config }),
-    sink: (path) => `${sink.base}${path}`,
+  return Object.assign(x, {
     /** Runs one call, records `{value}` or `{threw}`, returns the value (undefined on throw). */
     async step(name, fn) {
       const t0 = Date.now();
@@ -78,16 +67,6 @@ function context(side) {
         if (process.env.PARITY_TRACE) console.log(`  [${side}] ${name}: ${Date.now() - t0} ms`);
       }
     },
-    /** Records a value computed by the scenario (e.g. a shape check). */
-    note(name, value) {
-      steps.push([name, { note: value }]);
-    },
-    /** Waits until the log of `messageId` has `state`. */
-    waitState: (messageId, state) =>
-      eventually(`${messageId} ${state}`, async () => {
-        const r = await api(`/v2/events?messageId=${encodeURIComponent(messageId)}`);
-        return r.events.some((e) => e.state === state);
-      }),
     /** Waits until the DLQ holds `n` entries with `label`. */
     waitDlq: (label, n = 1) =>
       eventually(`${n} DLQ entries labelled ${label}`, async () => {
@@ -108,36 +87,11 @@ function context(side) {
         const done = new Set(events.filter((e) => final.has(e.state)).map((e) => e.messageId));
         return events.length > 0 && events.every((e) => done.has(e.messageId));
       }),
-    api,
-  };
-  return x;
+  });
 }
 
 /** Runs `fn` for the official client, then ours, and compares the normalised records. */
-function scenario(name, fn, { timeout = 60_000 } = {}) {
-  test(name, { timeout }, async () => {
-    const want = context("official");
-    await fn(want.client, want);
-    const got = context("ours");
-    await fn(got.client, got);
-    assert.ok(want.steps.length > 0, "the scenario recorded nothing");
-    const [w, g] = [normalise(want.steps), normalise(got.steps)];
-    if (process.env.PARITY_DUMP) {
-      mkdirSync(process.env.PARITY_DUMP, { recursive: true });
-      const file = join(process.env.PARITY_DUMP, `${name.replace(/[^a-z0-9]+/gi, "_")}.json`);
-      writeFileSync(file, JSON.stringify({ official: w, ours: g }, (k, v) => (v === undefined ? "<undefined>" : v), 2));
-    }
-    // A step that fails inside the harness (a TypeError on an undefined result, a wait that
-    // timed out) would "agree" on both sides and hide a broken scenario: refuse those.
-    // Steps named "misuse: …" call the API wrongly on purpose and may throw exactly those.
-    for (const [step, out] of want.steps) {
-      if (step.startsWith("misuse: ")) continue;
-      const m = out.threw?.message ?? "";
-      assert.ok(!/Cannot read properties of|is not a function|is not iterable|timed out after/.test(m), `official step "${step}" failed in the harness: ${m}`);
-    }
-    assert.deepStrictEqual(g, w);
-  });
-}
+const scenario = scenarioRunner(context);
 
 // ------------------------------------------------------------------------------------------------
 // publish / publishJSON

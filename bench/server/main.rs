@@ -11,6 +11,11 @@
 //!   the clock is advanced, and we time until the sink has received all M (signed, logged,
 //!   recorded: the full delivery path; the clock only releases the backlog at once).
 //! - raw: the same sink hammered directly by 64 client tasks; single-row SQLite commits.
+//!
+//! `server-bench listing` runs the listing benchmark of `listing.rs` instead
+//! (`bench/server/listing.sh`).
+
+mod listing;
 
 use qstash_server::app::{App, USERS};
 use qstash_server::clock::{Clock, TestClock};
@@ -273,6 +278,10 @@ fn raw_sqlite(o: &Opts, sync: &str) -> f64 {
 
 #[tokio::main]
 async fn main() {
+    if std::env::args().nth(1).as_deref() == Some("listing") {
+        listing::run().await;
+        return;
+    }
     let o = opts();
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let sync = match o.sync {

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Listing benchmark: filtered GET /v2/logs and DLQ listings (and bulk DLQ deletes) over a
+# database of 30,000 messages, ~105,000 log events and 20,000 DLQ entries, timed over
+# loopback HTTP. Writes bench/server/LISTING.md (see listing.rs for the data and queries).
+#
+# Built like run.sh builds the load benchmark: opt-level 3, no LTO, own target dir.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=3
+export CARGO_PROFILE_RELEASE_LTO=false
+export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+export CARGO_PROFILE_RELEASE_PANIC=unwind
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target/bench-server}
+cargo build --release -p qstash-server --example server-bench
+out=${LISTING_OUT:-bench/server/LISTING.md}
+{
+  "$CARGO_TARGET_DIR/release/examples/server-bench" listing
+  printf '\nCommand: `bench/server/listing.sh` (%s, commit %s)\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$(git rev-parse --short HEAD)"
+} > "$out.tmp"
+mv "$out.tmp" "$out"
+cat "$out"

@@ -99,7 +99,7 @@ export function responseText(response) {
 export function errorMessage(response, body) {
   return body.length > 0 ? body : `Error: status=${response.status}`;
 }
-export function buildInit(packed, body) {
+function buildInit(packed, body) {
   const parts = packed.split(\"\\0\");
   const headers = new Headers();
   for (let i = 1; i + 1 < parts.length; i += 2) headers.append(parts[i], parts[i + 1]);
@@ -112,11 +112,17 @@ export function resolveUrl(joined, pairs) {
   for (const [k, v] of pairs) url.searchParams.append(k, v);
   return url.toString();
 }
-export function sendChecked(url, init, parse, recover) {
+export function sendPacked(url, packed, body, parse, recover) {
+  let init;
+  try {
+    init = buildInit(packed, body);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   return fetchChecked(url, init, parse).catch((e) => recover(e, url, init, parse));
 }
-export function sendAfter(devServer, url, init, parse, recover) {
-  return devServer().then(() => sendChecked(url, init, parse, recover));
+export function sendPackedAfter(devServer, url, packed, body, parse, recover) {
+  return devServer().then(() => sendPacked(url, packed, body, parse, recover));
 }
 export function rejectAfter(devServer, error) {
   return devServer().then(() => Promise.reject(error));
@@ -170,27 +176,35 @@ extern "C" {
     /// `QstashError` message (a `text()` that gave no string fails as it fails there).
     #[wasm_bindgen(js_name = errorMessage, catch)]
     fn error_message(response: &JsValue, body: &JsValue) -> Result<JsValue, JsValue>;
-    /// The official's `fetch` init, `{ method, headers: Headers, body, keepalive }` (callers'
-    /// fetch mocks read it), from `method\0name\0value…`: one string crossing instead of
-    /// one per header; names are tokens and values cannot hold NUL, so the split is exact.
-    /// A `ReadableStream` body gets `duplex: "half"`, without which Node's fetch refuses it.
-    #[wasm_bindgen(js_name = buildInit, catch)]
-    fn build_init(packed: &str, body: &JsValue) -> Result<JsValue, JsValue>;
     /// `new URL(joined)` plus each query pair appended, as the official builds a URL that
     /// the Rust fast path ([`join_plain`]) does not cover: the platform's WHATWG parser costs
     /// no wasm. An unparsable URL throws the parser's `TypeError`, which the request rejects
     /// with before anything is sent, as the official's `processRequest` does.
     #[wasm_bindgen(js_name = resolveUrl, catch)]
     fn resolve_url(joined: &str, pairs: &Array) -> Result<String, JsValue>;
-    #[wasm_bindgen(js_name = sendChecked)]
-    fn send_checked(url: &str, init: &JsValue, parse: bool, recover: &JsValue) -> Promise;
-    /// [`send_checked`] once the `devServer` gate's promise has resolved (its rejection is
+    /// Sends a request: `fetchChecked(url, init, parse)`, its failure handed to `recover`
+    /// (classification, retries). `init` is the official's, `{ method, headers: Headers, body,
+    /// keepalive }` (callers' fetch mocks read it), built from `method\0name\0value…`: one
+    /// string crossing instead of one per header; names are tokens and values cannot hold NUL,
+    /// so the split is exact. A `ReadableStream` body gets `duplex: "half"`, without which
+    /// Node's fetch refuses it. What building the init throws is the promise's rejection.
+    /// One call from wasm per request: building the init was a call of its own.
+    #[wasm_bindgen(js_name = sendPacked)]
+    fn send_packed(
+        url: &str,
+        packed: &str,
+        body: &JsValue,
+        parse: bool,
+        recover: &JsValue,
+    ) -> Promise;
+    /// [`send_packed`] once the `devServer` gate's promise has resolved (its rejection is
     /// the request's, as the official's `await ensureDevelopmentServer(...)` throws).
-    #[wasm_bindgen(js_name = sendAfter)]
-    fn send_after(
+    #[wasm_bindgen(js_name = sendPackedAfter)]
+    fn send_packed_after(
         dev_server: &Function,
         url: &str,
-        init: &JsValue,
+        packed: &str,
+        body: &JsValue,
         parse: bool,
         recover: &JsValue,
     ) -> Promise;
@@ -516,7 +530,7 @@ pub(crate) struct Http {
     authorization_invalid: Option<String>,
     /// Network-retry policy.
     retry: Retry,
-    /// The JS function `sendChecked` calls when the first attempt fails: it classifies the
+    /// The JS function `sendPacked` calls when the first attempt fails: it classifies the
     /// failure and runs the remaining attempts. One per client, owned by the JS side so a
     /// pending request keeps it alive even if the client itself is collected.
     recover: JsValue,
@@ -586,8 +600,9 @@ impl Http {
         Ok(out)
     }
 
-    /// The URL and `fetch` init of a request (`processRequest`), or the query's error.
-    fn prepare(&self, req: &Req) -> Result<(String, JsValue), JsValue> {
+    /// The URL, the packed method and headers (see [`send_packed`]) and the body of a request
+    /// (`processRequest`), or the query's error.
+    fn prepare(&self, req: &Req) -> Result<(String, String, JsValue), JsValue> {
         // As `processRequest`: the headers, then the URL, then the query.
         if let Some(message) = &self.authorization_invalid {
             if !req.headers.has("authorization") {
@@ -631,7 +646,7 @@ impl Http {
             Body::Text(s) => JsValue::from_str(s),
             Body::Js(v) => v.clone(),
         };
-        Ok((url, build_init(&packed, &body)?))
+        Ok((url, packed, body))
     }
 
     /// Sends `req` and returns the JS promise directly (no Rust future on the success path):
@@ -646,8 +661,12 @@ impl Http {
             return Promise::reject(&e);
         }
         match (self.prepare(&req), &self.dev_server) {
-            (Ok((url, init)), None) => send_checked(&url, &init, parse, &self.recover),
-            (Ok((url, init)), Some(gate)) => send_after(gate, &url, &init, parse, &self.recover),
+            (Ok((url, packed, body)), None) => {
+                send_packed(&url, &packed, &body, parse, &self.recover)
+            }
+            (Ok((url, packed, body)), Some(gate)) => {
+                send_packed_after(gate, &url, &packed, &body, parse, &self.recover)
+            }
             (Err(e), None) => Promise::reject(&e),
             (Err(e), Some(gate)) => reject_after(gate, &e),
         }

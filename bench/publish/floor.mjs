@@ -1,0 +1,88 @@
+// The stub-fetch publish loop of bench.mjs, with every contender in ONE process, interleaved:
+// `node|deno floor.mjs` (QSTASH_WASM_ENTRY = ours) prints one JSON line of medians, µs/publish.
+//
+// Separate processes (bench.mjs) differ by more than the differences measured here: on a shared
+// 2-core VM the same raw loop measures 40–60 µs from one process to the next. Here each round
+// runs every contender for N publishes, in a rotating order, and the median round is reported.
+//
+// `floor` is plain JS doing only what a drop-in must do on top of raw fetch, because callers'
+// fetch mocks and getters see it (tests/parity/fetch_mock.test.mjs): one await before calling
+// fetch (the official awaits its dev-server check), a `Headers` init with a `keepalive` key,
+// `status` read as the official reads it, the request inside an async method. ours − floor is
+// then what the client itself costs: reading the options, building and checking the request,
+// the wasm crossings. FLOOR_ONLY=ours,floor runs only those (for a CPU profile of one);
+// FLOOR_ROUNDS and FLOOR_N set the rounds and publishes per round.
+import process from "node:process";
+
+// FLOOR_STUB=response (default): the stub builds a `Response` per call, as bench.mjs's does.
+// FLOOR_STUB=object: it answers one cached object with `status` and `json()`, so nothing but the
+// contenders' own code runs between publishes. On Node the two differ by more than the fetch's
+// own cost: building a `Response` runs a lot of undici code and allocates much, and any code
+// that runs between two of them, allocating as it goes, slows them down (see BENCHMARKS.md).
+const STUB = process.env.FLOOR_STUB ?? "response";
+const reply = JSON.stringify({ messageId: "msg_26hZCxZCuWyyTWPmSVBrNC1RADwpgWxPcak2rQD51EMjFMuzcW7qYXpPiDyw", url: "https://example.com/hook" });
+if (STUB === "object") {
+  const answer = { status: 201, json: () => Promise.resolve(JSON.parse(reply)) };
+  globalThis.fetch = () => Promise.resolve(answer);
+} else {
+  globalThis.fetch = async () => new Response(reply, { status: 201, headers: { "content-type": "application/json" } });
+}
+
+const SINK = "http://127.0.0.1:9";
+const DEST = "https://example.com/hook";
+const BODY = '{"hello":"world","n":1}';
+const TOKEN = "bench-token";
+const URL_ = `${SINK}/v2/publish/${DEST}`;
+const HEADERS = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "upstash-method": "POST", "upstash-retries": "3" };
+const INIT = { method: "POST", headers: HEADERS, body: BODY };
+const settled = Promise.resolve();
+
+async function floorRequest() {
+  await settled;
+  const headers = new Headers();
+  for (const k in HEADERS) headers.append(k, HEADERS[k]);
+  const response = await fetch(URL_, { method: "POST", headers, body: BODY, keepalive: undefined });
+  if (response.status === 429) throw new Error("429");
+  if (response.status < 200 || response.status >= 300) throw new Error(`status ${response.status}`);
+  return await response.json();
+}
+
+const official = await import("@upstash/qstash");
+const ours = await import(process.env.QSTASH_WASM_ENTRY);
+const config = { baseUrl: SINK, token: TOKEN, enableTelemetry: false };
+const officialClient = new official.Client(config);
+const ourClient = new ours.Client(config);
+const req = { url: DEST, body: BODY, headers: { "Content-Type": "application/json" }, retries: 3 };
+
+const contenders = {
+  raw: async () => (await fetch(URL_, INIT)).json(),
+  floor: async () => await floorRequest(),
+  official: () => officialClient.publish(req),
+  ours: () => ourClient.publish(req),
+};
+const only = process.env.FLOOR_ONLY?.split(",");
+const names = Object.keys(contenders).filter((k) => !only || only.includes(k));
+for (const name of names) {
+  const r = await contenders[name]();
+  if (r?.messageId === undefined) throw new Error(`${name}: unexpected result ${JSON.stringify(r)}`);
+}
+
+const ROUNDS = Number(process.env.FLOOR_ROUNDS ?? 24);
+const N = Number(process.env.FLOOR_N ?? 4000);
+for (const name of names) for (let i = 0; i < N; i++) await contenders[name]();
+const rounds = Object.fromEntries(names.map((k) => [k, []]));
+for (let r = 0; r < ROUNDS; r++) {
+  const shift = r % names.length;
+  for (const name of [...names.slice(shift), ...names.slice(0, shift)]) {
+    const f = contenders[name];
+    const t0 = performance.now();
+    for (let i = 0; i < N; i++) await f();
+    rounds[name].push(((performance.now() - t0) * 1000) / N);
+  }
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const runtime = typeof Deno !== "undefined" ? `deno ${Deno.version.deno}` : `node ${process.version}`;
+console.log(JSON.stringify({
+  runtime, stub: STUB, rounds: ROUNDS, n: N,
+  ...Object.fromEntries(names.map((k) => [k, Number(median(rounds[k]).toFixed(1))])),
+}));

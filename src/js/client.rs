@@ -99,8 +99,16 @@ export function responseText(response) {
 export function errorMessage(response, body) {
   return body.length > 0 ? body : `Error: status=${response.status}`;
 }
+let lastPacked = \"\";
+let lastParts = [];
 function buildInit(packed, body) {
-  const parts = packed.split(\"\\0\");
+  // Rust passes the same string object while a client sends the same headers (see
+  // `LastText`), so this compare is a pointer compare and the split is done once.
+  if (packed !== lastPacked) {
+    lastParts = packed.split(\"\\0\");
+    lastPacked = packed;
+  }
+  const parts = lastParts;
   const headers = new Headers();
   for (let i = 1; i + 1 < parts.length; i += 2) headers.append(parts[i], parts[i + 1]);
   const init = { method: parts[0], headers, body, keepalive: undefined };
@@ -191,8 +199,8 @@ extern "C" {
     /// One call from wasm per request: building the init was a call of its own.
     #[wasm_bindgen(js_name = sendPacked)]
     fn send_packed(
-        url: &str,
-        packed: &str,
+        url: &JsValue,
+        packed: &JsValue,
         body: &JsValue,
         parse: bool,
         recover: &JsValue,
@@ -202,8 +210,8 @@ extern "C" {
     #[wasm_bindgen(js_name = sendPackedAfter)]
     fn send_packed_after(
         dev_server: &Function,
-        url: &str,
-        packed: &str,
+        url: &JsValue,
+        packed: &JsValue,
         body: &JsValue,
         parse: bool,
         recover: &JsValue,
@@ -544,6 +552,31 @@ pub(crate) struct Http {
     /// `ensureDevelopmentServer`. `None` otherwise, so a request outside dev mode makes no
     /// extra call into JS.
     dev_server: Option<Function>,
+    /// The JS strings of the last URL and packed headers sent (see [`LastText`]).
+    texts: [LastText; 2],
+}
+
+/// The JS string of the last text given, handed out again while the text stays the same.
+///
+/// A client usually sends the same URL and headers over and over (a publish loop to one
+/// destination). Passing a `&str` to JS decodes it into a new string every time, which on Node
+/// costs more than the decode itself: every allocation between two `fetch` calls makes
+/// undici's own allocations slower (BENCHMARKS.md). Comparing the bytes in wasm is cheaper.
+#[derive(Default)]
+struct LastText(RefCell<Option<(String, JsValue)>>);
+
+impl LastText {
+    fn js(&self, text: &str) -> JsValue {
+        let mut last = self.0.borrow_mut();
+        match last.as_ref() {
+            Some((t, js)) if t == text => js.clone(),
+            _ => {
+                let js = JsValue::from_str(text);
+                *last = Some((text.to_owned(), js.clone()));
+                js
+            }
+        }
+    }
 }
 
 impl Http {
@@ -577,6 +610,7 @@ impl Http {
             global_headers,
             telemetry,
             dev_server,
+            texts: Default::default(),
         }
     }
 
@@ -661,11 +695,15 @@ impl Http {
             return Promise::reject(&e);
         }
         match (self.prepare(&req), &self.dev_server) {
-            (Ok((url, packed, body)), None) => {
-                send_packed(&url, &packed, &body, parse, &self.recover)
-            }
-            (Ok((url, packed, body)), Some(gate)) => {
-                send_packed_after(gate, &url, &packed, &body, parse, &self.recover)
+            (Ok((url, packed, body)), gate) => {
+                let url = self.texts[0].js(&url);
+                let packed = self.texts[1].js(&packed);
+                match gate {
+                    None => send_packed(&url, &packed, &body, parse, &self.recover),
+                    Some(gate) => {
+                        send_packed_after(gate, &url, &packed, &body, parse, &self.recover)
+                    }
+                }
             }
             (Err(e), None) => Promise::reject(&e),
             (Err(e), Some(gate)) => reject_after(gate, &e),

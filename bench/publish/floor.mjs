@@ -19,16 +19,21 @@ import process from "node:process";
 // contenders' own code runs between publishes. On Node the two differ by more than the fetch's
 // own cost: building a `Response` runs a lot of undici code and allocates much, and any code
 // that runs between two of them, allocating as it goes, slows them down (see BENCHMARKS.md).
-const STUB = process.env.FLOOR_STUB ?? "response";
+// FLOOR_SINK=<url> (bench/publish/sink.mjs): no stub, every request goes to that sink over
+// loopback HTTP; then CPU time (this process's user+system) is what is compared, not wall time.
+const SINK_URL = process.env.FLOOR_SINK;
+const STUB = SINK_URL ? "sink" : (process.env.FLOOR_STUB ?? "response");
 const reply = JSON.stringify({ messageId: "msg_26hZCxZCuWyyTWPmSVBrNC1RADwpgWxPcak2rQD51EMjFMuzcW7qYXpPiDyw", url: "https://example.com/hook" });
-if (STUB === "object") {
+if (STUB === "sink") {
+  // the platform's fetch
+} else if (STUB === "object") {
   const answer = { status: 201, json: () => Promise.resolve(JSON.parse(reply)) };
   globalThis.fetch = () => Promise.resolve(answer);
 } else {
   globalThis.fetch = async () => new Response(reply, { status: 201, headers: { "content-type": "application/json" } });
 }
 
-const SINK = "http://127.0.0.1:9";
+const SINK = SINK_URL ?? "http://127.0.0.1:9";
 const DEST = "https://example.com/hook";
 const BODY = '{"hello":"world","n":1}';
 const TOKEN = "bench-token";
@@ -76,8 +81,10 @@ for (let r = 0; r < ROUNDS; r++) {
   for (const name of [...names.slice(shift), ...names.slice(0, shift)]) {
     const f = contenders[name];
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < N; i++) await f();
-    rounds[name].push(((performance.now() - t0) * 1000) / N);
+    const cpu = process.cpuUsage(cpu0);
+    rounds[name].push(STUB === "sink" ? (cpu.user + cpu.system) / N : ((performance.now() - t0) * 1000) / N);
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];

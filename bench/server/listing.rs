@@ -44,7 +44,7 @@ struct Shape {
 
 fn shape(i: usize) -> Shape {
     let mut labels = Vec::new();
-    if i % 10 == 0 {
+    if i.is_multiple_of(10) {
         labels.push("common".to_string());
     }
     if i % 3000 == 1 {
@@ -52,7 +52,7 @@ fn shape(i: usize) -> Shape {
     }
     let queue = if i % 5000 == 3 {
         Some("q-rare".to_string())
-    } else if i % 4 == 0 {
+    } else if i.is_multiple_of(4) {
         Some(format!("q{}", (i / 4) % 5))
     } else {
         None
@@ -62,11 +62,11 @@ fn shape(i: usize) -> Shape {
         url: format!("http://sink-{}.local/path/{}", i % 20, i % 5),
         labels,
         queue,
-        fc_key: (i % 7 == 0).then(|| "fc-a".to_string()),
-        topic: (i % 11 == 0).then(|| "group-a".to_string()),
-        big_body: i % 20 == 0,
-        failed: !cancelled && i % 3 != 0,
-        retried: !cancelled && i % 3 != 0 && i % 4 == 1,
+        fc_key: i.is_multiple_of(7).then(|| "fc-a".to_string()),
+        topic: i.is_multiple_of(11).then(|| "group-a".to_string()),
+        big_body: i.is_multiple_of(20),
+        failed: !cancelled && !i.is_multiple_of(3),
+        retried: !cancelled && !i.is_multiple_of(3) && i % 4 == 1,
         cancelled,
     }
 }

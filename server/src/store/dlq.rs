@@ -1,10 +1,13 @@
 //! The dead-letter queue.
 
+use super::logs::{push_in, text, MessageCriteria, MessageMatcher, MAX_SQL_IDS};
 use super::messages::StoredMessage;
 use super::{from_json, to_json, StoreResult};
-use crate::model::{DlqFilter, DlqMessage, HeaderMap, Order, Page, UserId};
+use crate::model::{Deleted, DlqFilter, DlqMessage, HeaderMap, Order, Page, UserId};
 use base64::Engine as _;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use std::collections::HashSet;
 
 /// The last response of a failed message.
 #[derive(Debug, Clone, Default)]
@@ -86,28 +89,6 @@ impl DlqRow {
             response_body_base64: rb64,
         }
     }
-
-    fn matches(&self, f: &DlqFilter) -> bool {
-        fn any(list: &[String], v: Option<&str>) -> bool {
-            list.is_empty() || v.is_some_and(|v| list.iter().any(|x| x == v))
-        }
-        let m = &self.msg;
-        any(&f.dlq_ids, Some(&self.dlq_id))
-            && any(&f.message_ids, Some(&m.id))
-            && any(&f.urls, Some(&m.url))
-            && any(&f.topic_names, m.topic_name.as_deref())
-            && any(&f.schedule_ids, m.schedule_id.as_deref())
-            && any(&f.queue_names, m.queue.as_deref())
-            && (f.response_statuses.is_empty() || f.response_statuses.contains(&self.resp.status))
-            && any(&f.caller_ips, m.caller_ip.as_deref())
-            && (f.labels.is_empty() || m.labels.iter().any(|l| f.labels.contains(l)))
-            && any(
-                &f.flow_control_keys,
-                m.flow_control.as_ref().map(|x| x.key.as_str()),
-            )
-            && f.from_date.is_none_or(|d| self.time_ms >= d)
-            && f.to_date.is_none_or(|d| self.time_ms <= d)
-    }
 }
 
 const SELECT: &str = "SELECT d.seq, d.dlq_id, d.time_ms, d.response_status, d.response_headers, \
@@ -162,7 +143,8 @@ pub fn list(
 }
 
 /// Like [`list`], but the page also ends once its entries carry `max_body_bytes` of bodies;
-/// it always holds at least one entry.
+/// it always holds at least one entry. The matching is a [`Scan`] that reads no body: an
+/// entry's bodies and response headers are read only when it joins the page.
 pub fn list_within(
     conn: &Connection,
     user: UserId,
@@ -170,37 +152,195 @@ pub fn list_within(
     limit: usize,
     max_body_bytes: usize,
 ) -> StoreResult<Page<DlqRow>> {
-    let cursor: Option<i64> = f.cursor.as_deref().and_then(|c| c.parse().ok());
-    let desc = f.order == Order::LatestFirst;
-    let sql = if desc {
-        format!("{SELECT} WHERE d.user_id = ?1 AND d.seq < ?2 ORDER BY d.seq DESC")
-    } else {
-        format!("{SELECT} WHERE d.user_id = ?1 AND d.seq > ?2 ORDER BY d.seq ASC")
-    };
-    let mut st = conn.prepare(&sql)?;
-    let pos = cursor.unwrap_or(if desc { i64::MAX } else { 0 });
-    let mut rows = st.query(params![user as i64, pos])?;
-    let mut items = Vec::new();
+    let sql = format!("{SELECT} WHERE d.seq = ?1");
+    let mut full = conn.prepare_cached(&sql)?;
+    let mut items: Vec<DlqRow> = Vec::new();
     let mut body_bytes = 0;
-    while let Some(r) = rows.next()? {
-        let row = read_row(r)?;
-        if !row.matches(f) {
-            continue;
-        }
+    let more = Scan::new(user, f).run(conn, |seq| {
         if items.len() == limit || body_bytes >= max_body_bytes {
-            let last: &DlqRow = &items[items.len() - 1];
-            return Ok(Page {
-                cursor: Some(last.seq.to_string()),
-                items,
-            });
+            return Ok(false);
         }
-        body_bytes += row.body.len() + row.resp.body.len();
-        items.push(row);
-    }
+        let mut rows = full.query([seq])?;
+        if let Some(r) = rows.next()? {
+            let row = read_row(r)?;
+            body_bytes += row.body.len() + row.resp.body.len();
+            items.push(row);
+        }
+        Ok(true)
+    })?;
     Ok(Page {
-        cursor: None,
+        cursor: match items.last() {
+            Some(last) if more => Some(last.seq.to_string()),
+            _ => None,
+        },
         items,
     })
+}
+
+/// Deletes the first `limit` entries that [`list`] would return for `f` (from its cursor,
+/// in its order) and returns how many it deleted, with the last one's position as the
+/// cursor when more match. Only positions and ids are read: a bulk delete never loads
+/// bodies, and callers bound its memory with `limit`.
+pub fn delete_matching(
+    conn: &Connection,
+    user: UserId,
+    f: &DlqFilter,
+    limit: usize,
+) -> StoreResult<Deleted> {
+    let mut found: Vec<i64> = Vec::new();
+    let more = Scan::new(user, f).run(conn, |seq| {
+        if found.len() == limit {
+            return Ok(false);
+        }
+        found.push(seq);
+        Ok(true)
+    })?;
+    let mut del = conn.prepare_cached("DELETE FROM dlq WHERE seq = ?1")?;
+    let mut deleted = 0;
+    for seq in &found {
+        deleted += del.execute([seq])? as u64;
+    }
+    Ok(Deleted {
+        deleted,
+        cursor: match found.last() {
+            Some(last) if more => Some(last.to_string()),
+            _ => None,
+        },
+    })
+}
+
+/// The entries of a user that match a filter, from its cursor, in its order.
+///
+/// The entry filters are SQL over the `dlq_scan` index (or, for a short id list, the id's
+/// own index) and the message's `queue` and `fc_key` columns; the filters on the message's
+/// JSON read only the fields they test (see [`MessageMatcher`]). Bodies and response
+/// headers are never read here.
+struct Scan<'f> {
+    user: UserId,
+    f: &'f DlqFilter,
+    matcher: MessageMatcher<'f>,
+    /// Id lists too long to bind as SQL parameters, tested in Rust.
+    long_dlq_ids: Option<HashSet<&'f str>>,
+    long_message_ids: Option<HashSet<&'f str>>,
+}
+
+impl<'f> Scan<'f> {
+    fn new(user: UserId, f: &'f DlqFilter) -> Self {
+        let long = |ids: &'f [String]| {
+            (ids.len() > MAX_SQL_IDS).then(|| ids.iter().map(String::as_str).collect())
+        };
+        Scan {
+            user,
+            f,
+            matcher: MessageMatcher::new(MessageCriteria {
+                urls: &f.urls,
+                topic_names: &f.topic_names,
+                schedule_ids: &f.schedule_ids,
+                labels: &f.labels,
+                caller_ips: &f.caller_ips,
+                ..MessageCriteria::default()
+            }),
+            long_dlq_ids: long(&f.dlq_ids),
+            long_message_ids: long(&f.message_ids),
+        }
+    }
+
+    fn sql(&self) -> (String, Vec<Value>) {
+        let f = self.f;
+        let desc = f.order == Order::LatestFirst;
+        let (cmp, dir) = if desc { ("<", "DESC") } else { (">", "ASC") };
+        let cursor: Option<i64> = f.cursor.as_deref().and_then(|c| c.parse().ok());
+        let value = |v: &String| Value::Text(v.clone());
+        let short_dlq_ids = !f.dlq_ids.is_empty() && self.long_dlq_ids.is_none();
+        let short_message_ids = !f.message_ids.is_empty() && self.long_message_ids.is_none();
+        // With a short id list, `+` keeps SQLite off `dlq_scan` (which would walk every entry
+        // of the user): it finds the few entries through the id's own index and sorts them.
+        let by_id = if short_dlq_ids || short_message_ids {
+            "+"
+        } else {
+            ""
+        };
+        // Every entry is joined with its message, as a listing shows it: an entry whose
+        // message is gone is neither listed nor deleted.
+        let mut sql = format!(
+            "SELECT d.seq, d.dlq_id, d.message_id{} FROM dlq d \
+             JOIN messages m ON m.id = d.message_id \
+             WHERE {by_id}d.user_id = ? AND {by_id}d.seq {cmp} ?",
+            if self.matcher.needs_json() {
+                ", m.data"
+            } else {
+                ""
+            }
+        );
+        let mut args = vec![
+            Value::Integer(self.user as i64),
+            Value::Integer(cursor.unwrap_or(if desc { i64::MAX } else { 0 })),
+        ];
+        if short_dlq_ids {
+            push_in(&mut sql, &mut args, "d.dlq_id", f.dlq_ids.iter().map(value));
+        }
+        if short_message_ids {
+            let ids = f.message_ids.iter().map(value);
+            push_in(&mut sql, &mut args, "d.message_id", ids);
+        }
+        if !f.response_statuses.is_empty() {
+            let statuses = f
+                .response_statuses
+                .iter()
+                .map(|s| Value::Integer(*s as i64));
+            push_in(&mut sql, &mut args, "d.response_status", statuses);
+        }
+        if let Some(d) = f.from_date {
+            sql.push_str(" AND d.time_ms >= ?");
+            args.push(Value::Integer(d));
+        }
+        if let Some(d) = f.to_date {
+            sql.push_str(" AND d.time_ms <= ?");
+            args.push(Value::Integer(d));
+        }
+        if !f.queue_names.is_empty() {
+            push_in(
+                &mut sql,
+                &mut args,
+                "m.queue",
+                f.queue_names.iter().map(value),
+            );
+        }
+        if !f.flow_control_keys.is_empty() {
+            let keys = f.flow_control_keys.iter().map(value);
+            push_in(&mut sql, &mut args, "m.fc_key", keys);
+        }
+        sql.push_str(&format!(" ORDER BY d.seq {dir}"));
+        (sql, args)
+    }
+
+    /// Calls `visit(seq)` for each matching entry until it returns false; returns whether
+    /// it did (a match was left).
+    fn run(
+        &self,
+        conn: &Connection,
+        mut visit: impl FnMut(i64) -> StoreResult<bool>,
+    ) -> StoreResult<bool> {
+        let (sql, args) = self.sql();
+        let json = self.matcher.needs_json();
+        let mut st = conn.prepare(&sql)?;
+        let mut rows = st.query(params_from_iter(args))?;
+        while let Some(r) = rows.next()? {
+            let listed = |ids: &Option<HashSet<&str>>, id: &str| {
+                ids.as_ref().is_none_or(|ids| ids.contains(id))
+            };
+            if !listed(&self.long_dlq_ids, text(r, 1)?)
+                || !listed(&self.long_message_ids, text(r, 2)?)
+                || (json && !self.matcher.matches(None, None, text(r, 3)?)?)
+            {
+                continue;
+            }
+            if !visit(r.get(0)?)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
 }
 
 /// Removes one entry; returns whether it existed.
@@ -226,4 +366,236 @@ pub fn exists(conn: &Connection, user: UserId, dlq_id: &str) -> StoreResult<bool
 /// Deletes entries older than `before_ms`.
 pub fn prune(conn: &Connection, before_ms: i64) -> StoreResult<usize> {
     Ok(conn.execute("DELETE FROM dlq WHERE time_ms < ?1", [before_ms])?)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The DLQ listing and bulk delete against the listing as it was before the listing
+    //! indexes (git 8fb9fc2), on random databases (see `logs::tests::random_db`).
+
+    use super::*;
+    use crate::store::logs::tests::{often, random_db, some_of, BASE_MS, FC_KEYS, IPS};
+    use crate::store::logs::tests::{LABELS, QUEUES, SCHEDULES, TOPICS, URLS};
+    use rand::rngs::StdRng;
+    use rand::seq::SliceRandom;
+    use rand::{Rng, SeedableRng};
+
+    fn random_filter(rng: &mut StdRng, seed: u64, n: usize) -> DlqFilter {
+        let dlq_ids: Vec<String> = (0..n).map(|i| format!("dlq_{seed}_{i}")).collect();
+        let message_ids: Vec<String> = (0..n).map(|i| format!("msg_{seed}_{i}")).collect();
+        let ids = |rng: &mut StdRng, all: &[String]| -> Vec<String> {
+            let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+            match rng.gen_range(0..12) {
+                0 => some_of(rng, &refs),
+                // Past MAX_SQL_IDS: tested in Rust during the scan.
+                1 => refs
+                    .choose_multiple(rng, 40)
+                    .map(|s| s.to_string())
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        let date = |rng: &mut StdRng| {
+            rng.gen_bool(0.15)
+                .then(|| BASE_MS + rng.gen_range(-1000..110_000))
+        };
+        DlqFilter {
+            cursor: None,
+            dlq_ids: ids(rng, &dlq_ids),
+            message_ids: ids(rng, &message_ids),
+            urls: often(rng, 0.2, URLS),
+            topic_names: often(rng, 0.2, TOPICS),
+            schedule_ids: often(rng, 0.15, SCHEDULES),
+            queue_names: often(rng, 0.2, QUEUES),
+            response_statuses: if rng.gen_bool(0.2) {
+                let k = rng.gen_range(1..3);
+                [0u16, 404, 418, 500]
+                    .choose_multiple(rng, k)
+                    .copied()
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            caller_ips: often(rng, 0.1, IPS),
+            labels: often(rng, 0.3, LABELS),
+            flow_control_keys: often(rng, 0.15, FC_KEYS),
+            from_date: date(rng),
+            to_date: date(rng),
+            count: None,
+            order: if rng.gen_bool(0.5) {
+                Order::LatestFirst
+            } else {
+                Order::EarliestFirst
+            },
+        }
+    }
+
+    /// Listing pages as the reference's, field for field.
+    fn assert_same(got: &Page<DlqRow>, want: &Page<DlqRow>, what: &str) {
+        let ids = |p: &Page<DlqRow>| p.items.iter().map(|r| r.dlq_id.clone()).collect::<Vec<_>>();
+        assert_eq!((ids(got), &got.cursor), (ids(want), &want.cursor), "{what}");
+        for (g, w) in got.items.iter().zip(&want.items) {
+            assert_eq!(g.to_wire(), w.to_wire(), "{what}");
+            assert_eq!((g.seq, g.time_ms), (w.seq, w.time_ms), "{what}");
+        }
+    }
+
+    #[test]
+    fn listing_and_bulk_delete_equal_the_reference() {
+        let mut listed = 0;
+        for seed in 0..3u64 {
+            let n = 250;
+            let c = random_db(seed, n, 0.01);
+            let mut rng = StdRng::seed_from_u64(2000 + seed);
+            for case in 0..80 {
+                let mut f = random_filter(&mut rng, seed, n);
+                let user = if rng.gen_bool(0.9) { 1 } else { 2 };
+                let limit = *[1, 3, MAX_COUNT, usize::MAX].choose(&mut rng).unwrap_or(&1);
+                let max_bytes = *[MAX_PAGE_BODY_BYTES, usize::MAX, 10]
+                    .choose(&mut rng)
+                    .unwrap_or(&usize::MAX);
+                for page in 0..5 {
+                    let what = format!("seed {seed}, case {case}, page {page}, filter {f:?}");
+                    let got = list_within(&c, user, &f, limit, max_bytes).expect("list");
+                    let want =
+                        reference_list_within(&c, user, &f, limit, max_bytes).expect("reference");
+                    assert_same(&got, &want, &what);
+                    listed += got.items.len();
+                    // The bulk delete removes exactly what a listing of `limit` returns and
+                    // hands out its cursor.
+                    let want =
+                        reference_list_within(&c, user, &f, limit, usize::MAX).expect("reference");
+                    c.execute_batch("SAVEPOINT t").expect("savepoint");
+                    let d = delete_matching(&c, user, &f, limit).expect("delete");
+                    let left: Vec<String> = want
+                        .items
+                        .iter()
+                        .filter(|r| exists(&c, user, &r.dlq_id).unwrap_or(true))
+                        .map(|r| r.dlq_id.clone())
+                        .collect();
+                    let total: i64 = c
+                        .query_row("SELECT count(*) FROM dlq", [], |r| r.get(0))
+                        .expect("count");
+                    c.execute_batch("ROLLBACK TO t; RELEASE t")
+                        .expect("rollback");
+                    let before: i64 = c
+                        .query_row("SELECT count(*) FROM dlq", [], |r| r.get(0))
+                        .expect("count");
+                    assert_eq!(d.deleted, want.items.len() as u64, "{what}");
+                    assert_eq!(d.cursor, want.cursor, "{what}");
+                    assert!(left.is_empty(), "{what}: not deleted {left:?}");
+                    assert_eq!(total, before - d.deleted as i64, "{what}: deleted others");
+                    match got.cursor {
+                        Some(cur) => f.cursor = Some(cur),
+                        None => break,
+                    }
+                }
+            }
+        }
+        assert!(listed > 1000, "only {listed} entries compared");
+    }
+
+    #[test]
+    fn the_listing_finds_entries_by_id_through_their_indexes() {
+        let c = random_db(3, 10, 0.0);
+        let plan = |f: &DlqFilter| -> String {
+            let (sql, args) = Scan::new(1, f).sql();
+            let mut st = c
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .expect("plan");
+            let rows = st
+                .query_map(params_from_iter(args), |r| r.get::<_, String>(3))
+                .expect("rows");
+            rows.map(|r| r.expect("row")).collect::<Vec<_>>().join("; ")
+        };
+        let all = DlqFilter {
+            response_statuses: vec![500],
+            ..DlqFilter::new()
+        };
+        assert!(
+            plan(&all).contains("COVERING INDEX dlq_scan"),
+            "{}",
+            plan(&all)
+        );
+        let by_dlq_id = DlqFilter {
+            dlq_ids: vec!["x".into()],
+            ..DlqFilter::new()
+        };
+        assert!(
+            plan(&by_dlq_id).contains("sqlite_autoindex_dlq_1"),
+            "{}",
+            plan(&by_dlq_id)
+        );
+        let by_message_id = DlqFilter {
+            message_ids: vec!["x".into()],
+            ..DlqFilter::new()
+        };
+        assert!(
+            plan(&by_message_id).contains("dlq_message"),
+            "{}",
+            plan(&by_message_id)
+        );
+    }
+
+    fn reference_matches(row: &DlqRow, f: &DlqFilter) -> bool {
+        fn any(list: &[String], v: Option<&str>) -> bool {
+            list.is_empty() || v.is_some_and(|v| list.iter().any(|x| x == v))
+        }
+        let m = &row.msg;
+        any(&f.dlq_ids, Some(&row.dlq_id))
+            && any(&f.message_ids, Some(&m.id))
+            && any(&f.urls, Some(&m.url))
+            && any(&f.topic_names, m.topic_name.as_deref())
+            && any(&f.schedule_ids, m.schedule_id.as_deref())
+            && any(&f.queue_names, m.queue.as_deref())
+            && (f.response_statuses.is_empty() || f.response_statuses.contains(&row.resp.status))
+            && any(&f.caller_ips, m.caller_ip.as_deref())
+            && (f.labels.is_empty() || m.labels.iter().any(|l| f.labels.contains(l)))
+            && any(
+                &f.flow_control_keys,
+                m.flow_control.as_ref().map(|x| x.key.as_str()),
+            )
+            && f.from_date.is_none_or(|d| row.time_ms >= d)
+            && f.to_date.is_none_or(|d| row.time_ms <= d)
+    }
+
+    fn reference_list_within(
+        conn: &Connection,
+        user: UserId,
+        f: &DlqFilter,
+        limit: usize,
+        max_body_bytes: usize,
+    ) -> StoreResult<Page<DlqRow>> {
+        let cursor: Option<i64> = f.cursor.as_deref().and_then(|c| c.parse().ok());
+        let desc = f.order == Order::LatestFirst;
+        let sql = if desc {
+            format!("{SELECT} WHERE d.user_id = ?1 AND d.seq < ?2 ORDER BY d.seq DESC")
+        } else {
+            format!("{SELECT} WHERE d.user_id = ?1 AND d.seq > ?2 ORDER BY d.seq ASC")
+        };
+        let mut st = conn.prepare(&sql)?;
+        let pos = cursor.unwrap_or(if desc { i64::MAX } else { 0 });
+        let mut rows = st.query(params![user as i64, pos])?;
+        let mut items = Vec::new();
+        let mut body_bytes = 0;
+        while let Some(r) = rows.next()? {
+            let row = read_row(r)?;
+            if !reference_matches(&row, f) {
+                continue;
+            }
+            if items.len() == limit || body_bytes >= max_body_bytes {
+                let last: &DlqRow = &items[items.len() - 1];
+                return Ok(Page {
+                    cursor: Some(last.seq.to_string()),
+                    items,
+                });
+            }
+            body_bytes += row.body.len() + row.resp.body.len();
+            items.push(row);
+        }
+        Ok(Page {
+            cursor: None,
+            items,
+        })
+    }
 }

@@ -121,6 +121,20 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (user_id, key)
     );
     "#,
+    // v2
+    r#"
+    -- Listings. A filtered `GET /v2/logs` walks a user's events in id order and tests state
+    -- and time on each: with those (and the message id) in the index, the walk reads the
+    -- index alone, and an event's row (with its response body) only when it is returned.
+    -- It serves everything logs_user served.
+    CREATE INDEX logs_scan ON logs(user_id, id, state, time_ms, message_id);
+    DROP INDEX logs_user;
+    -- The same for the DLQ listing and its bulk delete and retry.
+    CREATE INDEX dlq_scan ON dlq(user_id, seq, time_ms, response_status, message_id, dlq_id);
+    DROP INDEX dlq_user;
+    -- The DLQ's `messageId` filter, and pruning, which keeps the messages still in the DLQ.
+    CREATE INDEX dlq_message ON dlq(message_id);
+    "#,
 ];
 
 /// Brings the database to the newest schema version.

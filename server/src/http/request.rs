@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::future::poll_fn;
 use std::net::SocketAddr;
-use std::pin::pin;
+use std::pin::{pin, Pin};
+use std::sync::{Arc, Mutex};
 
 use axum::body::{Body, HttpBody};
 use axum::extract::{ConnectInfo, Request};
@@ -28,15 +29,22 @@ pub const MAX_JSON_BYTES: usize = 1024 * 1024;
 pub const PREREAD_BODY_BYTES: usize = MAX_JSON_BYTES;
 
 /// Middleware: reads a body announced (by `Content-Length`) to be at most
-/// [`PREREAD_BODY_BYTES`] before the handler runs.
+/// [`PREREAD_BODY_BYTES`] before the handler runs, and holds a larger one back until the
+/// handler asks for it, so that whatever the handler leaves unread is drained.
 ///
 /// Many handlers answer without reading the body: a GET that was sent one, or an early 4xx
-/// (bad token, bad header). hyper then closes the connection with the body still unread in
-/// the socket, and the kernel answers that with a reset, which destroys whatever part of the
-/// response the client has not read yet: a large answer (a `GET /v2/dlq` page) arrives cut
-/// off, or not at all. Reading small bodies first keeps every answer intact (and the
-/// connection reusable); larger uploads are streamed to the handler as before, which refuses
-/// an oversized one before reading it.
+/// (bad token, bad header, 413 by `Content-Length`). hyper then closes the connection with
+/// the body still unread in the socket, and the kernel answers that with a reset, which
+/// destroys whatever part of the response the client has not read yet (and fails the
+/// client's upload): a large answer (a `GET /v2/dlq` page) arrives cut off, or not at all.
+/// Reading small bodies first keeps every answer intact (and the connection reusable).
+///
+/// A larger upload is streamed: the handler gets an empty stand-in, and [`read_body`]
+/// reads the real body (a handler reads bodies only through it). What is left unread when
+/// the handler has answered is drained (read and discarded, see [`drain`]) while the
+/// answer goes out, so the client gets it and can reuse the connection. An upload that
+/// waits for `100 Continue` and was never asked for is not drained: the client sends
+/// nothing until told to, and hyper refuses it without the `100 Continue`.
 pub async fn read_small_body_first(req: Request, next: Next) -> Response {
     let announced = req
         .headers()
@@ -54,38 +62,132 @@ pub async fn read_small_body_first(req: Request, next: Next) -> Response {
                 Err(e) => e.into_response(),
             }
         }
-        _ => next.run(req).await,
+        _ if req.body().is_end_stream() => next.run(req).await,
+        _ => {
+            let waits_for_continue = req
+                .headers()
+                .get(header::EXPECT)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+            let (parts, body) = req.into_parts();
+            let held: HeldBody = Arc::new(Mutex::new(Some(Held {
+                body,
+                started: false,
+            })));
+            let response = HELD
+                .scope(
+                    held.clone(),
+                    next.run(Request::from_parts(parts, Body::empty())),
+                )
+                .await;
+            let left = held.lock().ok().and_then(|mut h| h.take());
+            if let Some(left) = left.filter(|l| l.started || !waits_for_continue) {
+                tokio::spawn(drain(left.body));
+            }
+            response
+        }
     }
+}
+
+/// A streamed upload held back by [`read_small_body_first`] until [`read_body`] takes it;
+/// what is in it when the handler has answered gets drained.
+type HeldBody = Arc<Mutex<Option<Held>>>;
+
+/// The held upload and whether reading it has started (hyper sends a requested
+/// `100 Continue` when it has).
+struct Held {
+    body: Body,
+    started: bool,
+}
+
+tokio::task_local! {
+    /// The current request's held upload. A handler runs in its request's task (axum awaits
+    /// it inside the middleware), so [`read_body`] finds it there.
+    static HELD: HeldBody;
+}
+
+/// Most bytes of an unread upload drained after the answer: above the largest body the
+/// server accepts (a 100 MiB batch), so every upload it refuses is read to its end, while
+/// an endless one is cut off (and then reset).
+pub const MAX_DRAIN_BYTES: usize = 128 * 1024 * 1024;
+
+/// Longest a drain runs: a slow or stalled client does not keep the connection (and a
+/// graceful stop) waiting for long.
+pub const MAX_DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Reads and discards the rest of an upload, within [`MAX_DRAIN_BYTES`] and
+/// [`MAX_DRAIN_TIME`]. Once it has ended, hyper keeps the connection for the next request;
+/// if a bound is hit first, dropping the body makes hyper close it.
+async fn drain(body: Body) {
+    let mut body = pin!(body);
+    let read = async {
+        let mut left = MAX_DRAIN_BYTES;
+        while let Some(Ok(frame)) = poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
+            if let Ok(data) = frame.into_data() {
+                match left.checked_sub(data.len()) {
+                    Some(l) => left = l,
+                    None => return,
+                }
+            }
+        }
+    };
+    let _ = tokio::time::timeout(MAX_DRAIN_TIME, read).await;
 }
 
 /// Reads the whole body, failing with 413 as soon as it passes `limit` bytes (so a huge
 /// upload is never buffered) and with 400 if the client breaks off.
+///
+/// When [`read_small_body_first`] held the request's upload back, that upload is read and
+/// `body` is only its empty stand-in; a refused upload goes back to be drained.
 pub async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Vec<u8>, ApiError> {
+    let held = HELD.try_with(Arc::clone).ok();
+    let taken = held
+        .as_ref()
+        .and_then(|h| h.lock().ok().and_then(|mut h| h.take()));
+    let give_back = |body: Body, started: bool| {
+        if let Some(h) = &held {
+            if let Ok(mut h) = h.lock() {
+                *h = Some(Held { body, started });
+            }
+        }
+    };
+    let mut body = match taken {
+        Some(h) => h.body,
+        None => body,
+    };
     let too_large = || {
         ApiError::PayloadTooLarge(format!(
             "request body is larger than the limit of {limit} bytes"
         ))
     };
-    if let Some(len) = headers
+    let announced = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        if len > limit as u64 {
-            return Err(too_large());
-        }
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|len| len > limit as u64) {
+        give_back(body, false);
+        return Err(too_large());
     }
-    let mut body = pin!(body);
     let mut out = Vec::new();
-    while let Some(frame) = poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
+    while let Some(frame) = poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
         let frame =
             frame.map_err(|e| ApiError::BadRequest(format!("failed to read request body: {e}")))?;
         if let Ok(data) = frame.into_data() {
             if out.len() + data.len() > limit {
+                give_back(body, true);
                 return Err(too_large());
             }
             out.extend_from_slice(&data);
         }
+    }
+    // hyper ends a body short of its `Content-Length` with an error, so a short read here
+    // can only be a stand-in read where the held upload is out of reach (another task):
+    // refuse it rather than take the missing bytes for an empty body.
+    if announced.is_some_and(|len| len != out.len() as u64) {
+        return Err(ApiError::BadRequest(format!(
+            "request body ended after {} of the {} bytes its Content-Length announced",
+            out.len(),
+            announced.unwrap_or_default()
+        )));
     }
     Ok(out)
 }
@@ -447,5 +549,65 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Param {
             .await
             .map(|p| Param(p.0))
             .map_err(|e| ApiError::BadRequest(format!("invalid path parameter: {}", e.body_text())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn announcing(len: usize) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::CONTENT_LENGTH, len.into());
+        h
+    }
+
+    fn held(bytes: &'static [u8]) -> HeldBody {
+        Arc::new(Mutex::new(Some(Held {
+            body: Body::from(bytes),
+            started: false,
+        })))
+    }
+
+    #[tokio::test]
+    async fn a_held_upload_is_read_in_place_of_the_stand_in() {
+        let h = held(b"the upload");
+        let read = HELD
+            .scope(h.clone(), read_body(&announcing(10), Body::empty(), 100))
+            .await;
+        assert_eq!(read.ok().as_deref(), Some(&b"the upload"[..]));
+        assert!(h.lock().map(|h| h.is_none()).unwrap_or(false));
+    }
+
+    #[tokio::test]
+    async fn a_refused_upload_goes_back_to_be_drained() {
+        let h = held(b"the upload");
+        let read = HELD
+            .scope(h.clone(), read_body(&announcing(10), Body::empty(), 4))
+            .await;
+        assert!(matches!(read, Err(ApiError::PayloadTooLarge(_))));
+        let back = h.lock().ok().and_then(|mut h| h.take());
+        assert!(
+            back.is_some_and(|b| !b.started),
+            "refused by Content-Length, unread"
+        );
+
+        let h = held(b"the upload");
+        let read = HELD
+            .scope(h.clone(), read_body(&HeaderMap::new(), Body::empty(), 4))
+            .await;
+        assert!(matches!(read, Err(ApiError::PayloadTooLarge(_))));
+        let back = h.lock().ok().and_then(|mut h| h.take());
+        assert!(back.is_some_and(|b| b.started), "refused while reading");
+    }
+
+    #[tokio::test]
+    async fn a_body_shorter_than_its_content_length_is_refused() {
+        // What read_body would see if it ran outside the request's task: the stand-in.
+        let read = read_body(&announcing(2_000_000), Body::empty(), 10_000_000).await;
+        let Err(ApiError::BadRequest(m)) = read else {
+            panic!("{read:?}");
+        };
+        assert!(m.contains("0 of the 2000000 bytes"), "{m}");
     }
 }

@@ -129,19 +129,26 @@ pub async fn delete_many(State(app): State<App>, user: User, req: Request) -> Ap
         None => (DELETE_BATCH, true),
     };
     // The store directly, batch by batch: `App::dlq_delete_many` deletes every match in one
-    // transaction. Each batch goes on after the previous one's last entry, so entries that
-    // reach the DLQ while an earliest-first delete of everything runs are deleted too (they
-    // come after it), as if the call had come a moment later.
+    // transaction. A batch is found on a read connection and then deleted by position, so
+    // the writer (which every publish waits for) never scans. Each batch goes on after the
+    // previous one's last entry: entries that reach the DLQ while an earliest-first delete
+    // of everything runs are deleted too, as if the call had come a moment later.
+    let store = app.store();
     let mut deleted = 0;
     let cursor = loop {
         let batch = f.clone();
-        let d = app
-            .store()
-            .write(move |c| store::dlq::delete_matching(c, user, &batch, limit))
+        let found = store
+            .read(move |c| store::dlq::find(c, user, &batch, limit))
             .await
             .map_err(AppError::from)?;
-        deleted += d.deleted;
-        match d.cursor {
+        if !found.seqs.is_empty() {
+            let seqs = found.seqs.clone();
+            deleted += store
+                .write(move |c| store::dlq::delete_at(c, user, &seqs))
+                .await
+                .map_err(AppError::from)?;
+        }
+        match found.cursor() {
             Some(c) if all => f.cursor = Some(c),
             c => break c,
         }

@@ -3,7 +3,7 @@
 use super::logs::{push_in, text, MessageCriteria, MessageMatcher, MAX_SQL_IDS};
 use super::messages::StoredMessage;
 use super::{from_json, to_json, StoreResult};
-use crate::model::{Deleted, DlqFilter, DlqMessage, HeaderMap, Order, Page, UserId};
+use crate::model::{DlqFilter, DlqMessage, HeaderMap, Order, Page, UserId};
 use base64::Engine as _;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
@@ -177,36 +177,50 @@ pub fn list_within(
     })
 }
 
-/// Deletes the first `limit` entries that [`list`] would return for `f` (from its cursor,
-/// in its order) and returns how many it deleted, with the last one's position as the
-/// cursor when more match. Only positions and ids are read: a bulk delete never loads
-/// bodies, and callers bound its memory with `limit`.
-pub fn delete_matching(
-    conn: &Connection,
-    user: UserId,
-    f: &DlqFilter,
-    limit: usize,
-) -> StoreResult<Deleted> {
-    let mut found: Vec<i64> = Vec::new();
+/// The positions of the first `limit` entries that [`list`] would return for `f` (from its
+/// cursor, in its order), for a bulk delete. Only positions and ids are read, never bodies.
+pub fn find(conn: &Connection, user: UserId, f: &DlqFilter, limit: usize) -> StoreResult<Found> {
+    let mut seqs: Vec<i64> = Vec::new();
     let more = Scan::new(user, f).run(conn, |seq| {
-        if found.len() == limit {
+        if seqs.len() == limit {
             return Ok(false);
         }
-        found.push(seq);
+        seqs.push(seq);
         Ok(true)
     })?;
-    let mut del = conn.prepare_cached("DELETE FROM dlq WHERE seq = ?1")?;
-    let mut deleted = 0;
-    for seq in &found {
-        deleted += del.execute([seq])? as u64;
+    Ok(Found { seqs, more })
+}
+
+/// What [`find`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// Positions, in the filter's order.
+    pub seqs: Vec<i64>,
+    /// Whether more entries match after the last one.
+    pub more: bool,
+}
+
+impl Found {
+    /// The cursor a listing of the same entries hands out: the last one's position, when
+    /// more match.
+    pub fn cursor(&self) -> Option<String> {
+        self.seqs
+            .last()
+            .filter(|_| self.more)
+            .map(|last| last.to_string())
     }
-    Ok(Deleted {
-        deleted,
-        cursor: match found.last() {
-            Some(last) if more => Some(last.to_string()),
-            _ => None,
-        },
-    })
+}
+
+/// Deletes `user`'s entries at positions `seqs` (from [`find`]); returns how many there
+/// still were. A position is never reused, so one found earlier names the same entry or
+/// none.
+pub fn delete_at(conn: &Connection, user: UserId, seqs: &[i64]) -> StoreResult<u64> {
+    let mut del = conn.prepare_cached("DELETE FROM dlq WHERE seq = ?1 AND user_id = ?2")?;
+    let mut deleted = 0;
+    for seq in seqs {
+        deleted += del.execute(params![seq, user as i64])? as u64;
+    }
+    Ok(deleted)
 }
 
 /// The entries of a user that match a filter, from its cursor, in its order.
@@ -461,12 +475,14 @@ mod tests {
                         reference_list_within(&c, user, &f, limit, max_bytes).expect("reference");
                     assert_same(&got, &want, &what);
                     listed += got.items.len();
-                    // The bulk delete removes exactly what a listing of `limit` returns and
-                    // hands out its cursor.
+                    // A bulk delete finds exactly what a listing of `limit` returns, hands
+                    // out its cursor and deletes those entries and no other.
                     let want =
                         reference_list_within(&c, user, &f, limit, usize::MAX).expect("reference");
+                    let found = find(&c, user, &f, limit).expect("find");
+                    assert_eq!(found.cursor(), want.cursor, "{what}");
                     c.execute_batch("SAVEPOINT t").expect("savepoint");
-                    let d = delete_matching(&c, user, &f, limit).expect("delete");
+                    let deleted = delete_at(&c, user, &found.seqs).expect("delete");
                     let left: Vec<String> = want
                         .items
                         .iter()
@@ -481,10 +497,9 @@ mod tests {
                     let before: i64 = c
                         .query_row("SELECT count(*) FROM dlq", [], |r| r.get(0))
                         .expect("count");
-                    assert_eq!(d.deleted, want.items.len() as u64, "{what}");
-                    assert_eq!(d.cursor, want.cursor, "{what}");
+                    assert_eq!(deleted, want.items.len() as u64, "{what}");
                     assert!(left.is_empty(), "{what}: not deleted {left:?}");
-                    assert_eq!(total, before - d.deleted as i64, "{what}: deleted others");
+                    assert_eq!(total, before - deleted as i64, "{what}: deleted others");
                     match got.cursor {
                         Some(cur) => f.cursor = Some(cur),
                         None => break,

@@ -16,6 +16,11 @@ out=${LISTING_OUT:-bench/server/LISTING.md}
 {
   "$CARGO_TARGET_DIR/release/examples/server-bench" listing
   printf '\nCommand: `bench/server/listing.sh` (%s, commit %s)\n' "$(date -u +%Y-%m-%dT%H:%MZ)" "$(git rev-parse --short HEAD)"
+  # A hand-written comparison with an earlier run, if the file has one, stays at the end.
+  if [ -f "$out" ] && grep -q '^## Before and after' "$out"; then
+    printf '\n'
+    sed -n '/^## Before and after/,$p' "$out"
+  fi
 } > "$out.tmp"
 mv "$out.tmp" "$out"
 cat "$out"

@@ -95,6 +95,9 @@ impl From<StoreError> for AppError {
 /// Result of [`App`] methods.
 pub type AppResult<T> = Result<T, AppError>;
 
+/// Entries a bulk DLQ delete without `count` removes per write transaction.
+pub const DLQ_DELETE_BATCH: usize = 500;
+
 /// The engine's API. Cheap to clone.
 #[derive(Clone)]
 pub struct App {
@@ -451,26 +454,37 @@ impl App {
     }
 
     /// `DELETE /v2/dlq` with ids, filters or nothing (= all). With `count` set, deletes at
-    /// most that many and returns a cursor when more match.
-    pub async fn dlq_delete_many(&self, user: UserId, f: DlqFilter) -> AppResult<Deleted> {
-        let limit = f.count.unwrap_or(usize::MAX);
-        self.inner
-            .store
-            .write(move |c| {
-                let page = dlq::list(c, user, &f, limit)?;
-                let mut n = 0;
-                for r in &page.items {
-                    if dlq::delete(c, user, &r.dlq_id)? {
-                        n += 1;
-                    }
-                }
-                Ok(Deleted {
-                    deleted: n,
-                    cursor: page.cursor,
-                })
-            })
-            .await
-            .map_err(Into::into)
+    /// most that many and returns a cursor when more match; without it, every match, in
+    /// batches of [`DLQ_DELETE_BATCH`].
+    ///
+    /// Batches keep memory bounded whatever the DLQ holds, and let other writes (publishes,
+    /// delivery outcomes) in between instead of behind one long transaction. A batch is found
+    /// on a read connection and deleted by position, so the writer (which every publish waits
+    /// for) never scans. Each batch goes on after the previous one's last entry: entries that
+    /// reach the DLQ while an earliest-first delete of everything runs are deleted too, as if
+    /// the call had come a moment later.
+    pub async fn dlq_delete_many(&self, user: UserId, mut f: DlqFilter) -> AppResult<Deleted> {
+        let (limit, all) = match f.count {
+            Some(n) => (n, false),
+            None => (DLQ_DELETE_BATCH, true),
+        };
+        let store = &self.inner.store;
+        let mut deleted = 0;
+        let cursor = loop {
+            let batch = f.clone();
+            let found = store
+                .read(move |c| dlq::find(c, user, &batch, limit))
+                .await?;
+            if !found.seqs.is_empty() {
+                let seqs = found.seqs.clone();
+                deleted += store.write(move |c| dlq::delete_at(c, user, &seqs)).await?;
+            }
+            match found.cursor() {
+                Some(c) if all => f.cursor = Some(c),
+                c => break c,
+            }
+        };
+        Ok(Deleted { deleted, cursor })
     }
 
     /// `POST /v2/dlq/retry/{dlqId}`: re-publishes the message (with `overrides`) as a new
@@ -513,19 +527,31 @@ impl App {
         )?;
         let limit = f.count.unwrap_or(dlq::MAX_COUNT).clamp(1, dlq::MAX_COUNT);
         let default_timeout = self.inner.config.default_timeout_ms;
-        let (results, pending, cursor, flow) = self
+        // The entries are found on a read connection (the scan may cover the whole DLQ) and
+        // read again by position on the writer, which every publish waits for; one deleted
+        // in between is skipped, as if it had been deleted first.
+        let found = self
+            .inner
+            .store
+            .read(move |c| dlq::find(c, user, &f, limit))
+            .await?;
+        let cursor = found.cursor();
+        let (results, pending, flow) = self
             .inner
             .store
             .write(move |c| {
-                let page = dlq::list(c, user, &f, limit)?;
+                let mut rows = Vec::with_capacity(found.seqs.len());
+                for seq in &found.seqs {
+                    rows.extend(dlq::get_at(c, user, *seq)?);
+                }
                 // A flow-control override configures its key as a published message's would.
                 let flow = match &overrides.flow_control {
-                    Some(fc) if !page.items.is_empty() => Some(flow_upsert(c, user, fc)?),
+                    Some(fc) if !rows.is_empty() => Some(flow_upsert(c, user, fc)?),
                     _ => None,
                 };
                 let mut results = Vec::new();
                 let mut pending = Vec::new();
-                for row in page.items {
+                for row in rows {
                     let mut m = row.msg.clone();
                     m.id = new_message_id();
                     m.created_ms = now;
@@ -542,7 +568,7 @@ impl App {
                     });
                     pending.push(Pending::new(seq, m, row.body, due, 0));
                 }
-                Ok((results, pending, page.cursor, flow))
+                Ok((results, pending, flow))
             })
             .await?;
         if let Some(f) = flow {

@@ -15,10 +15,9 @@ use serde_json::{json, Map, Value};
 use super::auth::User;
 use super::error::{json_response, ApiResult};
 use super::request::{parse_json, query_pairs, read_body, Param, Query, MAX_JSON_BYTES};
-use crate::app::{App, AppError};
+use crate::app::App;
 use crate::model::{DlqFilter, Order};
 use crate::parse::headers::{parse_publish_headers, Context};
-use crate::store;
 
 /// Filters of the DLQ endpoints. `host` and `path` are deliberately absent: QStash rejects
 /// them on the DLQ.
@@ -109,50 +108,16 @@ struct IdsBody {
     dlq_ids: Vec<String>,
 }
 
-/// Entries a bulk delete without `count` removes per write transaction. It deletes every
-/// match, which may be the whole DLQ: in batches its memory stays bounded whatever the DLQ
-/// holds, and other writes (publishes, delivery outcomes) get their turn between batches
-/// instead of waiting behind one long transaction.
-const DELETE_BATCH: usize = 500;
-
 /// `DELETE /v2/dlq?<filters>` (or body `{"dlqIds": [...]}`) → `{"deleted": n, "cursor"?}`.
 pub async fn delete_many(State(app): State<App>, user: User, req: Request) -> ApiResult {
     let (parts, body) = req.into_parts();
     let q = Query::parse(&query_pairs(&parts.uri), DLQ_FILTERS)?;
     let bytes = read_body(&parts.headers, body, MAX_JSON_BYTES).await?;
     let ids: IdsBody = parse_json(&bytes, true)?;
-    let mut f = filter(&q, ids.dlq_ids, MAX_BULK)?;
-    let user = user.0;
-    // With `count`, one call deletes at most that many (≤ MAX_BULK) and hands out a cursor.
-    let (limit, all) = match f.count {
-        Some(n) => (n, false),
-        None => (DELETE_BATCH, true),
-    };
-    // The store directly, batch by batch: `App::dlq_delete_many` deletes every match in one
-    // transaction. A batch is found on a read connection and then deleted by position, so
-    // the writer (which every publish waits for) never scans. Each batch goes on after the
-    // previous one's last entry: entries that reach the DLQ while an earliest-first delete
-    // of everything runs are deleted too, as if the call had come a moment later.
-    let store = app.store();
-    let mut deleted = 0;
-    let cursor = loop {
-        let batch = f.clone();
-        let found = store
-            .read(move |c| store::dlq::find(c, user, &batch, limit))
-            .await
-            .map_err(AppError::from)?;
-        if !found.seqs.is_empty() {
-            let seqs = found.seqs.clone();
-            deleted += store
-                .write(move |c| store::dlq::delete_at(c, user, &seqs))
-                .await
-                .map_err(AppError::from)?;
-        }
-        match found.cursor() {
-            Some(c) if all => f.cursor = Some(c),
-            c => break c,
-        }
-    };
+    let done = app
+        .dlq_delete_many(user.0, filter(&q, ids.dlq_ids, MAX_BULK)?)
+        .await?;
+    let (deleted, cursor) = (done.deleted, done.cursor);
     let mut out = Map::new();
     out.insert("deleted".into(), json!(deleted));
     if let Some(c) = cursor.filter(|c| !c.is_empty()) {

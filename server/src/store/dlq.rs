@@ -124,6 +124,17 @@ pub fn get(conn: &Connection, user: UserId, dlq_id: &str) -> StoreResult<Option<
     }
 }
 
+/// The entry at position `seq` (from [`find`]), if it is still there.
+pub fn get_at(conn: &Connection, user: UserId, seq: i64) -> StoreResult<Option<DlqRow>> {
+    let sql = format!("{SELECT} WHERE d.seq = ?1 AND d.user_id = ?2");
+    let mut st = conn.prepare_cached(&sql)?;
+    let mut rows = st.query(params![seq, user as i64])?;
+    match rows.next()? {
+        Some(r) => Ok(Some(read_row(r)?)),
+        None => Ok(None),
+    }
+}
+
 /// Default and max page size.
 pub const MAX_COUNT: usize = 100;
 

@@ -534,33 +534,33 @@ mod tests {
                 .expect("rows");
             rows.map(|r| r.expect("row")).collect::<Vec<_>>().join("; ")
         };
-        let all = DlqFilter {
-            response_statuses: vec![500],
-            ..DlqFilter::new()
-        };
-        assert!(
-            plan(&all).contains("COVERING INDEX dlq_scan"),
-            "{}",
-            plan(&all)
-        );
-        let by_dlq_id = DlqFilter {
-            dlq_ids: vec!["x".into()],
-            ..DlqFilter::new()
-        };
-        assert!(
-            plan(&by_dlq_id).contains("sqlite_autoindex_dlq_1"),
-            "{}",
-            plan(&by_dlq_id)
-        );
-        let by_message_id = DlqFilter {
-            message_ids: vec!["x".into()],
-            ..DlqFilter::new()
-        };
-        assert!(
-            plan(&by_message_id).contains("dlq_message"),
-            "{}",
-            plan(&by_message_id)
-        );
+        let cases = [
+            (
+                DlqFilter {
+                    response_statuses: vec![500],
+                    ..DlqFilter::new()
+                },
+                "COVERING INDEX dlq_scan",
+            ),
+            (
+                DlqFilter {
+                    dlq_ids: vec!["x".into()],
+                    ..DlqFilter::new()
+                },
+                "sqlite_autoindex_dlq_1",
+            ),
+            (
+                DlqFilter {
+                    message_ids: vec!["x".into()],
+                    ..DlqFilter::new()
+                },
+                "dlq_message",
+            ),
+        ];
+        for (f, index) in &cases {
+            let plan = plan(f);
+            assert!(plan.contains(index), "{index}: {plan}");
+        }
     }
 
     fn reference_matches(row: &DlqRow, f: &DlqFilter) -> bool {

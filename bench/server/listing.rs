@@ -12,7 +12,7 @@
 //! entries' ids, states and relative times) so that two runs, before and after a change,
 //! can be compared for identical answers.
 
-use qstash_server::app::{App, USERS};
+use qstash_server::app::USERS;
 use qstash_server::config::{Config, Synchronous};
 use qstash_server::model::{FlowControl, HeaderMap, LogState, Redact};
 use qstash_server::store::dlq::LastResponse;
@@ -305,13 +305,7 @@ pub async fn run() {
         + std::fs::metadata(dir.join("qstash.db-wal")).map_or(0, |m| m.len()) as f64
             / (1024.0 * 1024.0);
 
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", l.local_addr().expect("addr"));
-    let app = App::start(config).expect("start");
-    let a2 = app.clone();
-    tokio::spawn(async move { qstash_server::serve(l, a2, std::future::pending::<()>()).await });
+    let (url, app) = super::start_server(config).await;
     let http = reqwest::Client::new();
 
     let mid = base + (MESSAGES as i64 / 2) * STEP_MS;

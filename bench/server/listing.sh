@@ -6,12 +6,7 @@
 # Built like run.sh builds the load benchmark: opt-level 3, no LTO, own target dir.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export CARGO_PROFILE_RELEASE_OPT_LEVEL=3
-export CARGO_PROFILE_RELEASE_LTO=false
-export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
-export CARGO_PROFILE_RELEASE_PANIC=unwind
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target/bench-server}
-cargo build --release -p qstash-server --example server-bench
+source bench/server/build.sh
 out=${LISTING_OUT:-bench/server/LISTING.md}
 {
   "$CARGO_TARGET_DIR/release/examples/server-bench" listing

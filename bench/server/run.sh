@@ -3,17 +3,9 @@
 # deliveries/s, beside raw loopback-HTTP and SQLite limits measured in the same run.
 # Writes bench/server/RESULTS.md. Extra args go to the bench (--secs N, --backlog N,
 # --sync full|normal).
-#
-# The workspace release profile is tuned for the wasm package (opt-level "z", LTO); the
-# server is benchmarked as a server is shipped: opt-level 3, no LTO, in its own target dir.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export CARGO_PROFILE_RELEASE_OPT_LEVEL=3
-export CARGO_PROFILE_RELEASE_LTO=false
-export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
-export CARGO_PROFILE_RELEASE_PANIC=unwind
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target/bench-server}
-cargo build --release -p qstash-server --example server-bench
+source bench/server/build.sh
 out=bench/server/RESULTS.md
 {
   "$CARGO_TARGET_DIR/release/examples/server-bench" "$@"

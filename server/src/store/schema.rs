@@ -3,7 +3,7 @@
 //! Each entry of [`MIGRATIONS`] moves the schema one version up; they run in order inside one
 //! transaction at start-up. Never edit a released migration: append a new one.
 
-use super::StoreResult;
+use super::{StoreError, StoreResult};
 use rusqlite::Connection;
 
 /// Migration `i` brings the schema from version `i` to `i + 1`.
@@ -137,9 +137,17 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
-/// Brings the database to the newest schema version.
+/// Brings the database to the newest schema version. A database written by a newer
+/// qstash-dev is refused rather than used with a schema this one does not know.
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > MIGRATIONS.len() as i64 {
+        return Err(StoreError(format!(
+            "the database has schema version {version}, newer than this qstash-dev knows ({}); \
+             run a newer qstash-dev or use another --db",
+            MIGRATIONS.len()
+        )));
+    }
     let tx = conn.transaction()?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
         tx.execute_batch(sql)?;
@@ -148,4 +156,79 @@ pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
     super::keys::seed(&tx)?;
     tx.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(conn: &Connection, kind: &str) -> Vec<String> {
+        let mut st = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = ?1 ORDER BY name")
+            .expect("prepare");
+        let rows = st.query_map([kind], |r| r.get(0)).expect("query");
+        rows.map(|r| r.expect("row")).collect()
+    }
+
+    /// A database written by the first release (v1) keeps its messages, events and DLQ
+    /// entries through the upgrade, and gets the listing indexes in place of the old ones.
+    #[test]
+    fn a_v1_database_is_upgraded_with_its_data() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        conn.execute_batch(MIGRATIONS[0]).expect("v1");
+        conn.pragma_update(None, "user_version", 1)
+            .expect("version");
+        conn.execute_batch(
+            "INSERT INTO messages (id, user_id, status, due_ms, created_ms, data, body)
+                 VALUES ('msg_1', 1, 0, 5, 1, '{}', x'6869');
+             INSERT INTO logs (user_id, message_id, time_ms, state) VALUES (1, 'msg_1', 1, 'CREATED');
+             INSERT INTO dlq (dlq_id, user_id, message_id, time_ms, response_status)
+                 VALUES ('dlq_1', 1, 'msg_1', 2, 500);",
+        )
+        .expect("v1 rows");
+        migrate(&mut conn).expect("migrate");
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        let indexes = names(&conn, "index");
+        for want in ["logs_scan", "dlq_scan", "dlq_message", "messages_pending"] {
+            assert!(indexes.iter().any(|i| i == want), "{want} in {indexes:?}");
+        }
+        for gone in ["logs_user", "dlq_user"] {
+            assert!(!indexes.iter().any(|i| i == gone), "{gone} in {indexes:?}");
+        }
+        let counts: (i64, i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM logs),
+                        (SELECT count(*) FROM dlq)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("counts");
+        assert_eq!(counts, (1, 1, 1));
+        let body: Vec<u8> = conn
+            .query_row("SELECT body FROM messages WHERE id = 'msg_1'", [], |r| {
+                r.get(0)
+            })
+            .expect("body");
+        assert_eq!(body, b"hi");
+        // Migrating again is a no-op.
+        migrate(&mut conn).expect("again");
+        assert_eq!(names(&conn, "index"), indexes);
+    }
+
+    #[test]
+    fn a_database_from_a_newer_release_is_refused() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        migrate(&mut conn).expect("migrate");
+        let newer = MIGRATIONS.len() as i64 + 1;
+        conn.pragma_update(None, "user_version", newer)
+            .expect("version");
+        let err = migrate(&mut conn).expect_err("newer schema");
+        assert!(
+            err.to_string().contains(&format!("schema version {newer}")),
+            "{err}"
+        );
+    }
 }

@@ -460,15 +460,26 @@ impl App {
     /// Batches keep memory bounded whatever the DLQ holds, and let other writes (publishes,
     /// delivery outcomes) in between instead of behind one long transaction. A batch is found
     /// on a read connection and deleted by position, so the writer (which every publish waits
-    /// for) never scans. Each batch goes on after the previous one's last entry: entries that
-    /// reach the DLQ while an earliest-first delete of everything runs are deleted too, as if
-    /// the call had come a moment later.
+    /// for) never scans. Each batch goes on after the previous one's last entry, and none
+    /// goes past the newest entry there was when the call came: entries that reach the DLQ
+    /// while it runs are left, as they would be by one statement.
     pub async fn dlq_delete_many(&self, user: UserId, mut f: DlqFilter) -> AppResult<Deleted> {
         let (limit, all) = match f.count {
             Some(n) => (n, false),
             None => (DLQ_DELETE_BATCH, true),
         };
         let store = &self.inner.store;
+        if all {
+            match store.read(move |c| dlq::last_seq(c, user)).await? {
+                Some(top) => f.up_to_seq = Some(top),
+                None => {
+                    return Ok(Deleted {
+                        deleted: 0,
+                        cursor: None,
+                    })
+                }
+            }
+        }
         let mut deleted = 0;
         let cursor = loop {
             let batch = f.clone();

@@ -358,6 +358,9 @@ pub struct DlqFilter {
     pub count: Option<usize>,
     /// `order` (default earliest first).
     pub order: Order,
+    /// Only entries at or below this position: what the DLQ held when a bulk delete of every
+    /// match began (not a query parameter).
+    pub up_to_seq: Option<i64>,
 }
 
 impl DlqFilter {

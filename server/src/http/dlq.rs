@@ -67,6 +67,7 @@ fn filter(q: &Query, extra_ids: Vec<String>, max_count: usize) -> ApiResult<DlqF
         to_date: q.date("toDate")?,
         count: q.count(max_count)?,
         order: q.order(Order::EarliestFirst)?,
+        up_to_seq: None,
     })
 }
 

@@ -222,6 +222,15 @@ impl Found {
     }
 }
 
+/// The position of `user`'s newest entry, if any.
+pub fn last_seq(conn: &Connection, user: UserId) -> StoreResult<Option<i64>> {
+    Ok(conn.query_row(
+        "SELECT max(seq) FROM dlq WHERE user_id = ?1",
+        params![user as i64],
+        |r| r.get(0),
+    )?)
+}
+
 /// Deletes `user`'s entries at positions `seqs` (from [`find`]); returns how many there
 /// still were. A position is never reused, so one found earlier names the same entry or
 /// none.
@@ -314,6 +323,10 @@ impl<'f> Scan<'f> {
                 .iter()
                 .map(|s| Value::Integer(*s as i64));
             push_in(&mut sql, &mut args, "d.response_status", statuses);
+        }
+        if let Some(top) = f.up_to_seq {
+            sql.push_str(" AND d.seq <= ?");
+            args.push(Value::Integer(top));
         }
         if let Some(d) = f.from_date {
             sql.push_str(" AND d.time_ms >= ?");
@@ -452,6 +465,8 @@ mod tests {
             } else {
                 Order::EarliestFirst
             },
+            // Not a query parameter: its own test below.
+            up_to_seq: None,
         }
     }
 
@@ -561,6 +576,28 @@ mod tests {
             let plan = plan(f);
             assert!(plan.contains(index), "{index}: {plan}");
         }
+    }
+
+    #[test]
+    fn a_ceiling_leaves_the_entries_after_it() {
+        let c = random_db(5, 200, 0.0);
+        let all = find(&c, 1, &DlqFilter::new(), usize::MAX).expect("find");
+        assert!(all.seqs.len() > 10, "only {} entries", all.seqs.len());
+        assert_eq!(last_seq(&c, 1).expect("last"), all.seqs.last().copied());
+        let mid = all.seqs[all.seqs.len() / 2];
+        let want: Vec<i64> = all.seqs.iter().copied().filter(|s| *s <= mid).collect();
+        for order in [Order::EarliestFirst, Order::LatestFirst] {
+            let f = DlqFilter {
+                up_to_seq: Some(mid),
+                order,
+                ..DlqFilter::new()
+            };
+            let mut got = find(&c, 1, &f, usize::MAX).expect("find");
+            assert!(!got.more);
+            got.seqs.sort_unstable();
+            assert_eq!(got.seqs, want, "{order:?}");
+        }
+        assert_eq!(last_seq(&c, 99).expect("last"), None);
     }
 
     fn reference_matches(row: &DlqRow, f: &DlqFilter) -> bool {

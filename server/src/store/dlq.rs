@@ -1,6 +1,6 @@
 //! The dead-letter queue.
 
-use super::logs::{push_in, text, MessageCriteria, MessageMatcher, MAX_SQL_IDS};
+use super::logs::{push_bound, push_in, text, MessageCriteria, MessageMatcher, MAX_SQL_IDS};
 use super::messages::StoredMessage;
 use super::{from_json, to_json, StoreResult};
 use crate::model::{DlqFilter, DlqMessage, HeaderMap, Order, Page, UserId};
@@ -324,18 +324,9 @@ impl<'f> Scan<'f> {
                 .map(|s| Value::Integer(*s as i64));
             push_in(&mut sql, &mut args, "d.response_status", statuses);
         }
-        if let Some(top) = f.up_to_seq {
-            sql.push_str(" AND d.seq <= ?");
-            args.push(Value::Integer(top));
-        }
-        if let Some(d) = f.from_date {
-            sql.push_str(" AND d.time_ms >= ?");
-            args.push(Value::Integer(d));
-        }
-        if let Some(d) = f.to_date {
-            sql.push_str(" AND d.time_ms <= ?");
-            args.push(Value::Integer(d));
-        }
+        push_bound(&mut sql, &mut args, "d.seq <=", f.up_to_seq);
+        push_bound(&mut sql, &mut args, "d.time_ms >=", f.from_date);
+        push_bound(&mut sql, &mut args, "d.time_ms <=", f.to_date);
         if !f.queue_names.is_empty() {
             push_in(
                 &mut sql,

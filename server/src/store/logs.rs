@@ -305,6 +305,19 @@ pub(super) fn push_in(
     sql.push_str(&format!(" AND {column} IN ({marks})"));
 }
 
+/// Appends ` AND {condition} ?` with `value` bound, when there is a value.
+pub(super) fn push_bound(
+    sql: &mut String,
+    args: &mut Vec<Value>,
+    condition: &str,
+    value: Option<i64>,
+) {
+    if let Some(v) = value {
+        sql.push_str(&format!(" AND {condition} ?"));
+        args.push(Value::Integer(v));
+    }
+}
+
 // The limits below are tiny in unit tests, so that the tests comparing the listings with
 // their straightforward reference (at the end of this file and of dlq.rs) take every path
 // on a small database.
@@ -571,14 +584,8 @@ impl EventQuery<'_> {
             let states = states.iter().map(|s| Value::Text(s.to_string()));
             push_in(&mut sql, &mut args, "state", states);
         }
-        if let Some(d) = self.from_date {
-            sql.push_str(" AND time_ms >= ?");
-            args.push(Value::Integer(d));
-        }
-        if let Some(d) = self.to_date {
-            sql.push_str(" AND time_ms <= ?");
-            args.push(Value::Integer(d));
-        }
+        push_bound(&mut sql, &mut args, "time_ms >=", self.from_date);
+        push_bound(&mut sql, &mut args, "time_ms <=", self.to_date);
         sql.push_str(&format!(" ORDER BY id {dir}"));
         (sql, args)
     }

@@ -113,26 +113,33 @@ fn read_row(r: &rusqlite::Row<'_>) -> StoreResult<DlqRow> {
     })
 }
 
-/// One entry.
-pub fn get(conn: &Connection, user: UserId, dlq_id: &str) -> StoreResult<Option<DlqRow>> {
-    let sql = format!("{SELECT} WHERE d.user_id = ?1 AND d.dlq_id = ?2");
-    let mut st = conn.prepare(&sql)?;
-    let mut rows = st.query(params![user as i64, dlq_id])?;
-    match rows.next()? {
-        Some(r) => Ok(Some(read_row(r)?)),
-        None => Ok(None),
-    }
+/// The entry matching `condition` (a `WHERE` clause over `d`), if any.
+fn one(
+    conn: &Connection,
+    condition: &str,
+    args: impl rusqlite::Params,
+) -> StoreResult<Option<DlqRow>> {
+    let mut st = conn.prepare_cached(&format!("{SELECT} WHERE {condition}"))?;
+    let mut rows = st.query(args)?;
+    rows.next()?.map(read_row).transpose()
 }
 
-/// The entry at position `seq` (from [`find`]), if it is still there.
+/// One entry.
+pub fn get(conn: &Connection, user: UserId, dlq_id: &str) -> StoreResult<Option<DlqRow>> {
+    one(
+        conn,
+        "d.user_id = ?1 AND d.dlq_id = ?2",
+        params![user as i64, dlq_id],
+    )
+}
+
+/// The entry at position `seq` (one a listing or [`find`] found), if it is still there.
 pub fn get_at(conn: &Connection, user: UserId, seq: i64) -> StoreResult<Option<DlqRow>> {
-    let sql = format!("{SELECT} WHERE d.seq = ?1 AND d.user_id = ?2");
-    let mut st = conn.prepare_cached(&sql)?;
-    let mut rows = st.query(params![seq, user as i64])?;
-    match rows.next()? {
-        Some(r) => Ok(Some(read_row(r)?)),
-        None => Ok(None),
-    }
+    one(
+        conn,
+        "d.seq = ?1 AND d.user_id = ?2",
+        params![seq, user as i64],
+    )
 }
 
 /// Default and max page size.
@@ -143,18 +150,8 @@ pub const MAX_COUNT: usize = 100;
 /// 100 entries of 10 MiB messages would otherwise make a response of over a GiB.
 pub const MAX_PAGE_BODY_BYTES: usize = super::logs::MAX_PAGE_BODY_BYTES;
 
-/// A filtered page of at most `limit` entries (bulk operations pass a large limit).
-pub fn list(
-    conn: &Connection,
-    user: UserId,
-    f: &DlqFilter,
-    limit: usize,
-) -> StoreResult<Page<DlqRow>> {
-    list_within(conn, user, f, limit, usize::MAX)
-}
-
-/// Like [`list`], but the page also ends once its entries carry `max_body_bytes` of bodies;
-/// it always holds at least one entry. The matching is a [`Scan`] that reads no body: an
+/// A filtered page of at most `limit` entries, which also ends once its entries carry
+/// `max_body_bytes` of bodies; it always holds at least one entry. The matching is a [`Scan`] that reads no body: an
 /// entry's bodies and response headers are read only when it joins the page.
 pub fn list_within(
     conn: &Connection,
@@ -163,17 +160,13 @@ pub fn list_within(
     limit: usize,
     max_body_bytes: usize,
 ) -> StoreResult<Page<DlqRow>> {
-    let sql = format!("{SELECT} WHERE d.seq = ?1");
-    let mut full = conn.prepare_cached(&sql)?;
     let mut items: Vec<DlqRow> = Vec::new();
     let mut body_bytes = 0;
     let more = Scan::new(user, f).run(conn, |seq| {
         if items.len() == limit || body_bytes >= max_body_bytes {
             return Ok(false);
         }
-        let mut rows = full.query([seq])?;
-        if let Some(r) = rows.next()? {
-            let row = read_row(r)?;
+        if let Some(row) = get_at(conn, user, seq)? {
             body_bytes += row.body.len() + row.resp.body.len();
             items.push(row);
         }
@@ -188,7 +181,7 @@ pub fn list_within(
     })
 }
 
-/// The positions of the first `limit` entries that [`list`] would return for `f` (from its
+/// The positions of the first `limit` entries that [`list_within`] would return for `f` (from its
 /// cursor, in its order), for a bulk delete. Only positions and ids are read, never bodies.
 pub fn find(conn: &Connection, user: UserId, f: &DlqFilter, limit: usize) -> StoreResult<Found> {
     let mut seqs: Vec<i64> = Vec::new();

@@ -552,8 +552,10 @@ pub(crate) struct Http {
     /// `ensureDevelopmentServer`. `None` otherwise, so a request outside dev mode makes no
     /// extra call into JS.
     dev_server: Option<Function>,
-    /// The JS strings of the last URL and packed headers sent (see [`LastText`]).
-    texts: [LastText; 2],
+    /// The JS string of the last URL sent (see [`LastText`]).
+    last_url: LastText,
+    /// The JS string of the last packed method and headers sent.
+    last_packed: LastText,
 }
 
 /// The JS string of the last text given, handed out again while the text stays the same.
@@ -610,7 +612,8 @@ impl Http {
             global_headers,
             telemetry,
             dev_server,
-            texts: Default::default(),
+            last_url: LastText::default(),
+            last_packed: LastText::default(),
         }
     }
 
@@ -696,8 +699,8 @@ impl Http {
         }
         match (self.prepare(&req), &self.dev_server) {
             (Ok((url, packed, body)), gate) => {
-                let url = self.texts[0].js(&url);
-                let packed = self.texts[1].js(&packed);
+                let url = self.last_url.js(&url);
+                let packed = self.last_packed.js(&packed);
                 match gate {
                     None => send_packed(&url, &packed, &body, parse, &self.recover),
                     Some(gate) => {

@@ -118,10 +118,9 @@ pub async fn delete_many(State(app): State<App>, user: User, req: Request) -> Ap
     let done = app
         .dlq_delete_many(user.0, filter(&q, ids.dlq_ids, MAX_BULK)?)
         .await?;
-    let (deleted, cursor) = (done.deleted, done.cursor);
     let mut out = Map::new();
-    out.insert("deleted".into(), json!(deleted));
-    if let Some(c) = cursor.filter(|c| !c.is_empty()) {
+    out.insert("deleted".into(), json!(done.deleted));
+    if let Some(c) = done.cursor.filter(|c| !c.is_empty()) {
         out.insert("cursor".into(), Value::String(c));
     }
     Ok(json_response(StatusCode::OK, &Value::Object(out)))

@@ -13,6 +13,7 @@
 // the wasm crossings. FLOOR_ONLY=ours,floor runs only those (for a CPU profile of one);
 // FLOOR_ROUNDS and FLOOR_N set the rounds and publishes per round.
 import process from "node:process";
+import { interleave, runtime } from "./interleave.mjs";
 
 // FLOOR_STUB=response (default): the stub builds a `Response` per call, as bench.mjs's does.
 // FLOOR_STUB=object: it answers one cached object with `status` and `json()`, so nothing but the
@@ -67,6 +68,7 @@ const contenders = {
 };
 const only = process.env.FLOOR_ONLY?.split(",");
 const names = Object.keys(contenders).filter((k) => !only || only.includes(k));
+const chosen = Object.fromEntries(names.map((k) => [k, contenders[k]]));
 for (const name of names) {
   const r = await contenders[name]();
   if (r?.messageId === undefined) throw new Error(`${name}: unexpected result ${JSON.stringify(r)}`);
@@ -74,22 +76,8 @@ for (const name of names) {
 
 const ROUNDS = Number(process.env.FLOOR_ROUNDS ?? 24);
 const N = Number(process.env.FLOOR_N ?? 4000);
-for (const name of names) for (let i = 0; i < N; i++) await contenders[name]();
-const rounds = Object.fromEntries(names.map((k) => [k, []]));
-for (let r = 0; r < ROUNDS; r++) {
-  const shift = r % names.length;
-  for (const name of [...names.slice(shift), ...names.slice(0, shift)]) {
-    const f = contenders[name];
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    for (let i = 0; i < N; i++) await f();
-    const cpu = process.cpuUsage(cpu0);
-    rounds[name].push(STUB === "sink" ? (cpu.user + cpu.system) / N : ((performance.now() - t0) * 1000) / N);
-  }
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const runtime = typeof Deno !== "undefined" ? `deno ${Deno.version.deno}` : `node ${process.version}`;
+const medians = await interleave(chosen, { rounds: ROUNDS, n: N, cpu: STUB === "sink" });
 console.log(JSON.stringify({
   runtime, stub: STUB, rounds: ROUNDS, n: N,
-  ...Object.fromEntries(names.map((k) => [k, Number(median(rounds[k]).toFixed(1))])),
+  ...Object.fromEntries(names.map((k) => [k, Number(medians[k].toFixed(1))])),
 }));

@@ -8,6 +8,7 @@
 // distinct code run in between (instruction cache, branch predictor), not garbage collection
 // (`--trace-gc` counted the same scavenges). Any client pays it, the official as much as ours.
 import process from "node:process";
+import { interleave, runtime } from "./interleave.mjs";
 
 const reply = JSON.stringify({ messageId: "msg_1", url: "https://example.com/hook" });
 const answer = { status: 201, json: () => Promise.resolve(JSON.parse(reply)) };
@@ -57,23 +58,7 @@ for (const [name, f] of Object.entries(work)) {
   };
 }
 
-const names = Object.keys(cases);
-const ROUNDS = Number(process.env.ROUNDS ?? 16);
-const N = Number(process.env.N ?? 2000);
-for (const name of names) for (let i = 0; i < N; i++) await cases[name]();
-const rounds = Object.fromEntries(names.map((k) => [k, []]));
-for (let r = 0; r < ROUNDS; r++) {
-  const shift = r % names.length;
-  for (const name of [...names.slice(shift), ...names.slice(0, shift)]) {
-    const f = cases[name];
-    const t0 = performance.now();
-    for (let i = 0; i < N; i++) await f();
-    rounds[name].push(((performance.now() - t0) * 1000) / N);
-  }
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const m = Object.fromEntries(names.map((k) => [k, median(rounds[k])]));
-const runtime = typeof Deno !== "undefined" ? `deno ${Deno.version.deno}` : `node ${process.version}`;
+const m = await interleave(cases, { rounds: Number(process.env.ROUNDS ?? 16), n: Number(process.env.N ?? 2000) });
 console.log(`${runtime}: Response alone ${m.response.toFixed(1)} µs`);
 for (const name of Object.keys(work)) {
   const extra = m[`${name} + response`] - m[name] - m.response;

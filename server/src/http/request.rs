@@ -5,14 +5,16 @@ use std::collections::BTreeMap;
 use std::future::poll_fn;
 use std::net::SocketAddr;
 use std::pin::{pin, Pin};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll};
 
-use axum::body::{Body, HttpBody};
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{ConnectInfo, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use http_body::{Frame, SizeHint};
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
@@ -29,8 +31,8 @@ pub const MAX_JSON_BYTES: usize = 1024 * 1024;
 pub const PREREAD_BODY_BYTES: usize = MAX_JSON_BYTES;
 
 /// Middleware: reads a body announced (by `Content-Length`) to be at most
-/// [`PREREAD_BODY_BYTES`] before the handler runs, and holds a larger one back until the
-/// handler asks for it, so that whatever the handler leaves unread is drained.
+/// [`PREREAD_BODY_BYTES`] before the handler runs, and streams a larger one through a
+/// [`SharedBody`], so that whatever the handler leaves unread is drained.
 ///
 /// Many handlers answer without reading the body: a GET that was sent one, or an early 4xx
 /// (bad token, bad header, 413 by `Content-Length`). hyper then closes the connection with
@@ -39,12 +41,12 @@ pub const PREREAD_BODY_BYTES: usize = MAX_JSON_BYTES;
 /// client's upload): a large answer (a `GET /v2/dlq` page) arrives cut off, or not at all.
 /// Reading small bodies first keeps every answer intact (and the connection reusable).
 ///
-/// A larger upload is streamed: the handler gets an empty stand-in, and [`read_body`]
-/// reads the real body (a handler reads bodies only through it). What is left unread when
-/// the handler has answered is drained (read and discarded, see [`drain`]) while the
-/// answer goes out, so the client gets it and can reuse the connection. An upload that
-/// waits for `100 Continue` and was never asked for is not drained: the client sends
-/// nothing until told to, and hyper refuses it without the `100 Continue`.
+/// A larger upload is not buffered: the handler reads it through a [`SharedBody`] while the
+/// middleware keeps a hold on it. What is left unread when the handler has answered is
+/// drained (read and discarded, see [`drain`]) while the answer goes out, so the client gets
+/// it and can reuse the connection. An upload that waits for `100 Continue` and was never
+/// read is not drained: the client sends nothing until told to, and hyper refuses it
+/// without the `100 Continue`.
 pub async fn read_small_body_first(req: Request, next: Next) -> Response {
     let announced = req
         .headers()
@@ -69,40 +71,80 @@ pub async fn read_small_body_first(req: Request, next: Next) -> Response {
                 .get(header::EXPECT)
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
             let (parts, body) = req.into_parts();
-            let held: HeldBody = Arc::new(Mutex::new(Some(Held {
-                body,
-                started: false,
-            })));
-            let response = HELD
-                .scope(
-                    held.clone(),
-                    next.run(Request::from_parts(parts, Body::empty())),
-                )
+            let shared = SharedBody::new(body);
+            let response = next
+                .run(Request::from_parts(parts, Body::new(shared.clone())))
                 .await;
-            let left = held.lock().ok().and_then(|mut h| h.take());
-            if let Some(left) = left.filter(|l| l.started || !waits_for_continue) {
-                tokio::spawn(drain(left.body));
+            let (left, started) = shared.take();
+            if let Some(left) = left.filter(|_| started || !waits_for_continue) {
+                tokio::spawn(drain(left));
             }
             response
         }
     }
 }
 
-/// A streamed upload held back by [`read_small_body_first`] until [`read_body`] takes it;
-/// what is in it when the handler has answered gets drained.
-type HeldBody = Arc<Mutex<Option<Held>>>;
+/// A streamed upload as [`read_small_body_first`] hands it to the handler: reads go to the
+/// real body, which stays within the middleware's reach when the handler has answered, so
+/// the handler needs to know nothing about the drain.
+#[derive(Clone)]
+struct SharedBody(Arc<Mutex<Shared>>);
 
-/// The held upload and whether reading it has started (hyper sends a requested
-/// `100 Continue` when it has).
-struct Held {
-    body: Body,
+struct Shared {
+    /// `None` once the middleware has taken it back to drain.
+    body: Option<Body>,
+    /// Whether the body was ever polled: hyper sends a requested `100 Continue` then, and
+    /// only then does the client send the body for the drain to read.
     started: bool,
 }
 
-tokio::task_local! {
-    /// The current request's held upload. A handler runs in its request's task (axum awaits
-    /// it inside the middleware), so [`read_body`] finds it there.
-    static HELD: HeldBody;
+impl SharedBody {
+    fn new(body: Body) -> SharedBody {
+        SharedBody(Arc::new(Mutex::new(Shared {
+            body: Some(body),
+            started: false,
+        })))
+    }
+
+    /// A panic while the lock was held leaves nothing half-done here, so a poisoned lock
+    /// is as good as any.
+    fn lock(&self) -> MutexGuard<'_, Shared> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes the real body back (later reads end at once), and whether it was started.
+    fn take(&self) -> (Option<Body>, bool) {
+        let mut shared = self.lock();
+        (shared.body.take(), shared.started)
+    }
+}
+
+impl HttpBody for SharedBody {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        let mut shared = self.lock();
+        shared.started = true;
+        match shared.body.as_mut() {
+            Some(body) => Pin::new(body).poll_frame(cx),
+            None => Poll::Ready(None),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.lock().body.as_ref().is_none_or(Body::is_end_stream)
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.lock()
+            .body
+            .as_ref()
+            .map_or_else(|| SizeHint::with_exact(0), Body::size_hint)
+    }
 }
 
 /// Most bytes of an unread upload drained after the answer: above the largest body the
@@ -134,26 +176,10 @@ async fn drain(body: Body) {
 }
 
 /// Reads the whole body, failing with 413 as soon as it passes `limit` bytes (so a huge
-/// upload is never buffered) and with 400 if the client breaks off.
-///
-/// When [`read_small_body_first`] held the request's upload back, that upload is read and
-/// `body` is only its empty stand-in; a refused upload goes back to be drained.
+/// upload is never buffered) and with 400 if the client breaks off (hyper fails a body that
+/// ends short of its `Content-Length`). A refused upload is left unread: see
+/// [`read_small_body_first`] for what becomes of the rest.
 pub async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Vec<u8>, ApiError> {
-    let held = HELD.try_with(Arc::clone).ok();
-    let taken = held
-        .as_ref()
-        .and_then(|h| h.lock().ok().and_then(|mut h| h.take()));
-    let give_back = |body: Body, started: bool| {
-        if let Some(h) = &held {
-            if let Ok(mut h) = h.lock() {
-                *h = Some(Held { body, started });
-            }
-        }
-    };
-    let mut body = match taken {
-        Some(h) => h.body,
-        None => body,
-    };
     let too_large = || {
         ApiError::PayloadTooLarge(format!(
             "request body is larger than the limit of {limit} bytes"
@@ -164,30 +190,19 @@ pub async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if announced.is_some_and(|len| len > limit as u64) {
-        give_back(body, false);
         return Err(too_large());
     }
+    let mut body = pin!(body);
     let mut out = Vec::new();
-    while let Some(frame) = poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+    while let Some(frame) = poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
         let frame =
             frame.map_err(|e| ApiError::BadRequest(format!("failed to read request body: {e}")))?;
         if let Ok(data) = frame.into_data() {
             if out.len() + data.len() > limit {
-                give_back(body, true);
                 return Err(too_large());
             }
             out.extend_from_slice(&data);
         }
-    }
-    // hyper ends a body short of its `Content-Length` with an error, so a short read here
-    // can only be a stand-in read where the held upload is out of reach (another task):
-    // refuse it rather than take the missing bytes for an empty body.
-    if announced.is_some_and(|len| len != out.len() as u64) {
-        return Err(ApiError::BadRequest(format!(
-            "request body ended after {} of the {} bytes its Content-Length announced",
-            out.len(),
-            announced.unwrap_or_default()
-        )));
     }
     Ok(out)
 }
@@ -562,52 +577,62 @@ mod tests {
         h
     }
 
-    fn held(bytes: &'static [u8]) -> HeldBody {
-        Arc::new(Mutex::new(Some(Held {
-            body: Body::from(bytes),
-            started: false,
-        })))
+    /// An upload arriving in frames, as hyper hands it over.
+    struct Frames(Vec<&'static [u8]>);
+
+    impl HttpBody for Frames {
+        type Data = Bytes;
+        type Error = axum::Error;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+            let next = (!self.0.is_empty()).then(|| self.0.remove(0));
+            Poll::Ready(next.map(|f| Ok(Frame::data(Bytes::from_static(f)))))
+        }
+    }
+
+    /// "the upload" in two frames, as a handler gets it from the middleware.
+    fn shared_upload() -> SharedBody {
+        SharedBody::new(Body::new(Frames(vec![b"the ", b"upload"])))
+    }
+
+    async fn rest(body: Option<Body>) -> Vec<u8> {
+        let body = body.expect("the real body is still shared");
+        read_body(&HeaderMap::new(), body, usize::MAX)
+            .await
+            .unwrap()
     }
 
     #[tokio::test]
-    async fn a_held_upload_is_read_in_place_of_the_stand_in() {
-        let h = held(b"the upload");
-        let read = HELD
-            .scope(h.clone(), read_body(&announcing(10), Body::empty(), 100))
-            .await;
+    async fn reading_through_a_shared_body_reads_the_real_body() {
+        let shared = shared_upload();
+        let read = read_body(&announcing(10), Body::new(shared.clone()), 100).await;
         assert_eq!(read.ok().as_deref(), Some(&b"the upload"[..]));
-        assert!(h.lock().map(|h| h.is_none()).unwrap_or(false));
+        let (left, started) = shared.take();
+        assert!(started);
+        assert_eq!(rest(left).await, b"");
     }
 
     #[tokio::test]
-    async fn a_refused_upload_goes_back_to_be_drained() {
-        let h = held(b"the upload");
-        let read = HELD
-            .scope(h.clone(), read_body(&announcing(10), Body::empty(), 4))
-            .await;
+    async fn a_refused_upload_is_left_to_be_drained() {
+        let shared = shared_upload();
+        // Refused at the first frame: the second is what a drain would read.
+        let read = read_body(&HeaderMap::new(), Body::new(shared.clone()), 3).await;
         assert!(matches!(read, Err(ApiError::PayloadTooLarge(_))));
-        let back = h.lock().ok().and_then(|mut h| h.take());
-        assert!(
-            back.is_some_and(|b| !b.started),
-            "refused by Content-Length, unread"
-        );
-
-        let h = held(b"the upload");
-        let read = HELD
-            .scope(h.clone(), read_body(&HeaderMap::new(), Body::empty(), 4))
-            .await;
-        assert!(matches!(read, Err(ApiError::PayloadTooLarge(_))));
-        let back = h.lock().ok().and_then(|mut h| h.take());
-        assert!(back.is_some_and(|b| b.started), "refused while reading");
+        let (left, started) = shared.take();
+        assert!(started, "refused while reading");
+        assert_eq!(rest(left).await, b"upload");
     }
 
     #[tokio::test]
-    async fn a_body_shorter_than_its_content_length_is_refused() {
-        // What read_body would see if it ran outside the request's task: the stand-in.
-        let read = read_body(&announcing(2_000_000), Body::empty(), 10_000_000).await;
-        let Err(ApiError::BadRequest(m)) = read else {
-            panic!("{read:?}");
-        };
-        assert!(m.contains("0 of the 2000000 bytes"), "{m}");
+    async fn an_upload_refused_by_its_content_length_is_not_started() {
+        let shared = shared_upload();
+        let read = read_body(&announcing(10), Body::new(shared.clone()), 4).await;
+        assert!(matches!(read, Err(ApiError::PayloadTooLarge(_))));
+        let (left, started) = shared.take();
+        assert!(!started, "never polled");
+        assert_eq!(rest(left).await, b"the upload");
     }
 }

@@ -61,7 +61,7 @@ pub(crate) fn with_key<R>(key: &str, f: impl FnOnce(&JsValue) -> R) -> R {
 }
 
 /// The option names a publish-family request can carry, in the bit order of
-/// `definedMask` (the JS reads below must match).
+/// `readOptions` (the JS reads below must match).
 const REQUEST_KEYS: [&str; 22] = [
     "headers",
     "method",
@@ -87,10 +87,12 @@ const REQUEST_KEYS: [&str; 22] = [
     "queueName",
 ];
 
-// One call tells which options are present, so a typical publish (3–4 options) reads those
-// and not all 22: every property read is a wasm→JS crossing. Named reads, in the list's order:
+// One call reads the 22 options, each once, in the list's order (as the official reads them:
+// a getter runs once), and tells which are present; the values are then taken from the array it
+// made, so a typical publish (3–4 options) costs no crossing for the absent ones. Named reads:
 // each gets its own inline cache, where `o[KEYS[i]]` was one megamorphic keyed load per name
-// (~4% of a publish on Deno).
+// (~4% of a publish on Deno). The array is handed over by `takeOptions` right after: a fresh
+// one per call, so a getter that publishes again cannot overwrite another call's values.
 //
 // A getter or Proxy trap that throws makes it answer -1 (caught here, so the call stays a plain
 // integer return): the options are then read one by one, as the official reads them.
@@ -100,6 +102,8 @@ const REQUEST_KEYS: [&str; 22] = [
 // (`${v}`: a symbol throws). `undefined` when `init` is not a plain record, when a name or value
 // holds a NUL (the separator), or when reading it throws: the platform's `Headers` then parses
 // it (and throws what the official's `new Headers` throws).
+//
+// `replayOptions` compares this call's options with a [`Trace`] (see [`Fields::replay`]).
 #[wasm_bindgen(inline_js = "export function recordText(init) {
   try {
     const proto = Object.getPrototypeOf(init);
@@ -115,69 +119,196 @@ const REQUEST_KEYS: [&str; 22] = [
     return undefined;
   }
 }
-export function definedMask(o) {
+let taken;
+export function readOptions(o) {
   if (o === null || (typeof o !== \"object\" && typeof o !== \"function\")) return 0;
+  let v;
   try {
-  return (
-    (o.headers !== undefined ? 1 : 0) |
-    (o.method !== undefined ? 2 : 0) |
-    (o.delay !== undefined ? 4 : 0) |
-    (o.notBefore !== undefined ? 8 : 0) |
-    (o.deduplicationId !== undefined ? 16 : 0) |
-    (o.contentBasedDeduplication !== undefined ? 32 : 0) |
-    (o.retries !== undefined ? 64 : 0) |
-    (o.retryDelay !== undefined ? 128 : 0) |
-    (o.callback !== undefined ? 256 : 0) |
-    (o.failureCallback !== undefined ? 512 : 0) |
-    (o.timeout !== undefined ? 1024 : 0) |
-    (o.flowControl !== undefined ? 2048 : 0) |
-    (o.label !== undefined ? 4096 : 0) |
-    (o.redact !== undefined ? 8192 : 0) |
-    (o.url !== undefined ? 16384 : 0) |
-    (o.urlGroup !== undefined ? 32768 : 0) |
-    (o.topic !== undefined ? 65536 : 0) |
-    (o.api !== undefined ? 131072 : 0) |
-    (o.body !== undefined ? 262144 : 0) |
-    (o.cron !== undefined ? 524288 : 0) |
-    (o.scheduleId !== undefined ? 1048576 : 0) |
-    (o.queueName !== undefined ? 2097152 : 0)
-  );
+    v = [
+      o.headers, o.method, o.delay, o.notBefore, o.deduplicationId, o.contentBasedDeduplication,
+      o.retries, o.retryDelay, o.callback, o.failureCallback, o.timeout, o.flowControl, o.label,
+      o.redact, o.url, o.urlGroup, o.topic, o.api, o.body, o.cron, o.scheduleId, o.queueName,
+    ];
   } catch {
     return -1;
+  }
+  let mask = 0;
+  let primitive = 0;
+  for (let i = 0; i < 22; i++) {
+    const x = v[i];
+    if (x === undefined) continue;
+    mask |= 1 << i;
+    const t = typeof x;
+    if (x === null || t === \"string\" || t === \"number\" || t === \"boolean\") primitive |= 1 << i;
+  }
+  taken = v;
+  return mask + primitive * 4194304;
+}
+export function takeOptions() {
+  const v = taken;
+  taken = undefined;
+  return v;
+}
+let record;
+export function replayOptions(v, w, read, text) {
+  for (let i = 0, m = read; m !== 0; i++, m >>>= 1) {
+    if ((m & 1) !== 0 && !Object.is(v[i], w[i])) return 0;
+  }
+  if (text === undefined) return 1;
+  const init = v[0];
+  if (init === null || typeof init !== \"object\") return 0;
+  record = recordText(init);
+  return record === text ? 1 : 2;
+}
+export function takeRecord() {
+  const r = record;
+  record = undefined;
+  return r;
+}
+export function keepPrimitives(v) {
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (i === 18 || (x !== null && (typeof x === \"object\" || typeof x === \"function\"))) v[i] = undefined;
   }
 }
 ")]
 extern "C" {
-    #[wasm_bindgen(js_name = definedMask)]
-    fn defined_mask(obj: &JsValue) -> i32;
+    /// A JS string, or `undefined` (see above).
     #[wasm_bindgen(js_name = recordText)]
-    fn record_text(init: &JsValue) -> Option<String>;
+    fn record_text(init: &JsValue) -> JsValue;
+    /// The presence mask of [`REQUEST_KEYS`] (0 for a non-object), plus 2^22 times the mask
+    /// of those whose value is a primitive (a string, number, boolean or `null`: reading it
+    /// calls no user code, and an `Object.is`-equal one makes the same request); -1 when a
+    /// read threw.
+    #[wasm_bindgen(js_name = readOptions)]
+    fn read_options(obj: &JsValue) -> f64;
+    /// The values the last [`read_options`] with a non-zero mask read, by index.
+    #[wasm_bindgen(js_name = takeOptions)]
+    fn take_options() -> Array;
+    /// Whether the options `v` (a [`read_options`] array) are those of `w` (another, see
+    /// [`Trace`]) for the keys in `read`, and the headers' record text is `text`: 1 when
+    /// they are, 0 when they are not, 2 when only the record text differs (made by the call,
+    /// see [`take_record`]).
+    #[wasm_bindgen(js_name = replayOptions)]
+    fn replay_options(v: &Array, w: &Array, read: u32, text: &JsValue) -> i32;
+    /// The headers' record text the last [`replay_options`] answering 2 made.
+    #[wasm_bindgen(js_name = takeRecord)]
+    fn take_record() -> JsValue;
+    /// Drops from a [`read_options`] array what a replay does not compare (objects, the
+    /// body), so a kept one holds on to none of the caller's data.
+    #[wasm_bindgen(js_name = keepPrimitives)]
+    pub(crate) fn keep_primitives(v: &Array);
 }
 
-/// A request object's options, read lazily: absent ones cost no crossing.
+/// A request object's options, read once (see `readOptions`): absent ones cost no crossing.
 pub(crate) struct Fields<'a> {
     obj: &'a JsValue,
     mask: u32,
-    /// `definedMask` threw (a getter or Proxy trap): every option is then read on its own
+    /// Which of the present options are primitives (see `readOptions`).
+    primitive: u32,
+    /// `readOptions` threw (a getter or Proxy trap): every option is then read on its own
     /// when asked for, so only a read the official also makes can fail the method.
     each: bool,
+    /// The values `readOptions` read, by index (`None` when none is present, or `each`).
+    values: Option<Array>,
+    /// What `recordText` made of the headers when a replay called it (see [`Fields::replay`]).
+    record: RefCell<Option<JsValue>>,
+    /// What was read so far, for a later replay; `None` when not traced, or when something
+    /// was read that a replay could not compare.
+    trace: RefCell<Option<Trace>>,
 }
 
+/// What a request read of its options, as [`Fields::replay`] compares it: primitives only,
+/// the headers by their record text, and the body (passed through unread) last.
+pub(crate) struct Trace {
+    /// The options read (bits in [`REQUEST_KEYS`] order), headers and body aside.
+    pub(crate) read: u32,
+    /// The headers' record text, when they were read.
+    pub(crate) record: Option<JsValue>,
+    /// The values read (a `readOptions` array), set by [`Fields::into_trace`].
+    pub(crate) values: Array,
+    body_read: bool,
+}
+
+const HEADERS: usize = 0;
+const BODY: usize = 18;
+
 impl<'a> Fields<'a> {
-    /// Reads which of [`REQUEST_KEYS`] are present (`!== undefined`) in one call.
+    /// Reads the options of [`REQUEST_KEYS`], each once, in one call.
     pub(crate) fn of(obj: &'a JsValue) -> Self {
-        match defined_mask(obj) {
-            -1 => Fields {
-                obj,
-                mask: 0,
-                each: true,
-            },
-            mask => Fields {
-                obj,
-                mask: mask as u32,
-                each: false,
-            },
+        let x = read_options(obj);
+        let (mask, primitive, each, values) = if x < 0.0 {
+            (0, 0, true, None)
+        } else if x < 1.0 {
+            (0, 0, false, None)
+        } else {
+            let x = x as u64;
+            let low = (1 << REQUEST_KEYS.len()) - 1;
+            let mask = (x & low) as u32;
+            let primitive = ((x >> REQUEST_KEYS.len()) & low) as u32;
+            (mask, primitive, false, Some(take_options()))
+        };
+        Fields {
+            obj,
+            mask,
+            primitive,
+            each,
+            values,
+            record: RefCell::default(),
+            trace: RefCell::default(),
         }
+    }
+
+    /// [`Fields::of`], keeping a [`Trace`] of what is read.
+    pub(crate) fn traced(obj: &'a JsValue) -> Self {
+        let fields = Fields::of(obj);
+        if let Some(values) = &fields.values {
+            *fields.trace.borrow_mut() = Some(Trace {
+                read: 0,
+                record: None,
+                values: values.clone(),
+                body_read: false,
+            });
+        }
+        fields
+    }
+
+    /// Which options are present (bits in [`REQUEST_KEYS`] order); `None` when they are read
+    /// one by one (see `each`).
+    pub(crate) fn mask(&self) -> Option<u32> {
+        (!self.each).then_some(self.mask)
+    }
+
+    /// The trace of what was read, when every read could be compared by a replay.
+    pub(crate) fn into_trace(self) -> Option<Trace> {
+        let body_absent = !self.has(BODY);
+        self.trace
+            .into_inner()
+            .filter(|t| t.body_read || body_absent)
+    }
+
+    /// Whether the options are those `trace` read: then this request reads as the traced one
+    /// did and, every step from those reads on being deterministic, makes the same request.
+    /// Compares the primitives first, and only then makes the headers' record text (user code
+    /// may run), which the reads that follow a difference there take instead of making it
+    /// again.
+    pub(crate) fn replay(&self, trace: &Trace) -> bool {
+        let Some(v) = &self.values else {
+            return false;
+        };
+        let text = trace.record.clone().unwrap_or(JsValue::UNDEFINED);
+        match replay_options(v, &trace.values, trace.read, &text) {
+            1 => true,
+            2 => {
+                *self.record.borrow_mut() = Some(take_record());
+                false
+            }
+            _ => false,
+        }
+    }
+
+    fn has(&self, i: usize) -> bool {
+        self.mask & (1 << i) != 0
     }
 
     /// `obj[key]`; `undefined` without a crossing when the mask says it is absent.
@@ -197,11 +328,68 @@ impl<'a> Fields<'a> {
             return Some(get(self.obj, key)).filter(defined);
         }
         match REQUEST_KEYS.iter().position(|k| *k == key) {
-            Some(i) if self.mask & (1 << i) == 0 => None,
-            // A set bit means `obj` is an object (definedMask checked), so read it directly.
-            Some(_) => Some(with_key(key, |k| read(Reflect::get(self.obj, k)))),
-            None => Some(get(self.obj, key)).filter(defined),
+            Some(i) if !self.has(i) => None,
+            Some(HEADERS) => Some(self.read_headers().0),
+            Some(i) => Some(self.read(i)),
+            None => {
+                self.trace.borrow_mut().take();
+                Some(get(self.obj, key)).filter(defined)
+            }
         }
+    }
+
+    /// A present option's value, as `readOptions` read it, noted in the trace.
+    #[inline(never)]
+    fn read(&self, i: usize) -> JsValue {
+        let value = self.value(i);
+        let mut trace = self.trace.borrow_mut();
+        if let Some(t) = trace.as_mut() {
+            if i == BODY {
+                t.body_read = true;
+            } else if !t.body_read && self.primitive & (1 << i) != 0 {
+                t.read |= 1 << i;
+            } else {
+                // Nothing to compare by (an object, whose reading may call user code), or a
+                // read after the body, which a replay ends with.
+                *trace = None;
+            }
+        }
+        value
+    }
+
+    fn value(&self, i: usize) -> JsValue {
+        self.values
+            .as_ref()
+            .map_or(JsValue::UNDEFINED, |v| v.get(i as u32))
+    }
+
+    /// The `headers` option and, when it is an object, what `recordText` makes of it (or
+    /// made of it in a replay); traced by the record text.
+    fn read_headers(&self) -> (JsValue, Option<JsValue>) {
+        let init = self.value(HEADERS);
+        let made = self.record.borrow_mut().take();
+        let record = made.or_else(|| init.is_object().then(|| record_text(&init)));
+        let mut trace = self.trace.borrow_mut();
+        match (trace.as_mut(), &record) {
+            (Some(t), Some(text)) if text.is_string() && !t.body_read => {
+                t.record = Some(text.clone());
+            }
+            (Some(_), _) => *trace = None,
+            (None, _) => {}
+        }
+        (init, record)
+    }
+
+    /// `prefixHeaders(new Headers(request.headers))`.
+    pub(crate) fn prefixed_headers(&self) -> Result<HeaderMap, JsValue> {
+        if self.each || !self.has(HEADERS) {
+            return prefixed_headers(&self.get("headers"));
+        }
+        let (init, record) = self.read_headers();
+        Ok(prefix_headers(headers_from(
+            &init,
+            record.and_then(|r| r.as_string()),
+        )?))
     }
 }
 
@@ -311,6 +499,13 @@ fn to_fixed0(v: &JsValue, name: &str) -> Result<String, JsValue> {
 
 /// `new Headers(init)` → a core [`HeaderMap`] (names lower-case, values trimmed).
 pub(crate) fn headers_from_init(init: &JsValue) -> Result<HeaderMap, JsValue> {
+    let record = init.is_object().then(|| record_text(init));
+    headers_from(init, record.and_then(|r| r.as_string()))
+}
+
+/// [`headers_from_init`] given what `recordText` made of `init` (`None` when `init` is not an
+/// object, or not a plain record).
+fn headers_from(init: &JsValue, record: Option<String>) -> Result<HeaderMap, JsValue> {
     let mut map = HeaderMap::new();
     if init.is_undefined() {
         return Ok(map);
@@ -323,12 +518,10 @@ pub(crate) fn headers_from_init(init: &JsValue) -> Result<HeaderMap, JsValue> {
     }
     // Fast path for the common plain record `{ name: value }`: its own enumerable entries are
     // exactly what `new Headers(record)` reads, and HeaderMap applies the same normalisation.
-    if init.is_object() {
-        if let Some(text) = record_text(init) {
-            let mut parts = text.split('\0');
-            let pairs = std::iter::from_fn(|| Some((parts.next()?, parts.next()?)));
-            return HeaderMap::from_pairs(pairs).map_err(js_err);
-        }
+    if let Some(text) = record {
+        let mut parts = text.split('\0');
+        let pairs = std::iter::from_fn(|| Some((parts.next()?, parts.next()?)));
+        return HeaderMap::from_pairs(pairs).map_err(js_err);
     }
     let parsed = JsHeaders::new(init)?;
     // Headers iterate as [name, value] pairs, already combined, lower-cased and sorted.
@@ -447,7 +640,7 @@ fn common_tail(req: &Fields, h: &mut HeaderMap) -> Result<(), JsValue> {
 
 /// `processHeaders(request)`: the publish-family `Upstash-*` headers.
 pub(crate) fn publish_headers(req: &Fields) -> Result<HeaderMap, JsValue> {
-    let mut h = prefixed_headers(&req.get("headers"))?;
+    let mut h = req.prefixed_headers()?;
     let method = match req.opt("method") {
         Some(m) if !m.is_null() => text(&m),
         _ => "POST".to_string(),

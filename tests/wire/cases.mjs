@@ -230,6 +230,85 @@ export const cases = [
   { name: "retry false still publishes", config: { retry: false }, run: (c) => c.publish({ url: URL_ }) },
   { name: "retry with backoff fn still publishes", config: { retry: { retries: 2, backoff: () => 1 } }, run: (c) => c.publish({ url: URL_ }) },
 
+  // ── one client publishing again: ours sends its last request again when the options read the
+  // same (src/js/client.rs `Memo`), so every change must make a new request ─────────────────────
+  { name: "publish loop: each option changed in turn, then back", run: async (c) => {
+    const base = { url: URL_, body: "b", method: "PUT", delay: "10s", notBefore: 1893456000, deduplicationId: "d-1", contentBasedDeduplication: true, retries: 3, retryDelay: "1000", callback: CB, failureCallback: "https://example.com/fail", timeout: "30s", label: "l-1", headers: { "X-A": "1", "Upstash-Forward-B": "b" } };
+    const other = { url: "https://example.com/other", body: "c", method: "POST", delay: 20, notBefore: 1893456001, deduplicationId: "d-2", contentBasedDeduplication: false, retries: 4, retryDelay: "2000", callback: "https://example.com/cb2", failureCallback: "https://example.com/fail2", timeout: 45, label: "l-2", headers: { "X-A": "2", "Upstash-Forward-B": "b" } };
+    const req = { ...base };
+    const out = [await c.publish(req), await c.publish(req)];
+    for (const k of Object.keys(other)) {
+      req[k] = other[k];
+      out.push(await c.publish(req), await c.publish(req));
+      req[k] = base[k];
+      out.push(await c.publish(req));
+    }
+    return out;
+  } },
+  { name: "publish loop: the headers record edited in place, emptied, replaced", run: async (c) => {
+    const req = { url: URL_, headers: { "X-A": "1" } };
+    const out = [await c.publish(req)];
+    req.headers["X-A"] = "2";
+    out.push(await c.publish(req));
+    req.headers["X-B"] = 3;
+    out.push(await c.publish(req), await c.publish({ ...req, headers: { ...req.headers } }));
+    delete req.headers["X-A"];
+    out.push(await c.publish(req));
+    req.headers = {};
+    out.push(await c.publish(req));
+    req.headers = new Headers({ "X-B": "3" });
+    out.push(await c.publish(req), await c.publish(req));
+    req.headers = [["X-B", "3"]];
+    out.push(await c.publish(req));
+    return out;
+  } },
+  { name: "publish loop: values that look alike (0 and -0, 1 and '1', 2.5 and 3, null)", run: async (c) => {
+    const out = [];
+    for (const retries of [0, -0, 0, 2.5, 3, 3]) out.push(await c.publish({ url: URL_, retries }));
+    for (const delay of [1, "1", 1, 1.4, "1s"]) out.push(await c.publish({ url: URL_, delay }));
+    for (const method of ["PUT", null, "PUT", "GET"]) out.push(await c.publish({ url: URL_, method }));
+    for (const label of ["a,b", ["a", "b"], "a,b", ["a", "c"]]) out.push(await c.publish({ url: URL_, label }));
+    for (const body of ["x", undefined, null, "x"]) out.push(await c.publish({ url: URL_, body }));
+    return out;
+  } },
+  { name: "publish loop: publish, enqueue to two queues, publishJSON, batch alternate", run: async (c) => {
+    const req = { url: URL_, retries: 2, body: "x" };
+    const out = [];
+    for (let i = 0; i < 2; i++) {
+      out.push(await c.publish(req), await c.queue({ queueName: "q1" }).enqueue(req), await c.queue({ queueName: "q2" }).enqueue(req));
+      out.push(await c.publishJSON({ ...req, body: { n: i } }), await c.batch([req]), await c.publish(req));
+    }
+    return out;
+  } },
+  { name: "publish loop: getters, and a getter that throws once", run: async (c) => {
+    let retries = 1;
+    const req = { url: URL_, get retries() { return retries; } };
+    const out = [await c.publish(req), await c.publish(req)];
+    retries = 2;
+    out.push(await c.publish(req));
+    Object.defineProperty(req, "callback", { get() { throw new Error("callback getter"); }, configurable: true, enumerable: true });
+    out.push(await c.publish(req).catch((e) => `${e.constructor.name}: ${e.message}`));
+    delete req.callback;
+    out.push(await c.publish(req));
+    return out;
+  } },
+  { name: "publish loop: a Proxy request reads on a used client as on a fresh one", run: async (c, lib, fresh) => {
+    // What a client reads of a request (traps, keys, order) must not depend on what it sent
+    // before: both sides must answer `true` for each.
+    const log = (t, into, tag) => new Proxy(t, Object.fromEntries(["get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf"].map((trap) => [trap, (...a) => { into.push(`${tag} ${trap} ${String(a[1] ?? "")}`); return Reflect[trap](...a); }])));
+    const reads = async (client, headers, body) => {
+      const into = [];
+      await client.publish(log({ url: URL_, retries: 2, body, headers: log(headers, into, "headers") }, into, "request"));
+      return JSON.stringify(into);
+    };
+    const out = [];
+    await c.publish({ url: URL_, retries: 2, body: "a", headers: { "X-A": "1" } });
+    for (const [headers, body] of [[{ "X-A": "1" }, "b"], [{ "X-A": "2" }, "b"], [{ "X-A": "2" }, "c"], [{ "X-A": "3", "X-B": "x" }, undefined]]) {
+      out.push((await reads(c, headers, body)) === (await reads(fresh(), headers, body)));
+    }
+    return out;
+  } },
+
   // ── batch / batchJSON ────────────────────────────────────────────────────────────────────────
   { name: "batch two urls", run: (c) => c.batch([{ url: URL_, body: "one" }, { url: "https://example.com/two", body: "two" }]) },
   { name: "batch with urlGroup (nested array reply)", run: (c) => c.batch([{ urlGroup: "grp", body: "g" }, { url: URL_ }]) },

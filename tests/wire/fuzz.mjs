@@ -365,6 +365,70 @@ const CALLS = [
   [2, "flowControl.unpin", () => call("c.flowControl.unpin", from(IDS, 0.7), chance(0.85) ? O(sample(["parallelism", "rate", "extra"], int(0, 2)).map((k) => [k, from(BOOL, 0.5)])) : gen())],
 ];
 
+// ── publish loops ─────────────────────────────────────────────────────────────────────────────
+// A client publishing the same request again (a loop) is what ours answers from its memo: the
+// request it made last, sent again when the options read the same (src/js/client.rs `Memo`).
+// Each loop case is one client publishing one request object that changes between steps: set,
+// deleted, edited in place (its headers record too), replaced, spread into a fresh object, read
+// through getters (which answer the same each time: ours reads each option once per call, the
+// official some two or three times) or throwing ones, enqueued, published as JSON. Every step's outcome and
+// request are compared. A `reads` step publishes a Proxy of the request on this client and on a
+// fresh one, and records whether both read it alike (the same traps, keys, in the same order):
+// true on the official's side, so ours must replay exactly the reads a first publish makes.
+const LOOP_COUNT = Number(process.env.FUZZ_LOOPS ?? Math.ceil(COUNT / 15));
+const LOOP_HELPERS = [
+  "const out = [];",
+  "const step = async (f) => { try { return [\"ok\", await f()]; } catch (e) { return [\"err\", e?.constructor?.name, String(e?.message)]; } };",
+  "const logged = (t, log, tag) => new Proxy(t, Object.fromEntries([\"get\", \"has\", \"ownKeys\", \"getOwnPropertyDescriptor\", \"getPrototypeOf\"].map((trap) => [trap, (...a) => { log.push(`${tag} ${trap} ${typeof a[1] === \"symbol\" ? a[1].description : a[1] ?? \"\"}`); return Reflect[trap](...a); }])));",
+  "const reads = async (client) => { const log = []; const h = req.headers; const target = h !== null && typeof h === \"object\" && Object.getPrototypeOf(h) === Object.prototype ? { ...req, headers: logged(h, log, \"headers\") } : req; await step(() => client.publish(logged(target, log, \"request\"))); return log; };",
+  "const fresh = () => new lib.Client({ baseUrl: BASE, token: TOKEN, retry: { retries: 1, backoff: () => 0 } });",
+].join(" ");
+const PUB = "out.push(await step(() => c.publish(req)));";
+/** Options whose values are primitives in the plausible pools: a change to one of them is what
+ * a stale request would miss. */
+const LOOP_SCALARS = ["method", "delay", "notBefore", "deduplicationId", "contentBasedDeduplication", "retries", "retryDelay", "callback", "failureCallback", "timeout", "label", "body"];
+/** A value for option `k`: a plausible one mostly, so most steps make a request. */
+const loopValue = (k) => (chance(0.75) && !["headers", "flowControl", "redact"].includes(k) ? L(pick({
+  body: BODIES.slice(0, 8), method: METHODS.slice(0, 5), delay: DELAYS, notBefore: NOTBEFORE, deduplicationId: IDS.slice(0, 4),
+  contentBasedDeduplication: BOOL, retries: RETRIES, retryDelay: RETRY_DELAY, callback: URLS.slice(0, 3), failureCallback: URLS.slice(0, 3),
+  timeout: TIMEOUTS, label: LABELS,
+}[k])) : OPTION_GEN[k]());
+function loopRequest() {
+  const entries = [["url", chance(0.85) ? L('"https://example.com/hook"') : from(URLS, 0.8)]];
+  for (const k of sample(chance(0.8) ? [...LOOP_SCALARS, "headers"] : OPTION_KEYS, int(0, 5))) entries.push([k, loopValue(k)]);
+  return O(entries);
+}
+function loopStep() {
+  const d = rnd();
+  const k = pick(OPTION_KEYS);
+  const v = () => render(loopValue(k));
+  if (d < 0.18) return PUB;
+  if (d < 0.46) { const s = pick(LOOP_SCALARS); return `req.${s} = ${render(loopValue(s))}; ${PUB}`; }
+  if (d < 0.52) return `req.${k} = ${v()}; ${PUB}`;
+  if (d < 0.58) return `delete req.${pick(chance(0.7) ? LOOP_SCALARS : OPTION_KEYS)}; ${PUB}`;
+  if (d < 0.68) return `try { req.headers[${pick(HNAMES)}] = ${pick(HVALUES)}; } catch {} ${PUB}`;
+  if (d < 0.71) return `req = ${render(loopRequest())}; ${PUB}`;
+  if (d < 0.74) return `req = { ...req }; ${PUB}`;
+  if (d < 0.78) return `req.url = ${pick(URLS)}; ${PUB}`;
+  if (d < 0.82) return `out.push(await step(() => c.queue({ queueName: ${pick(['"q1"', '"q2"'])} }).enqueue(req)));`;
+  if (d < 0.86) return `{ const a = ${v()}; Object.defineProperty(req, "${k}", { get: () => a, configurable: true, enumerable: true }); } ${PUB} ${PUB}`;
+  if (d < 0.88) return `Object.defineProperty(req, "${k}", { get() { throw new Error("getter ${k}"); }, configurable: true, enumerable: true }); ${PUB} delete req.${k}; ${PUB}`;
+  if (d < 0.96) {
+    // Often after a change, so that this client's publish differs from its last in one place.
+    const change = pick(["", "", `try { req.headers[${pick(HNAMES)}] = ${pick(HVALUES)}; } catch {} `, `req.${pick(LOOP_SCALARS)} = ${render(loopValue(pick(LOOP_SCALARS)))}; `]);
+    return `${change}{ const here = await reads(c), first = await reads(fresh()); out.push(JSON.stringify(here) === JSON.stringify(first) || [here, first]); }`;
+  }
+  // A copy: the official's publishJSON sets `request.headers` (a deliberate difference: ours
+  // does not), which would change the loop's request on one side only.
+  return "out.push(await step(() => c.publishJSON({ ...req })));";
+}
+function loopCase(i) {
+  R = mulberry32(hashSeed(`${SEED}:loop:${i}`));
+  const steps = [PUB, ...Array.from({ length: int(4, 12) }, loopStep)];
+  const body = W(`(async () => { ${LOOP_HELPERS} let req = `, loopRequest(), `; ${steps.join(" ")} return out; })()`);
+  return { i, method: "publish loop", token: `tok_${i}`, config: BASE_CONFIG(), call: body };
+}
+
 // ── client configs ────────────────────────────────────────────────────────────────────────────
 const BASE_CONFIG = () => O([kept("baseUrl", "BASE"), kept("token", "TOKEN"), kept("retry", "{ retries: 1, backoff: () => 0 }")]);
 const RETRY_POOL = ["false", "true", "undefined", "null", "{}", "{ retries: 0 }", "{ retries: 1, backoff: () => 0 }", "{ retries: 2 }", "{ retries: NaN }", "{ retries: -1 }", '{ retries: "1", backoff: () => 0 }', "{ retries: 1.5, backoff: () => 0 }", "{ backoff: () => 0 }", '{ retries: 1, backoff: "x" }', "{ retries: 1, backoff: () => -5 }", "{ retries: 1, backoff: () => NaN }", "0", '""', "{ retries: null, backoff: () => 0 }"];
@@ -507,6 +571,7 @@ const RESPONSES = [
 ];
 
 function genCase(i) {
+  if (i >= COUNT) return loopCase(i);
   R = mulberry32(hashSeed(`${SEED}:${i}`));
   const d = rnd();
   const token = `tok_${i}`;
@@ -805,7 +870,7 @@ const excluded = new Map();
 const methodCounts = new Map();
 let ran = 0;
 const slowest = [];
-const indexes = onlyCase !== null ? [onlyCase] : Array.from({ length: COUNT }, (_, i) => i);
+const indexes = onlyCase !== null ? [onlyCase] : Array.from({ length: COUNT + LOOP_COUNT }, (_, i) => i);
 for (const i of indexes) {
   const kase = genCase(i);
   methodCounts.set(kase.method, (methodCounts.get(kase.method) ?? 0) + 1);

@@ -56,7 +56,9 @@ async function runOne(lib, server, c) {
   console.warn = (...a) => logs.push(`warn: ${a.join(" ")}`);
   try {
     if (c.respond) server.state.next = c.respond;
-    const value = await c.run(client, lib);
+    // `fresh()`: another client like this one (for cases comparing a used client with a new one).
+    const fresh = () => new lib.Client({ baseUrl: server.url + baseUrlSuffix, token: "test-token", ...config });
+    const value = await c.run(client, lib, fresh);
     outcome = { ok: true, value };
   } catch (err) {
     outcome = { ok: false, error: describeError(err, lib) };

@@ -587,7 +587,8 @@ pub(crate) struct Http {
 /// about half of the client's CPU per publish. The request depends only on the options read
 /// (and the client's fixed settings), so when a request object reads as the last one did
 /// (the same primitives, the same header record), the same request is sent again, with this
-/// call's body. A call that differs pays one more call into JS for the comparison.
+/// call's body. A call that differs pays two more calls into JS: the comparison, and, once its
+/// request is made, dropping the caller's objects from what is kept.
 struct Memo {
     prefix: Vec<String>,
     mask: u32,
@@ -744,7 +745,8 @@ impl Http {
     /// The [`Memo`] when `fields` read as its options did (see [`Fields::replay`]).
     fn replay(&self, fields: &Fields, prefix: &[&str]) -> Option<Rc<Memo>> {
         let mask = fields.mask()?;
-        // Cloned out: the replay may run user code (a getter) that publishes itself.
+        // Cloned out: the replay may run user code (a header value's `toString`, a getter of
+        // the headers record) that publishes itself.
         let memo = self.memo.borrow().clone()?;
         let same_call = memo.mask == mask
             && memo.prefix.len() == prefix.len()
@@ -1209,6 +1211,7 @@ pub(crate) fn publish_request(
     Ok(req)
 }
 
+/// The value `fetch` gets as the body.
 fn body_value(body: &Body) -> JsValue {
     match body {
         Body::None => JsValue::UNDEFINED,

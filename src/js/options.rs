@@ -87,9 +87,10 @@ const REQUEST_KEYS: [&str; 22] = [
     "queueName",
 ];
 
-// One call reads the 22 options, each once, in the list's order (as the official reads them:
-// a getter runs once), and tells which are present; the values are then taken from the array it
-// made, so a typical publish (3–4 options) costs no crossing for the absent ones. Named reads:
+// One call reads the 22 options, each once, in the list's order (the official's, which reads
+// most present options a second or third time: a getter runs once here), and tells which are
+// present and which are primitives; the values are then taken from the array it made, so a
+// typical publish (3–4 options) costs no crossing for the absent ones. Named reads:
 // each gets its own inline cache, where `o[KEYS[i]]` was one megamorphic keyed load per name
 // (~4% of a publish on Deno). The array is handed over by `takeOptions` right after: a fresh
 // one per call, so a getter that publishes again cannot overwrite another call's values.

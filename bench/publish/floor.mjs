@@ -60,11 +60,21 @@ const officialClient = new official.Client(config);
 const ourClient = new ours.Client(config);
 const req = { url: DEST, body: BODY, headers: { "Content-Type": "application/json" }, retries: 3 };
 
+// `…Each`: every publish different (a new deduplicationId per call, in a fresh request literal),
+// so ours cannot send its last request again (src/js/client.rs `Memo`) and pays for noticing.
+// Literals, not `{ ...req, deduplicationId }`: objects made by spreading and adding a key are
+// slow to read on V8 (both clients publish such an object at about half the rate), and that
+// would be the measure here.
+let seq = 0;
+const fresh = () => ({ url: DEST, body: BODY, headers: { "Content-Type": "application/json" }, retries: 3, deduplicationId: `d-${seq++}` });
 const contenders = {
   raw: async () => (await fetch(URL_, INIT)).json(),
   floor: async () => await floorRequest(),
   official: () => officialClient.publish(req),
   ours: () => ourClient.publish(req),
+  rawEach: async () => (await fetch(URL_, { ...INIT, headers: { ...HEADERS, "upstash-deduplication-id": `d-${seq++}` } })).json(),
+  officialEach: () => officialClient.publish(fresh()),
+  oursEach: () => ourClient.publish(fresh()),
 };
 const only = process.env.FLOOR_ONLY?.split(",");
 const names = Object.keys(contenders).filter((k) => !only || only.includes(k));

@@ -1118,7 +1118,7 @@ impl Client {
                 } else {
                     processed
                 };
-                set(&copy, "headers", &header_pairs(&headers));
+                set(&copy, "headers", &header_record(&headers));
                 out.push(&copy);
             }
             batch(&http, &out, true).await
@@ -1138,13 +1138,16 @@ impl Client {
     }
 }
 
-/// A `HeaderMap` as an array of `[name, value]` pairs (a valid `HeadersInit`).
-pub(crate) fn header_pairs(h: &HeaderMap) -> JsValue {
-    let arr = Array::new();
+/// A `HeaderMap` as a `{ name: value }` record (a valid `HeadersInit`, read back to the same map:
+/// its names are unique and lower-case): what a JSON method's internal copy of the request
+/// carries, which the record fast path reads and a replay compares (see [`Memo`]).
+pub(crate) fn header_record(h: &HeaderMap) -> JsValue {
+    // No prototype: a header named `__proto__` is then an own property like any other.
+    let record: JsValue = Object::create(JsValue::NULL.unchecked_ref::<Object>()).into();
     for (k, v) in h.iter() {
-        arr.push(&Array::of2(&JsValue::from_str(k), &JsValue::from_str(v)));
+        set(&record, k, &JsValue::from_str(v));
     }
-    arr.into()
+    record
 }
 
 /// `JSON.stringify(value)` (undefined stays undefined).
@@ -1175,7 +1178,7 @@ pub(crate) fn json_request(http: &Http, request: &JsValue) -> Result<JsValue, Js
         .map_err(js_err)?;
     let (processed, headers) = options::process_api(request, headers, &http.token)?;
     let copy: JsValue = spread(&processed).into();
-    set(&copy, "headers", &header_pairs(&headers));
+    set(&copy, "headers", &header_record(&headers));
     set(&copy, "body", &json_stringify(&get(&processed, "body"))?);
     Ok(copy)
 }
@@ -1189,13 +1192,8 @@ pub(crate) fn publish_request(
     from_json: bool,
 ) -> Result<Req, JsValue> {
     require_props(request, "headers")?;
-    // A publishJSON copy has its headers as pairs, which a replay cannot compare.
-    let fields = if from_json {
-        Fields::of(request)
-    } else {
-        Fields::traced(request)
-    };
-    if let Some(memo) = (!from_json).then(|| http.replay(&fields, prefix)).flatten() {
+    let fields = Fields::traced(request);
+    if let Some(memo) = http.replay(&fields, prefix) {
         let body = fields.opt("body").map_or(Body::None, Body::Js);
         return Ok(Req::made_before(&memo, body));
     }

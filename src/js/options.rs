@@ -736,7 +736,7 @@ pub(crate) fn schedule_headers(req: &JsValue) -> Result<HeaderMap, JsValue> {
 
 /// `getRequestPath(request)`: `url ?? urlGroup ?? topic`, else the API's path.
 ///
-/// `headers_object`: `original.headers` is the pairs array we built for a `publishJSON` /
+/// `headers_object`: `original.headers` is the record we built for a `publishJSON` /
 /// `enqueueJSON` / `batchJSON` copy, where the official holds a `Headers` object; the error
 /// message shows it as `JSON.stringify(new Headers(...))`, i.e. `{}`.
 pub(crate) fn request_path(

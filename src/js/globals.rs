@@ -87,8 +87,16 @@ pub(crate) fn object_keys(value: &JsValue) -> Array {
     or_thrown(object_keys_or_throw(value), Array::new)
 }
 
+// The spread copy is copied once more with `Object.assign`: on Node 20's V8 an object made by a
+// spread that then gets a key added (the JSON methods add `headers`, results get fields
+// renamed) reads ~100x slower (8 µs for the 22 request options), one made by `assign` does
+// not. The copy of a copy has the same own data properties, unless one is named `__proto__`
+// (assign would set the prototype): that one stays the spread's.
 #[cfg(feature = "client")]
-#[wasm_bindgen(inline_js = "export function spread(value) { return { ...value }; }")]
+#[wasm_bindgen(inline_js = "export function spread(value) {
+  const copy = { ...value };
+  return Object.hasOwn(copy, \"__proto__\") ? copy : Object.assign({}, copy);
+}")]
 extern "C" {
     #[wasm_bindgen(js_name = spread, catch)]
     fn spread_or_throw(value: &JsValue) -> Result<Object, JsValue>;

@@ -280,6 +280,25 @@ export const cases = [
     }
     return out;
   } },
+  { name: "publishJSON loop: other bodies, each option changed in turn, then back; enqueueJSON between", run: async (c) => {
+    const base = { url: URL_, method: "PUT", delay: 5, deduplicationId: "d-1", retries: 2, callback: CB, label: "l", headers: { "X-A": "1" } };
+    const other = { url: "https://example.com/other", method: "PATCH", delay: "7s", deduplicationId: "d-2", retries: 0, callback: "https://example.com/cb2", label: "m", headers: { "X-A": "1", "Content-Type": "text/plain" } };
+    const req = { ...base };
+    const out = [];
+    for (const body of [{ n: 1 }, { n: 2 }, "s", undefined, [1]]) out.push(await c.publishJSON({ ...req, body }));
+    for (const k of Object.keys(other)) {
+      req[k] = other[k];
+      out.push(await c.publishJSON({ ...req, body: { k } }), await c.publishJSON({ ...req, body: { k } }));
+      out.push(await c.queue({ queueName: "q1" }).enqueueJSON({ ...req, body: { k } }), await c.publish({ ...req, body: "raw" }));
+      req[k] = base[k];
+      out.push(await c.publishJSON({ ...req, body: { k } }));
+    }
+    return out;
+  } },
+  { name: "publishJSON and batchJSON of parsed JSON with a __proto__ key (an own property, not the copy's prototype)", run: async (c) => {
+    const parsed = () => JSON.parse('{"url":"https://example.com/hook","__proto__":{"retries":5,"delay":"9s"},"body":{"a":1}}');
+    return [await c.publishJSON(parsed()), await c.publishJSON(parsed()), await c.batchJSON([parsed()]), await c.queue({ queueName: "q1" }).enqueueJSON(parsed())];
+  } },
   { name: "publish loop: getters, and a getter that throws once", run: async (c) => {
     let retries = 1;
     const req = { url: URL_, get retries() { return retries; } };

@@ -372,10 +372,11 @@ const CALLS = [
 // Each loop case is one client publishing one request object that changes between steps: set,
 // deleted, edited in place (its headers record too), replaced, spread into a fresh object, read
 // through getters (which answer the same each time: ours reads each option once per call, the
-// official some two or three times) or throwing ones, enqueued, published as JSON. Every step's outcome and
-// request are compared. A `reads` step publishes a Proxy of the request on this client and on a
-// fresh one, and records whether both read it alike (the same traps, keys, in the same order):
-// true on the official's side, so ours must replay exactly the reads a first publish makes.
+// official some two or three times) or throwing ones, enqueued, a copy published as JSON. Every
+// step's outcome and request are compared. A `reads` step publishes a Proxy of the request on
+// this client and on a fresh one, and records whether both read it alike (the same traps, keys,
+// in the same order): true on the official's side, so ours must replay exactly the reads a
+// first publish makes.
 const LOOP_COUNT = Number(process.env.FUZZ_LOOPS ?? Math.ceil(COUNT / 15));
 const LOOP_HELPERS = [
   "const out = [];",

@@ -330,7 +330,11 @@ impl<'a> Fields<'a> {
         }
         match REQUEST_KEYS.iter().position(|k| *k == key) {
             Some(i) if !self.has(i) => None,
-            Some(HEADERS) => Some(self.read_headers().0),
+            Some(HEADERS) => {
+                // Read alone, not through `prefixed_headers`: nothing a replay could compare.
+                self.trace.borrow_mut().take();
+                Some(self.value(HEADERS))
+            }
             Some(i) => Some(self.read(i)),
             None => {
                 self.trace.borrow_mut().take();
@@ -692,7 +696,7 @@ pub(crate) fn publish_headers(req: &Fields) -> Result<HeaderMap, JsValue> {
 /// The headers of `schedules.create(request)` (before global/telemetry wrapping).
 pub(crate) fn schedule_headers(req: &JsValue) -> Result<HeaderMap, JsValue> {
     let req = &Fields::of(req);
-    let mut h = prefixed_headers(&req.get("headers"))?;
+    let mut h = req.prefixed_headers()?;
     if !h.has("Content-Type") {
         set_header(&mut h, "Content-Type", "application/json")?;
     }

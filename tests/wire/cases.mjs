@@ -299,6 +299,27 @@ export const cases = [
     const parsed = () => JSON.parse('{"url":"https://example.com/hook","__proto__":{"retries":5,"delay":"9s"},"body":{"a":1}}');
     return [await c.publishJSON(parsed()), await c.publishJSON(parsed()), await c.batchJSON([parsed()]), await c.queue({ queueName: "q1" }).enqueueJSON(parsed())];
   } },
+  { name: "each publish-family method reads a headers record's keys once (a memo hit too)", run: async (c) => {
+    const counted = () => {
+      let n = 0;
+      return [new Proxy({ "X-A": "1" }, { ownKeys: (t) => (n++, Reflect.ownKeys(t)) }), () => n];
+    };
+    const calls = [
+      (h) => c.publish({ url: URL_, headers: h }),
+      (h) => c.publish({ url: URL_, headers: h }),
+      (h) => c.publishJSON({ url: URL_, headers: h, body: {} }),
+      (h) => c.queue({ queueName: "q1" }).enqueue({ url: URL_, headers: h }),
+      (h) => c.schedules.create({ destination: URL_, cron: "* * * * *", headers: h }),
+      (h) => c.batch([{ url: URL_, headers: h }]),
+    ];
+    const out = [];
+    for (const call of calls) {
+      const [h, reads] = counted();
+      await call(h);
+      out.push(reads());
+    }
+    return out;
+  } },
   { name: "publish loop: getters, and a getter that throws once", run: async (c) => {
     let retries = 1;
     const req = { url: URL_, get retries() { return retries; } };

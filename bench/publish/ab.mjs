@@ -11,7 +11,9 @@
 //   fresh      publish of a new literal per call, with a new deduplicationId
 //   json       publishJSON of one request object with an object body
 // Prints one JSON line: µs per call of each side (median round) and B − A.
+import { resolve } from "node:path";
 import process from "node:process";
+import { pathToFileURL } from "node:url";
 import { interleave, runtime } from "./interleave.mjs";
 
 const args = typeof Deno !== "undefined" ? Deno.args : process.argv.slice(2);
@@ -40,8 +42,10 @@ const run = calls[call];
 if (!run) throw new Error(`unknown call ${call}`);
 
 const config = { baseUrl: "http://127.0.0.1:9", token: "bench-token", enableTelemetry: false };
-const a = new (await import(entryA)).Client(config);
-const b = new (await import(entryB)).Client(config);
+// Entries are paths from the current directory.
+const load = async (entry) => (await import(pathToFileURL(resolve(entry)).href)).Client;
+const a = new (await load(entryA))(config);
+const b = new (await load(entryB))(config);
 const medians = await interleave({ a: () => run(a), b: () => run(b) }, { rounds: Number(rounds), n: Number(n) });
 console.log(JSON.stringify({
   runtime, call, a: Number(medians.a.toFixed(2)), b: Number(medians.b.toFixed(2)),

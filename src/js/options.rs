@@ -226,7 +226,7 @@ pub(crate) struct Trace {
     pub(crate) read: u32,
     /// The headers' record text, when they were read.
     pub(crate) record: Option<JsValue>,
-    /// The values read (a `readOptions` array), set by [`Fields::into_trace`].
+    /// The values read: the call's `readOptions` array, shared with its [`Fields`].
     pub(crate) values: Array,
     body_read: bool,
 }

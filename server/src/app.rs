@@ -1726,30 +1726,14 @@ fn queue_wire(c: &Connection, q: queues::QueueRow) -> Result<Queue, StoreError> 
 fn schedule_wire(c: &Connection, r: ScheduleRow) -> Result<Schedule, StoreError> {
     let t = &r.template;
     let probe = StoredMessage {
-        id: String::new(),
         user: r.user,
         url: t.destination.clone(),
-        topic_name: None,
-        endpoint_name: None,
         method: t.method.clone(),
         headers: t.headers.clone(),
         content_type: t.content_type.clone(),
-        max_retries: 0,
-        retry_delay: None,
-        timeout_ms: 0,
-        not_before_ms: 0,
-        created_ms: 0,
-        callback: None,
-        failure_callback: None,
         labels: t.labels.clone(),
         redact: t.redact.clone(),
-        queue: None,
-        flow_control: None,
-        caller_ip: None,
-        schedule_id: None,
-        parent_id: None,
-        is_callback: false,
-        holds_queue: None,
+        ..Default::default()
     };
     let (body, body_base64) = probe.wire_body(&r.body);
     let (label, labels) = probe.wire_labels();

@@ -4,7 +4,7 @@
 
 mod support;
 
-use qstash_server::model::{HeaderMap, LogState, Redact};
+use qstash_server::model::{HeaderMap, LogState};
 use qstash_server::store::dlq::LastResponse;
 use qstash_server::store::messages::{self, StoredMessage};
 use qstash_server::store::{dlq, logs};
@@ -20,27 +20,13 @@ fn message(i: usize, now: i64) -> StoredMessage {
         id: format!("msg_bulk{i:05}"),
         user: 1,
         url: format!("http://127.0.0.1:9/{}", i % 3),
-        topic_name: None,
-        endpoint_name: None,
         method: "POST".into(),
-        headers: HeaderMap::new(),
-        content_type: None,
-        max_retries: 0,
-        retry_delay: None,
         timeout_ms: 1000,
         not_before_ms: now,
         created_ms: now,
-        callback: None,
-        failure_callback: None,
         labels: vec![if i % 2 == 1 { "odd" } else { "even" }.to_string()],
-        redact: Redact::default(),
         queue: i.is_multiple_of(10).then(|| "tens".to_string()),
-        flow_control: None,
-        caller_ip: None,
-        schedule_id: None,
-        parent_id: None,
-        is_callback: false,
-        holds_queue: None,
+        ..Default::default()
     }
 }
 

@@ -772,12 +772,9 @@ pub(crate) mod tests {
                 headers: HeaderMap::from([("X-A".to_string(), vec![format!("v{i}")])]),
                 content_type: maybe(&mut rng, &["text/plain"], 0.5),
                 max_retries: 3,
-                retry_delay: None,
                 timeout_ms: 1000,
                 not_before_ms: created,
                 created_ms: created,
-                callback: None,
-                failure_callback: None,
                 labels,
                 redact: Redact {
                     body: rng.gen_bool(0.1),
@@ -792,9 +789,7 @@ pub(crate) mod tests {
                 }),
                 caller_ip: maybe(&mut rng, IPS, 0.8),
                 schedule_id: maybe(&mut rng, SCHEDULES, 0.3),
-                parent_id: None,
-                is_callback: false,
-                holds_queue: None,
+                ..Default::default()
             };
             let gone = rng.gen_bool(0.03);
             if !gone {

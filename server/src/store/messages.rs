@@ -22,7 +22,17 @@ pub mod status {
 }
 
 /// Everything fixed about a message once accepted (JSON in `messages.data`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Default` is for probes and test fixtures that set a few fields (the empty method and a zero
+/// timeout are not a deliverable message); the publish and callback paths set every field, so a
+/// new one has to be thought about there.
+///
+/// ```
+/// use qstash_server::store::messages::StoredMessage;
+/// let m = StoredMessage { id: "msg_1".into(), method: "POST".into(), ..Default::default() };
+/// assert!(m.wire_headers().is_none());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredMessage {
     /// `msg_…`.

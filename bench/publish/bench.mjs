@@ -1,4 +1,4 @@
-// One benchmark cell: `node|deno bench.mjs <sinkUrl|stub> <raw|official|ours> <sequential|concurrent> [n]`.
+// One benchmark cell: `node|deno bench.mjs <sinkUrl|stub> <raw|floor|official|ours> <sequential|concurrent> [n]`.
 // Publishes the same message n times (after a warm-up) and prints one JSON line:
 // { lib, mode, runtime, n, wallMs, perSec, cpuUsPerOp } — CPU is this process's user+system time.
 // With `stub` instead of a sink URL, `fetch` is an in-memory stub answering like /v2/publish, so
@@ -29,6 +29,21 @@ if (lib === "raw") {
     body: BODY,
   };
   publishOnce = async () => (await fetch(url, init)).json();
+} else if (lib === "floor") {
+  // floor.mjs's plain-JS floor: only what a drop-in must do on top of raw fetch (an await
+  // first, a `Headers` init with a `keepalive` key, `status` read as the official reads it).
+  const url = `${sink}/v2/publish/${DEST}`;
+  const pairs = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "upstash-method": "POST", "upstash-retries": "3" };
+  const settled = Promise.resolve();
+  publishOnce = async () => {
+    await settled;
+    const headers = new Headers();
+    for (const k in pairs) headers.append(k, pairs[k]);
+    const response = await fetch(url, { method: "POST", headers, body: BODY, keepalive: undefined });
+    if (response.status === 429) throw new Error("429");
+    if (response.status < 200 || response.status >= 300) throw new Error(`status ${response.status}`);
+    return await response.json();
+  };
 } else {
   const mod = lib === "official"
     ? await import("@upstash/qstash")

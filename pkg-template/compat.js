@@ -429,6 +429,28 @@ export function installCompat(glue, { childProcess } = {}) {
   core = glue;
   loadChildProcess = childProcess;
   Client.__setDevServerHook(clientDevServer);
+  // `publish` first asks the client's memo (src/js/options.rs `MemoSlot`) whether this request
+  // reads as the last one did, and if so sends that request again without entering wasm: on
+  // Node, a publish that ran wasm slowed the undici code that followed it by several µs more
+  // than the same work in JS (BENCHMARKS.md). Otherwise the wasm method builds the request
+  // from what the memo already read. A freed client (or a foreign `this`) goes straight to
+  // the wasm method, which throws as it always has.
+  const wasmPublish = Client.prototype.publish;
+  const slots = new WeakMap();
+  Object.defineProperty(Client.prototype, "publish", {
+    configurable: true,
+    writable: true,
+    value: function publish(request) {
+      if (!this?.__wbg_ptr) return wasmPublish.call(this, request);
+      let slot = slots.get(this);
+      if (slot === undefined) {
+        slot = this.__memo;
+        slots.set(this, slot);
+      }
+      const sent = slot.publish(request);
+      return sent !== undefined ? sent : wasmPublish.call(this, request);
+    },
+  });
   Object.defineProperty(Client.prototype, "chat", {
     configurable: true,
     writable: true,

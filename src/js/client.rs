@@ -25,7 +25,10 @@ use crate::error::{ErrorKind, RateLimit};
 
 use super::env::JsEnv;
 use super::globals::{array_items, console_warn, guarded, spread, take_thrown};
-use super::options::{self, get, has, require_in, require_props, set, text, truthy, Fields, Trace};
+use super::options::{
+    self, get, has, memo_slot, require_in, require_props, set, text, truthy, Fields, MemoSlot,
+    Trace,
+};
 use super::resources::{
     Dlq, FlowControlApi, Messages, Queue, Schedules, SigningKeysApi, UrlGroups,
 };
@@ -132,6 +135,11 @@ export function sendPacked(url, packed, body, parse, recover) {
 export function sendPackedAfter(devServer, url, packed, body, parse, recover) {
   return devServer().then(() => sendPacked(url, packed, body, parse, recover));
 }
+export function memoSender(devServer, recover) {
+  return devServer === undefined
+    ? (url, packed, body) => sendPacked(url, packed, body, true, recover)
+    : (url, packed, body) => sendPackedAfter(devServer, url, packed, body, true, recover);
+}
 export function rejectAfter(devServer, error) {
   return devServer().then(() => Promise.reject(error));
 }
@@ -216,6 +224,10 @@ extern "C" {
         parse: bool,
         recover: &JsValue,
     ) -> Promise;
+    /// `(url, packed, body) => sendPacked(url, packed, body, true, recover)`, after the
+    /// `devServer` gate when there is one: how a [`MemoSlot`] sends.
+    #[wasm_bindgen(js_name = memoSender)]
+    fn memo_sender(dev_server: &JsValue, recover: &JsValue) -> JsValue;
     /// A promise rejecting with `error` once the `devServer` gate has resolved.
     #[wasm_bindgen(js_name = rejectAfter)]
     fn reject_after(dev_server: &Function, error: &JsValue) -> Promise;
@@ -371,9 +383,10 @@ pub(crate) struct Req {
     /// The error encoding the query raised (an empty array). The official throws it in
     /// `processRequest`, i.e. after awaiting the dev server, so it is held until then.
     query_error: Option<JsValue>,
-    /// The URL and packed headers (JS strings) when this is a [`Memo`]'s request again.
-    made_before: Option<(JsValue, JsValue)>,
-    /// How the options were read, to remember the request by once it is made (see [`Memo`]).
+    /// The request already sent: a [`MemoSlot`]'s again.
+    sent: Option<Promise>,
+    /// How the options were read, to remember the request by once it is made (see
+    /// [`MemoSlot`]).
     trace: Option<MemoKey>,
 }
 
@@ -387,23 +400,16 @@ impl Req {
             headers: HeaderMap::new(),
             body: Body::None,
             query_error: None,
-            made_before: None,
+            sent: None,
             trace: None,
         }
     }
 
-    /// A [`Memo`]'s request again, with this call's body.
-    fn made_before(memo: &Memo, body: Body) -> Self {
-        Req {
-            method: "POST",
-            path: Vec::new(),
-            query: Vec::new(),
-            headers: HeaderMap::new(),
-            body,
-            query_error: None,
-            made_before: Some((memo.url.clone(), memo.packed.clone())),
-            trace: None,
-        }
+    /// A request a [`MemoSlot`] sent again: [`Http::dispatch`] hands out its promise.
+    fn sent(promise: Promise) -> Self {
+        let mut req = Req::new("POST", &[]);
+        req.sent = Some(promise);
+        req
     }
 
     /// Sets the query from `q` (encoded as `processRequest` does); an encoding error is
@@ -576,31 +582,14 @@ pub(crate) struct Http {
     last_url: LastText,
     /// The JS string of the last packed method and headers sent.
     last_packed: LastText,
-    /// The last publish-family request made from traced options.
-    memo: RefCell<Option<Rc<Memo>>>,
+    /// The memo of the last publish-family request made from traced options.
+    slot: MemoSlot,
 }
 
-/// A publish-family request as it was made, with how its options read.
-///
-/// A publish loop usually sends the same options over and over, and turning them into the
-/// URL and headers (parsing and checking the headers, formatting, building the URL) was
-/// about half of the client's CPU per publish. The request depends only on the options read
-/// (and the client's fixed settings), so when a request object reads as the last one did
-/// (the same primitives, the same header record), the same request is sent again, with this
-/// call's body. A call that differs pays two more calls into JS: the comparison, and, once its
-/// request is made, dropping the caller's objects from what is kept.
-struct Memo {
-    prefix: Vec<String>,
-    mask: u32,
-    trace: Trace,
-    /// The JS strings sent.
-    url: JsValue,
-    packed: JsValue,
-}
-
-/// What a [`Memo`] is made from, once its request is (whose path is the prefix and the
-/// destination).
+/// What a [`MemoSlot`] remembers a request by, once it is made.
 struct MemoKey {
+    /// The request family: `v2/publish`, `v2/enqueue/<queue>`.
+    key: JsValue,
     mask: u32,
     trace: Trace,
 }
@@ -645,6 +634,10 @@ impl Http {
             },
         )
         .into_js_value();
+        let gate = dev_server
+            .as_ref()
+            .map_or(JsValue::UNDEFINED, |f| f.clone().into());
+        let slot = memo_slot(&memo_sender(&gate, &recover));
         Http {
             authorization_invalid: HeaderMap::new()
                 .set("Authorization", &format!("Bearer {token}"))
@@ -661,7 +654,7 @@ impl Http {
             dev_server,
             last_url: LastText::default(),
             last_packed: LastText::default(),
-            memo: RefCell::default(),
+            slot,
         }
     }
 
@@ -729,29 +722,16 @@ impl Http {
         Ok((url, packed, body_value(&req.body)))
     }
 
-    /// Keeps the request just made from `key`'s options as the [`Memo`].
-    fn remember(&self, key: MemoKey, mut path: Vec<String>, url: &JsValue, packed: &JsValue) {
-        options::keep_primitives(&key.trace.values);
-        path.pop();
-        *self.memo.borrow_mut() = Some(Rc::new(Memo {
-            prefix: path,
-            mask: key.mask,
-            trace: key.trace,
-            url: url.clone(),
-            packed: packed.clone(),
-        }));
+    /// The client's memo (see [`MemoSlot`]).
+    pub(crate) fn slot(&self) -> &MemoSlot {
+        &self.slot
     }
 
-    /// The [`Memo`] when `fields` read as its options did (see [`Fields::replay`]).
-    fn replay(&self, fields: &Fields, prefix: &[&str]) -> Option<Rc<Memo>> {
-        let mask = fields.mask()?;
-        // Cloned out: the replay may run user code (a header value's `toString`, a getter of
-        // the headers record) that publishes itself.
-        let memo = self.memo.borrow().clone()?;
-        let same_call = memo.mask == mask
-            && memo.prefix.len() == prefix.len()
-            && memo.prefix.iter().zip(prefix).all(|(a, b)| a == b);
-        (same_call && fields.replay(&memo.trace)).then_some(memo)
+    /// The memo's request sent again, when `fields` read as its options did.
+    fn replay(&self, fields: &Fields, key: &JsValue) -> Option<Promise> {
+        let (values, mask) = fields.for_replay()?;
+        let sent = self.slot.replay(values, mask, key);
+        (!sent.is_undefined()).then(|| sent.unchecked_into())
     }
 
     /// Sends `req` and returns the JS promise directly (no Rust future on the success path):
@@ -765,17 +745,20 @@ impl Http {
         if let Some(e) = take_thrown() {
             return Promise::reject(&e);
         }
-        let made = match req.made_before.take() {
-            Some((url, packed)) => Ok((url, packed, body_value(&req.body))),
-            None => self.prepare(&req).map(|(url, packed, body)| {
-                let url = self.last_url.js(&url);
-                let packed = self.last_packed.js(&packed);
-                if let Some(key) = req.trace.take() {
-                    self.remember(key, std::mem::take(&mut req.path), &url, &packed);
-                }
-                (url, packed, body)
-            }),
-        };
+        if let Some(sent) = req.sent.take() {
+            return sent;
+        }
+        let made = self.prepare(&req).map(|(url, packed, body)| {
+            let url = self.last_url.js(&url);
+            let packed = self.last_packed.js(&packed);
+            if let Some(MemoKey { key, mask, trace }) = req.trace.take() {
+                let text = trace.record.unwrap_or(JsValue::UNDEFINED);
+                let values = &trace.values;
+                self.slot
+                    .remember(&key, mask, trace.read, values, &text, &url, &packed);
+            }
+            (url, packed, body)
+        });
         match (made, &self.dev_server) {
             (Ok((url, packed, body)), gate) => match gate {
                 None => send_packed(&url, &packed, &body, parse, &self.recover),
@@ -1022,6 +1005,13 @@ impl Client {
         SigningKeysApi::new(self.http.clone())
     }
 
+    // The client's memo: `MemoSlot.publish`, which pkg-template/compat.js's `publish` calls
+    // before entering wasm. Internal.
+    #[wasm_bindgen(getter, js_name = __memo)]
+    pub fn memo(&self) -> JsValue {
+        JsValue::clone(self.http.slot())
+    }
+
     // The resolved `{ baseUrl, token, retries, backoff?, devServer?, headers, telemetry,
     // devMode, retryOff }` (header lists as `[name, value]` pairs) for `http`, `token`, `chat()` and
     // `workflow`, which pkg-template/compat.js adds in JS: the official's HttpClient is public
@@ -1071,7 +1061,8 @@ impl Client {
     // `client.publish(request)`.
     pub fn publish(&self, request: JsValue) -> Promise {
         self.http.send(true, || {
-            publish_request(&self.http, &request, &["v2", "publish"], false)
+            PUBLISH_KEY
+                .with(|key| publish_request(&self.http, &request, &["v2", "publish"], key, false))
         })
     }
 
@@ -1079,8 +1070,10 @@ impl Client {
     #[wasm_bindgen(js_name = publishJSON)]
     pub fn publish_json(&self, request: JsValue) -> Promise {
         self.http.send(true, || {
-            json_request(&self.http, &request)
-                .and_then(|req| publish_request(&self.http, &req, &["v2", "publish"], true))
+            json_request(&self.http, &request).and_then(|req| {
+                PUBLISH_KEY
+                    .with(|key| publish_request(&self.http, &req, &["v2", "publish"], key, true))
+            })
         })
     }
 
@@ -1140,7 +1133,7 @@ impl Client {
 
 /// A `HeaderMap` as a `{ name: value }` record (a valid `HeadersInit`, read back to the same map:
 /// its names are unique and lower-case): what a JSON method's internal copy of the request
-/// carries, which the record fast path reads and a replay compares (see [`Memo`]).
+/// carries, which the record fast path reads and a replay compares (see [`MemoSlot`]).
 pub(crate) fn header_record(h: &HeaderMap) -> JsValue {
     // No prototype: a header named `__proto__` is then an own property like any other.
     let record: JsValue = Object::create(JsValue::NULL.unchecked_ref::<Object>()).into();
@@ -1183,19 +1176,25 @@ pub(crate) fn json_request(http: &Http, request: &JsValue) -> Result<JsValue, Js
     Ok(copy)
 }
 
+thread_local! {
+    /// The [`MemoSlot`] key of `publish` and `publishJSON` (the one `MemoSlot.publish` uses).
+    static PUBLISH_KEY: JsValue = JsValue::from_str("v2/publish");
+}
+
 /// `publish`/`enqueue`: the `POST <prefix>/<destination>` request with the publish headers.
-/// `from_json`: `request` is a [`json_request`] copy (see [`options::request_path`]).
+/// `key` names the prefix for the client's [`MemoSlot`]. `from_json`: `request` is a
+/// [`json_request`] copy (see [`options::request_path`]).
 pub(crate) fn publish_request(
     http: &Http,
     request: &JsValue,
     prefix: &[&str],
+    key: &JsValue,
     from_json: bool,
 ) -> Result<Req, JsValue> {
     require_props(request, "headers")?;
     let fields = Fields::traced(request);
-    if let Some(memo) = http.replay(&fields, prefix) {
-        let body = fields.opt("body").map_or(Body::None, Body::Js);
-        return Ok(Req::made_before(&memo, body));
+    if let Some(sent) = http.replay(&fields, key) {
+        return Ok(Req::sent(sent));
     }
     let headers = http.wrap_global(options::publish_headers(&fields)?)?;
     let destination = options::request_path(&fields, request, from_json)?;
@@ -1203,9 +1202,11 @@ pub(crate) fn publish_request(
     req.headers = headers;
     req.body = fields.opt("body").map_or(Body::None, Body::Js);
     let mask = fields.mask();
-    req.trace = mask
-        .zip(fields.into_trace())
-        .map(|(mask, trace)| MemoKey { mask, trace });
+    req.trace = mask.zip(fields.into_trace()).map(|(mask, trace)| MemoKey {
+        key: key.clone(),
+        mask,
+        trace,
+    });
     Ok(req)
 }
 

@@ -104,7 +104,11 @@ const REQUEST_KEYS: [&str; 22] = [
 // holds a NUL (the separator), or when reading it throws: the platform's `Headers` then parses
 // it (and throws what the official's `new Headers` throws).
 //
-// `replayOptions` compares this call's options with a [`Trace`] (see [`Fields::replay`]).
+// `MemoSlot` is a client's memo of its last publish-family request (see [`MemoSlot`]). When
+// `MemoSlot.publish` has read a request and found it new, it leaves what it read (`early`) for
+// the wasm method it hands the request to: that method's `readOptions` of the same object
+// takes it instead of reading again (getters and Proxy traps run once per call), marked as
+// compared (2^44) so Rust does not compare it again. Any other `readOptions` drops it.
 #[wasm_bindgen(inline_js = "export function recordText(init) {
   try {
     const proto = Object.getPrototypeOf(init);
@@ -121,7 +125,21 @@ const REQUEST_KEYS: [&str; 22] = [
   }
 }
 let taken;
+let early;
+let record;
+let recordFor;
+const COMPARED = 17592186044416;
 export function readOptions(o) {
+  const e = early;
+  if (e !== undefined) {
+    early = undefined;
+    if (e.o === o) {
+      taken = e.v;
+      return e.x;
+    }
+  }
+  record = undefined;
+  recordFor = undefined;
   if (o === null || (typeof o !== \"object\" && typeof o !== \"function\")) return 0;
   let v;
   try {
@@ -150,55 +168,125 @@ export function takeOptions() {
   taken = undefined;
   return v;
 }
-let record;
-export function replayOptions(v, w, read, text) {
-  for (let i = 0, m = read; m !== 0; i++, m >>>= 1) {
-    if ((m & 1) !== 0 && !Object.is(v[i], w[i])) return 0;
+export function recordOf(init) {
+  if (recordFor === init) {
+    const r = record;
+    record = undefined;
+    recordFor = undefined;
+    return r;
   }
-  if (text === undefined) return 1;
+  return recordText(init);
+}
+function replayOptions(v, m) {
+  for (let i = 0, b = m.read; b !== 0; i++, b >>>= 1) {
+    if ((b & 1) !== 0 && !Object.is(v[i], m.values[i])) return false;
+  }
+  if (m.text === undefined) return true;
   const init = v[0];
-  if (init === null || typeof init !== \"object\") return 0;
-  record = recordText(init);
-  return record === text ? 1 : 2;
+  if (init === null || typeof init !== \"object\") return false;
+  const r = recordText(init);
+  if (r === m.text) return true;
+  record = r;
+  recordFor = init;
+  return false;
 }
-export function takeRecord() {
-  const r = record;
-  record = undefined;
-  return r;
-}
-export function keepPrimitives(v) {
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    if (i === 18 || (x !== null && (typeof x === \"object\" || typeof x === \"function\"))) v[i] = undefined;
+class MemoSlot {
+  constructor(send) {
+    this.send = send;
+    this.memo = undefined;
   }
+  publish(o) {
+    const x = readOptions(o);
+    if (x === 0 && (o === null || (typeof o !== \"object\" && typeof o !== \"function\"))) return undefined;
+    const v = taken;
+    taken = undefined;
+    if (x > 0) {
+      const sent = this.replay(v, x % 4194304, \"v2/publish\");
+      if (sent !== undefined) return sent;
+    }
+    early = { o, x: x > 0 ? x + COMPARED : x, v };
+    return undefined;
+  }
+  replay(v, mask, key) {
+    const m = this.memo;
+    if (m === undefined || m.key !== key || m.mask !== mask || !replayOptions(v, m)) return undefined;
+    return this.send(m.url, m.packed, v[18]);
+  }
+  remember(key, mask, read, values, text, url, packed) {
+    for (let i = 0; i < values.length; i++) {
+      const x = values[i];
+      if (i === 18 || (x !== null && (typeof x === \"object\" || typeof x === \"function\"))) values[i] = undefined;
+    }
+    this.memo = { key, mask, read, values, text, url, packed };
+  }
+}
+export function memoSlot(send) {
+  return new MemoSlot(send);
 }
 ")]
 extern "C" {
     /// A JS string, or `undefined` (see above).
     #[wasm_bindgen(js_name = recordText)]
     fn record_text(init: &JsValue) -> JsValue;
+    /// [`record_text`] of `init`, or what a replay that found it different made of it (see
+    /// [`MemoSlot`]): the record is made once per call.
+    #[wasm_bindgen(js_name = recordOf)]
+    fn record_of(init: &JsValue) -> JsValue;
     /// The presence mask of [`REQUEST_KEYS`] (0 for a non-object), plus 2^22 times the mask
     /// of those whose value is a primitive (a string, number, boolean or `null`: reading it
-    /// calls no user code, and an `Object.is`-equal one makes the same request); -1 when a
-    /// read threw.
+    /// calls no user code, and an `Object.is`-equal one makes the same request), plus 2^44
+    /// when a [`MemoSlot`] already compared them with its memo; -1 when a read threw.
     #[wasm_bindgen(js_name = readOptions)]
     fn read_options(obj: &JsValue) -> f64;
     /// The values the last [`read_options`] with a non-zero mask read, by index.
     #[wasm_bindgen(js_name = takeOptions)]
     fn take_options() -> Array;
-    /// Whether the options `v` (a [`read_options`] array) are those of `w` (another, see
-    /// [`Trace`]) for the keys in `read`, and the headers' record text is `text`: 1 when
-    /// they are, 0 when they are not, 2 when only the record text differs (made by the call,
-    /// see [`take_record`]).
-    #[wasm_bindgen(js_name = replayOptions)]
-    fn replay_options(v: &Array, w: &Array, read: u32, text: &JsValue) -> i32;
-    /// The headers' record text the last [`replay_options`] answering 2 made.
-    #[wasm_bindgen(js_name = takeRecord)]
-    fn take_record() -> JsValue;
-    /// Drops from a [`read_options`] array what a replay does not compare (objects, the
-    /// body), so a kept one holds on to none of the caller's data.
-    #[wasm_bindgen(js_name = keepPrimitives)]
-    pub(crate) fn keep_primitives(v: &Array);
+
+    /// A client's memo of the last publish-family request it made from options a replay can
+    /// compare (see [`Trace`]): primitives only, the headers by their record text, and the
+    /// body, which is passed through unread.
+    ///
+    /// A publish loop usually sends the same options over and over, and turning them into the
+    /// URL and headers (parsing and checking the headers, formatting, building the URL) is
+    /// most of the client's CPU per publish. The request depends only on the options read
+    /// (and the client's fixed settings), and every step from those reads on is
+    /// deterministic, so when a request object reads as the remembered one did (the same
+    /// primitives by `Object.is`, the same header record text), the same URL and packed
+    /// headers are sent again with this call's body: `send` is the client's `sendPacked`
+    /// (with its dev-server wait and retries). Primitives are compared first; the record text
+    /// (which may run user code) is made only after that, and kept for the call's own reading
+    /// of the headers when it differs (`recordOf`).
+    ///
+    /// The memo is JS so that `Client.publish` can replay it before entering wasm at all
+    /// (pkg-template/compat.js calls `publish(request)` first): on Node, a publish that ran
+    /// wasm slowed undici's `Response` code that followed by several µs more than the same
+    /// work in JS did (bench/publish, BENCHMARKS.md). What it read is then handed to the
+    /// wasm method (`readOptions` takes it instead of reading again), marked as compared.
+    /// The JSON methods and `enqueue` replay from Rust ([`MemoSlot::replay`]) once their
+    /// options are read. What is kept holds none of the caller's objects: the body and any
+    /// object values are dropped from the values array.
+    pub(crate) type MemoSlot;
+    /// A slot sending through `send(url, packed, body)`.
+    #[wasm_bindgen(js_name = memoSlot)]
+    pub(crate) fn memo_slot(send: &JsValue) -> MemoSlot;
+    /// The memo's request sent again with `values`' body when `values` (a [`read_options`]
+    /// array with presence mask `mask`) reads as the memo's options did, for the request
+    /// family `key`; else `undefined`.
+    #[wasm_bindgen(method)]
+    pub(crate) fn replay(this: &MemoSlot, values: &Array, mask: u32, key: &JsValue) -> JsValue;
+    /// Remembers the request just made (`url`, `packed`, JS strings) from a [`Trace`].
+    #[wasm_bindgen(method)]
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn remember(
+        this: &MemoSlot,
+        key: &JsValue,
+        mask: u32,
+        read: u32,
+        values: &Array,
+        text: &JsValue,
+        url: &JsValue,
+        packed: &JsValue,
+    );
 }
 
 /// A request object's options, read once (see `readOptions`): absent ones cost no crossing.
@@ -212,15 +300,15 @@ pub(crate) struct Fields<'a> {
     each: bool,
     /// The values `readOptions` read, by index (`None` when none is present, or `each`).
     values: Option<Array>,
-    /// What `recordText` made of the headers when a replay called it (see [`Fields::replay`]).
-    record: RefCell<Option<JsValue>>,
+    /// A [`MemoSlot`] compared the options with its memo before they were handed over.
+    compared: bool,
     /// What was read so far, for a later replay; `None` when not traced, or when something
     /// was read that a replay could not compare.
     trace: RefCell<Option<Trace>>,
 }
 
-/// What a request read of its options, as [`Fields::replay`] compares it: primitives only,
-/// the headers by their record text, and the body (passed through unread) last.
+/// What a request read of its options, as a [`MemoSlot`] compares them: primitives only, the
+/// headers by their record text, and the body (passed through unread) last.
 pub(crate) struct Trace {
     /// The options read (bits in [`REQUEST_KEYS`] order), headers and body aside.
     pub(crate) read: u32,
@@ -238,24 +326,26 @@ impl<'a> Fields<'a> {
     /// Reads the options of [`REQUEST_KEYS`], each once, in one call.
     pub(crate) fn of(obj: &'a JsValue) -> Self {
         let x = read_options(obj);
-        let (mask, primitive, each, values) = if x < 0.0 {
-            (0, 0, true, None)
+        let (mask, primitive, each, compared, values) = if x < 0.0 {
+            (0, 0, true, false, None)
         } else if x < 1.0 {
-            (0, 0, false, None)
+            (0, 0, false, false, None)
         } else {
             let x = x as u64;
-            let low = (1 << REQUEST_KEYS.len()) - 1;
+            let n = REQUEST_KEYS.len();
+            let low = (1 << n) - 1;
             let mask = (x & low) as u32;
-            let primitive = ((x >> REQUEST_KEYS.len()) & low) as u32;
-            (mask, primitive, false, Some(take_options()))
+            let primitive = ((x >> n) & low) as u32;
+            let compared = (x >> (2 * n)) & 1 == 1;
+            (mask, primitive, false, compared, Some(take_options()))
         };
         Fields {
             obj,
             mask,
             primitive,
             each,
+            compared,
             values,
-            record: RefCell::default(),
             trace: RefCell::default(),
         }
     }
@@ -288,23 +378,12 @@ impl<'a> Fields<'a> {
             .filter(|t| t.body_read || body_absent)
     }
 
-    /// Whether the options are those `trace` read: then this request reads as the traced one
-    /// did and, every step from those reads on being deterministic, makes the same request.
-    /// Compares the primitives first, and only then makes the headers' record text (user code
-    /// may run), which the reads that follow a difference there take instead of making it
-    /// again.
-    pub(crate) fn replay(&self, trace: &Trace) -> bool {
-        let Some(v) = &self.values else {
-            return false;
-        };
-        let text = trace.record.clone().unwrap_or(JsValue::UNDEFINED);
-        match replay_options(v, &trace.values, trace.read, &text) {
-            1 => true,
-            2 => {
-                *self.record.borrow_mut() = Some(take_record());
-                false
-            }
-            _ => false,
+    /// The values read and which were present, for a [`MemoSlot`] to compare with its memo;
+    /// `None` when read one by one, or when a slot already compared them.
+    pub(crate) fn for_replay(&self) -> Option<(&Array, u32)> {
+        match &self.values {
+            Some(v) if !self.compared && !self.each => Some((v, self.mask)),
+            _ => None,
         }
     }
 
@@ -369,11 +448,10 @@ impl<'a> Fields<'a> {
     }
 
     /// The `headers` option and, when it is an object, what `recordText` makes of it (or
-    /// made of it in a replay); traced by the record text.
+    /// made of it in a replay, see `recordOf`); traced by the record text.
     fn read_headers(&self) -> (JsValue, Option<JsValue>) {
         let init = self.value(HEADERS);
-        let made = self.record.borrow_mut().take();
-        let record = made.or_else(|| init.is_object().then(|| record_text(&init)));
+        let record = init.is_object().then(|| record_of(&init));
         let mut trace = self.trace.borrow_mut();
         match (trace.as_mut(), &record) {
             (Some(t), Some(text)) if text.is_string() && !t.body_read => {

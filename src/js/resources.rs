@@ -527,7 +527,8 @@ impl Queue {
     pub fn enqueue(&self, request: JsValue) -> Promise {
         self.http.send(true, || {
             let name = self.name()?;
-            publish_request(&self.http, &request, &["v2", "enqueue", &name], false)
+            let key = JsValue::from_str(&format!("v2/enqueue/{name}"));
+            publish_request(&self.http, &request, &["v2", "enqueue", &name], &key, false)
         })
     }
 
@@ -537,7 +538,8 @@ impl Queue {
         self.http.send(true, || {
             json_request(&self.http, &request).and_then(|req| {
                 let name = self.name()?;
-                publish_request(&self.http, &req, &["v2", "enqueue", &name], true)
+                let key = JsValue::from_str(&format!("v2/enqueue/{name}"));
+                publish_request(&self.http, &req, &["v2", "enqueue", &name], &key, true)
             })
         })
     }

@@ -348,6 +348,25 @@ export const cases = [
     }
     return out;
   } },
+  { name: "publish loop: a headers record the record fast path refuses (a NUL in a value) reads on a used client as on a fresh one", run: async (c, lib, fresh) => {
+    // The memo's comparison makes the record text, finds none, and the call's own reading of
+    // the headers must not make it again.
+    const log = (t, into, tag) => new Proxy(t, Object.fromEntries(["get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf"].map((trap) => [trap, (...a) => { into.push(`${tag} ${trap} ${String(a[1] ?? "")}`); return Reflect[trap](...a); }])));
+    const reads = async (client, headers) => {
+      const into = [];
+      const result = await client.publish(log({ url: URL_, retries: 2, headers: log(headers, into, "headers") }, into, "request"))
+        .then(() => "ok", (e) => e.constructor.name);
+      return [result, JSON.stringify(into)];
+    };
+    const out = [];
+    await c.publish({ url: URL_, retries: 2, headers: { "X-A": "1" } });
+    for (const headers of [{ "X-A": "a\0b" }, { "X-A": "1" }, { "X-A": "a\0b" }, { "X-A": "a\0b" }]) {
+      const [result, here] = await reads(c, headers);
+      const [, first] = await reads(fresh(), headers);
+      out.push([result, here === first]);
+    }
+    return out;
+  } },
 
   // ── batch / batchJSON ────────────────────────────────────────────────────────────────────────
   { name: "batch two urls", run: (c) => c.batch([{ url: URL_, body: "one" }, { url: "https://example.com/two", body: "two" }]) },

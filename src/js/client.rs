@@ -43,7 +43,9 @@ use super::resources::{
 // another error status (classified, never retried), or an error reading the body (thrown as
 // is, like `await response.json()`). The error reading (`rateLimitArgs`, `errorMessage`) is
 // also in compat.js's `responseError` (for `client.http`): this snippet may not import package
-// modules, since the crate's Rust API builds its own glue without them.
+// modules, since the crate's Rust API builds its own glue without them. A first attempt hands
+// its failure to `recover` (classification, retries) from inside: a `.catch` on its promise cost
+// one more promise and tick per request. The retries call it without, so a failure rejects.
 #[wasm_bindgen(inline_js = "class Failed {
   constructor(kind, value) {
     this.kind = kind;
@@ -57,19 +59,26 @@ export function failedValue(e) {
   return e.value;
 }
 const settled = Promise.resolve();
-export async function fetchChecked(url, init, parse) {
-  // The official awaits its dev-server check first: fetch is never called synchronously.
-  await settled;
-  const response = await fetch(url, init);
-  if (!response) throw new Failed(0, response);
-  // The official's getResponseError tests, read for read (a mock's getters see the same).
-  if (response.status === 429) throw new Failed(3, response);
-  if (response.status < 200 || response.status >= 300) throw new Failed(1, response);
-  if (!parse) return undefined;
+function rethrow(e) {
+  throw e;
+}
+export async function fetchChecked(url, init, parse, recover = rethrow) {
   try {
-    return await response.json();
+    // The official awaits its dev-server check first: fetch is never called synchronously.
+    await settled;
+    const response = await fetch(url, init);
+    if (!response) throw new Failed(0, response);
+    // The official's getResponseError tests, read for read (a mock's getters see the same).
+    if (response.status === 429) throw new Failed(3, response);
+    if (response.status < 200 || response.status >= 300) throw new Failed(1, response);
+    if (!parse) return undefined;
+    try {
+      return await response.json();
+    } catch (e) {
+      throw new Failed(2, e);
+    }
   } catch (e) {
-    throw new Failed(2, e);
+    return recover(e, url, init, parse);
   }
 }
 export function rateLimitArgs(response) {
@@ -130,7 +139,7 @@ export function sendPacked(url, packed, body, parse, recover) {
   } catch (e) {
     return Promise.reject(e);
   }
-  return fetchChecked(url, init, parse).catch((e) => recover(e, url, init, parse));
+  return fetchChecked(url, init, parse, recover);
 }
 export function sendPackedAfter(devServer, url, packed, body, parse, recover) {
   return devServer().then(() => sendPacked(url, packed, body, parse, recover));
@@ -198,7 +207,7 @@ extern "C" {
     /// with before anything is sent, as the official's `processRequest` does.
     #[wasm_bindgen(js_name = resolveUrl, catch)]
     fn resolve_url(joined: &str, pairs: &Array) -> Result<String, JsValue>;
-    /// Sends a request: `fetchChecked(url, init, parse)`, its failure handed to `recover`
+    /// Sends a request: `fetchChecked(url, init, parse, recover)`, its failure handed to `recover`
     /// (classification, retries). `init` is the official's, `{ method, headers: Headers, body,
     /// keepalive }` (callers' fetch mocks read it), built from `method\0name\0value…`: one
     /// string crossing instead of one per header; names are tokens and values cannot hold NUL,

@@ -4,6 +4,7 @@
 // With `stub` instead of a sink URL, `fetch` is an in-memory stub answering like /v2/publish, so
 // the CPU per publish is the client's own work (plus the same Response construction for all).
 import process from "node:process";
+import { floorPublish } from "./floor-client.mjs";
 
 const [target, lib, mode, nArg] = process.argv.slice(2);
 const stubbed = target === "stub";
@@ -30,20 +31,8 @@ if (lib === "raw") {
   };
   publishOnce = async () => (await fetch(url, init)).json();
 } else if (lib === "floor") {
-  // floor.mjs's plain-JS floor: only what a drop-in must do on top of raw fetch (an await
-  // first, a `Headers` init with a `keepalive` key, `status` read as the official reads it).
-  const url = `${sink}/v2/publish/${DEST}`;
-  const pairs = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "upstash-method": "POST", "upstash-retries": "3" };
-  const settled = Promise.resolve();
-  publishOnce = async () => {
-    await settled;
-    const headers = new Headers();
-    for (const k in pairs) headers.append(k, pairs[k]);
-    const response = await fetch(url, { method: "POST", headers, body: BODY, keepalive: undefined });
-    if (response.status === 429) throw new Error("429");
-    if (response.status < 200 || response.status >= 300) throw new Error(`status ${response.status}`);
-    return await response.json();
-  };
+  const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "upstash-method": "POST", "upstash-retries": "3" };
+  publishOnce = floorPublish(`${sink}/v2/publish/${DEST}`, headers, BODY);
 } else {
   const mod = lib === "official"
     ? await import("@upstash/qstash")

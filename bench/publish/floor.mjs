@@ -13,6 +13,7 @@
 // the wasm crossings. FLOOR_ONLY=ours,floor runs only those (for a CPU profile of one);
 // FLOOR_ROUNDS and FLOOR_N set the rounds and publishes per round.
 import process from "node:process";
+import { floorPublish } from "./floor-client.mjs";
 import { interleave, runtime } from "./interleave.mjs";
 
 // FLOOR_STUB=response (default): the stub builds a `Response` per call, as bench.mjs's does.
@@ -41,17 +42,7 @@ const TOKEN = "bench-token";
 const URL_ = `${SINK}/v2/publish/${DEST}`;
 const HEADERS = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", "upstash-method": "POST", "upstash-retries": "3" };
 const INIT = { method: "POST", headers: HEADERS, body: BODY };
-const settled = Promise.resolve();
-
-async function floorRequest() {
-  await settled;
-  const headers = new Headers();
-  for (const k in HEADERS) headers.append(k, HEADERS[k]);
-  const response = await fetch(URL_, { method: "POST", headers, body: BODY, keepalive: undefined });
-  if (response.status === 429) throw new Error("429");
-  if (response.status < 200 || response.status >= 300) throw new Error(`status ${response.status}`);
-  return await response.json();
-}
+const floorRequest = floorPublish(URL_, HEADERS, BODY);
 
 const official = await import("@upstash/qstash");
 const ours = await import(process.env.QSTASH_WASM_ENTRY);

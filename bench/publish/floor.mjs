@@ -52,7 +52,7 @@ const ourClient = new ours.Client(config);
 const req = { url: DEST, body: BODY, headers: { "Content-Type": "application/json" }, retries: 3 };
 
 // `…Each`: every publish different (a new deduplicationId per call, in a fresh request literal),
-// so ours cannot send its last request again (src/js/client.rs `Memo`) and pays for noticing.
+// so ours cannot send its last request again (src/js/options.rs `MemoSlot`) and pays for noticing.
 // Literals, not `{ ...req, deduplicationId }`: objects made by spreading and adding a key are
 // slow to read on V8 (both clients publish such an object at about half the rate), and that
 // would be the measure here.

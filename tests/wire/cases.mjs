@@ -231,7 +231,7 @@ export const cases = [
   { name: "retry with backoff fn still publishes", config: { retry: { retries: 2, backoff: () => 1 } }, run: (c) => c.publish({ url: URL_ }) },
 
   // ── one client publishing again: ours sends its last request again when the options read the
-  // same (src/js/client.rs `Memo`), so every change must make a new request ─────────────────────
+  // same (src/js/options.rs `MemoSlot`), so every change must make a new request ─────────────────────
   { name: "publish loop: each option changed in turn, then back", run: async (c) => {
     const base = { url: URL_, body: "b", method: "PUT", delay: "10s", notBefore: 1893456000, deduplicationId: "d-1", contentBasedDeduplication: true, retries: 3, retryDelay: "1000", callback: CB, failureCallback: "https://example.com/fail", timeout: "30s", label: "l-1", headers: { "X-A": "1", "Upstash-Forward-B": "b" } };
     const other = { url: "https://example.com/other", body: "c", method: "POST", delay: 20, notBefore: 1893456001, deduplicationId: "d-2", contentBasedDeduplication: false, retries: 4, retryDelay: "2000", callback: "https://example.com/cb2", failureCallback: "https://example.com/fail2", timeout: 45, label: "l-2", headers: { "X-A": "2", "Upstash-Forward-B": "b" } };

@@ -368,7 +368,7 @@ const CALLS = [
 
 // ── publish loops ─────────────────────────────────────────────────────────────────────────────
 // A client publishing the same request again (a loop) is what ours answers from its memo: the
-// request it made last, sent again when the options read the same (src/js/client.rs `Memo`).
+// request it made last, sent again when the options read the same (src/js/options.rs `MemoSlot`).
 // Each loop case is one client publishing one request object that changes between steps: set,
 // deleted, edited in place (its headers record too), replaced, spread into a fresh object, read
 // through getters (which answer the same each time: ours reads each option once per call, the

@@ -527,7 +527,7 @@ impl Queue {
     pub fn enqueue(&self, request: JsValue) -> Promise {
         self.http.send(true, || {
             let name = self.name()?;
-            let key = JsValue::from_str(&format!("v2/enqueue/{name}"));
+            let key = enqueue_key(&name);
             publish_request(&self.http, &request, &["v2", "enqueue", &name], &key, false)
         })
     }
@@ -538,7 +538,7 @@ impl Queue {
         self.http.send(true, || {
             json_request(&self.http, &request).and_then(|req| {
                 let name = self.name()?;
-                let key = JsValue::from_str(&format!("v2/enqueue/{name}"));
+                let key = enqueue_key(&name);
                 publish_request(&self.http, &req, &["v2", "enqueue", &name], &key, true)
             })
         })
@@ -559,6 +559,12 @@ impl Queue {
             Ok(Req::new("POST", &["v2", "queues"]).seg(name?).seg("resume"))
         })
     }
+}
+
+/// The [`MemoSlot`](super::options::MemoSlot) key of a queue's `enqueue` and `enqueueJSON`: the
+/// requests' path before the destination.
+fn enqueue_key(name: &str) -> JsValue {
+    JsValue::from_str(&format!("v2/enqueue/{name}"))
 }
 
 // Flow control (`client.flowControl`).

@@ -186,6 +186,30 @@ test("devMode true, a dev server already up: the constructor checks it once, the
   }
 });
 
+test("devMode true: a publish loop (ours sends its last request again, see MemoSlot) goes through the dev server each time", async () => {
+  const out = await withEnv({ QSTASH_DEV_PORT: String(fake.port) }, () =>
+    both(async (lib) => {
+      const client = new lib.Client({ devMode: true, retry: false });
+      const request = { url: DEST, body: "a", retries: 2, headers: { "X-Loop": "1" } };
+      const results = [];
+      for (const body of ["a", "b", "c"]) {
+        request.body = body;
+        results.push(await client.publish(request));
+      }
+      results.push(await client.queue({ queueName: "q" }).enqueue(request));
+      results.push(await client.queue({ queueName: "q" }).enqueue(request));
+      return results;
+    }),
+  );
+  assert.deepStrictEqual(out.ours.value, out.official.value);
+  assert.deepStrictEqual(out.ours.requests, out.official.requests);
+  assert.equal(out.official.value?.length, 5, JSON.stringify(out.official));
+  assert.deepEqual(out.official.requests.filter((r) => !r.startsWith("GET /v2/keys")), [
+    `POST /v2/publish/${DEST} dev`, `POST /v2/publish/${DEST} dev`, `POST /v2/publish/${DEST} dev`,
+    `POST /v2/enqueue/q/${DEST} dev`, `POST /v2/enqueue/q/${DEST} dev`,
+  ]);
+});
+
 test("QSTASH_DEV=1/true turns dev mode on: config credentials ignored with the official's warning", async () => {
   for (const value of ["1", "true"]) {
     const out = await withEnv({ QSTASH_DEV: value, QSTASH_DEV_PORT: String(fake.port) }, () =>
@@ -273,6 +297,30 @@ test("edge runtimes: the dev server is pinged before every request (Client, chat
   ]);
   assert.equal(out.value.at(-1).class, "QstashEmptyArrayError");
   assert.deepEqual(out.console, []);
+});
+
+test("edge runtimes: a publish loop (ours sends its last request again, see MemoSlot) pings before every request too", async () => {
+  const out = await withEnv({ QSTASH_DEV_PORT: String(fake.port) }, () =>
+    asEdgeRuntime(() =>
+      same(async (lib) => {
+        const client = new lib.Client({ devMode: true, retry: false });
+        await eventually("the constructor's ping", () => fake.seen.length === 1, 5_000, 5);
+        const request = { url: DEST, retries: 1, body: "a" };
+        const results = [];
+        for (const body of ["a", "b", "c"]) {
+          request.body = body;
+          results.push(await client.publish(request));
+        }
+        results.push(await client.publishJSON({ url: DEST, body: { a: 1 } }));
+        results.push(await client.publishJSON({ url: DEST, body: { a: 1 } }));
+        return results;
+      }),
+    ),
+  );
+  const ping = "GET /v2/keys dev";
+  const publish = `POST /v2/publish/${DEST} dev`;
+  assert.deepEqual(out.requests, [ping, ping, publish, ping, publish, ping, publish, ping, publish, ping, publish]);
+  assert.equal(out.value.length, 5);
 });
 
 test("edge runtimes, dev server down: the constructor logs, every request rejects, nothing is sent", async () => {

@@ -435,7 +435,9 @@ export function installCompat(glue, { childProcess } = {}) {
   // than the same work in JS (BENCHMARKS.md). Otherwise the wasm method builds the request
   // from what the memo already read. A freed client (or a foreign `this`) goes straight to
   // the wasm method, which throws as it always has.
+  const { Queue } = glue;
   const wasmPublish = Client.prototype.publish;
+  const wasmEnqueue = Queue.prototype.enqueue;
   const slots = new WeakMap();
   Object.defineProperty(Client.prototype, "publish", {
     configurable: true,
@@ -449,6 +451,23 @@ export function installCompat(glue, { childProcess } = {}) {
       }
       const sent = slot.publish(request);
       return sent !== undefined ? sent : wasmPublish.call(this, request);
+    },
+  });
+  // The same for `queue.enqueue`, keyed by the queue's path as the wasm method keys it; a name
+  // that is not a non-empty string (which the wasm method renders, or refuses) goes to wasm.
+  Object.defineProperty(Queue.prototype, "enqueue", {
+    configurable: true,
+    writable: true,
+    value: function enqueue(request) {
+      if (!this?.__wbg_ptr) return wasmEnqueue.call(this, request);
+      let memo = slots.get(this);
+      if (memo === undefined) {
+        const name = this.queueName;
+        memo = typeof name === "string" && name !== "" ? { slot: this.__memo, key: `v2/enqueue/${name}` } : null;
+        slots.set(this, memo);
+      }
+      const sent = memo === null ? undefined : memo.slot.call(request, memo.key);
+      return sent !== undefined ? sent : wasmEnqueue.call(this, request);
     },
   });
   Object.defineProperty(Client.prototype, "chat", {

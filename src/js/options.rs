@@ -196,12 +196,15 @@ class MemoSlot {
     this.memo = undefined;
   }
   publish(o) {
+    return this.call(o, \"v2/publish\");
+  }
+  call(o, key) {
     const x = readOptions(o);
     if (x === 0 && (o === null || (typeof o !== \"object\" && typeof o !== \"function\"))) return undefined;
     const v = taken;
     taken = undefined;
     if (x > 0) {
-      const sent = this.replay(v, x % 4194304, \"v2/publish\");
+      const sent = this.replay(v, x % 4194304, key);
       if (sent !== undefined) return sent;
     }
     early = { o, x: x > 0 ? x + COMPARED : x, v };
@@ -257,13 +260,14 @@ extern "C" {
     /// (which may run user code) is made only after that, and kept for the call's own reading
     /// of the headers when it differs (`recordOf`).
     ///
-    /// The memo is JS so that `Client.publish` can replay it before entering wasm at all
-    /// (pkg-template/compat.js calls `publish(request)` first): on Node, a publish that ran
+    /// The memo is JS so that `Client.publish` and `Queue.enqueue` can replay it before
+    /// entering wasm at all (pkg-template/compat.js calls `publish(request)` and
+    /// `call(request, "v2/enqueue/<queue>")` first): on Node, a publish that ran
     /// wasm slowed undici's `Response` code that followed by several µs more than the same
     /// work in JS did (bench/publish, BENCHMARKS.md). What it read is then handed to the
     /// wasm method (`readOptions` takes it instead of reading again), marked as compared.
-    /// The JSON methods and `enqueue` replay from Rust ([`MemoSlot::replay`]) once their
-    /// options are read. What is kept holds none of the caller's objects: the body and any
+    /// The JSON methods (and an `enqueue` on a queue whose name is not a string) replay from
+    /// Rust ([`MemoSlot::replay`]) once their options are read. What is kept holds none of the caller's objects: the body and any
     /// object values are dropped from the values array.
     pub(crate) type MemoSlot;
     /// A slot sending through `send(url, packed, body)`.

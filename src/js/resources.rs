@@ -470,6 +470,13 @@ impl Queue {
         self.name.clone()
     }
 
+    // The client's memo (see `MemoSlot`), which pkg-template/compat.js's `enqueue` asks
+    // before entering wasm. Internal.
+    #[wasm_bindgen(getter, js_name = __memo)]
+    pub fn memo(&self) -> JsValue {
+        JsValue::clone(self.http.slot())
+    }
+
     // `POST /v2/queues` with `{queueName, parallelism, paused}`.
     pub fn upsert(&self, request: JsValue) -> Promise {
         send(&self.http, false, || {
@@ -562,7 +569,7 @@ impl Queue {
 }
 
 /// The [`MemoSlot`](super::options::MemoSlot) key of a queue's `enqueue` and `enqueueJSON`: the
-/// requests' path before the destination.
+/// requests' path before the destination (pkg-template/compat.js's `enqueue` makes the same).
 fn enqueue_key(name: &str) -> JsValue {
     JsValue::from_str(&format!("v2/enqueue/{name}"))
 }

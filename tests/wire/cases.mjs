@@ -348,6 +348,23 @@ export const cases = [
     }
     return out;
   } },
+  { name: "enqueue loop: a Proxy request reads on a used queue as on a fresh client's, and the same queue object again", run: async (c, lib, fresh) => {
+    const log = (t, into, tag) => new Proxy(t, Object.fromEntries(["get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf"].map((trap) => [trap, (...a) => { into.push(`${tag} ${trap} ${String(a[1] ?? "")}`); return Reflect[trap](...a); }])));
+    const reads = async (queue, headers, body) => {
+      const into = [];
+      await queue.enqueue(log({ url: URL_, retries: 2, body, headers: log(headers, into, "headers") }, into, "request"));
+      return JSON.stringify(into);
+    };
+    const q = c.queue({ queueName: "q1" });
+    const out = [await q.enqueue({ url: URL_, retries: 2, body: "a", headers: { "X-A": "1" } })];
+    for (const [headers, body] of [[{ "X-A": "1" }, "b"], [{ "X-A": "1" }, "c"], [{ "X-A": "2" }, "c"], [{ "X-A": "2" }, undefined]]) {
+      out.push((await reads(q, headers, body)) === (await reads(fresh().queue({ queueName: "q1" }), headers, body)));
+      out.push((await reads(c.queue({ queueName: "q1" }), headers, body)) === (await reads(fresh().queue({ queueName: "q1" }), headers, body)));
+    }
+    out.push(await q.enqueue({ url: URL_, retries: 2, body: "z", headers: { "X-A": "2" } }));
+    out.push(await c.queue({ queueName: "q2" }).enqueue({ url: URL_, retries: 2, body: "z", headers: { "X-A": "2" } }));
+    return out;
+  } },
   { name: "publish loop: a headers record the record fast path refuses (a NUL in a value) reads on a used client as on a fresh one", run: async (c, lib, fresh) => {
     // The memo's comparison makes the record text, finds none, and the call's own reading of
     // the headers must not make it again.

@@ -429,46 +429,36 @@ export function installCompat(glue, { childProcess } = {}) {
   core = glue;
   loadChildProcess = childProcess;
   Client.__setDevServerHook(clientDevServer);
-  // `publish` first asks the client's memo (src/js/options.rs `MemoSlot`) whether this request
-  // reads as the last one did, and if so sends that request again without entering wasm: on
-  // Node, a publish that ran wasm slowed the undici code that followed it by several µs more
-  // than the same work in JS (BENCHMARKS.md). Otherwise the wasm method builds the request
-  // from what the memo already read. A freed client (or a foreign `this`) goes straight to
-  // the wasm method, which throws as it always has.
-  const { Queue } = glue;
-  const wasmPublish = Client.prototype.publish;
-  const wasmEnqueue = Queue.prototype.enqueue;
-  const slots = new WeakMap();
-  Object.defineProperty(Client.prototype, "publish", {
-    configurable: true,
-    writable: true,
-    value: function publish(request) {
-      if (!this?.__wbg_ptr) return wasmPublish.call(this, request);
-      let slot = slots.get(this);
-      if (slot === undefined) {
-        slot = this.__memo;
-        slots.set(this, slot);
-      }
-      const sent = slot.publish(request);
-      return sent !== undefined ? sent : wasmPublish.call(this, request);
-    },
-  });
-  // The same for `queue.enqueue`, keyed by the queue's path as the wasm method keys it; a name
-  // that is not a non-empty string (which the wasm method renders, or refuses) goes to wasm.
-  Object.defineProperty(Queue.prototype, "enqueue", {
-    configurable: true,
-    writable: true,
-    value: function enqueue(request) {
-      if (!this?.__wbg_ptr) return wasmEnqueue.call(this, request);
-      let memo = slots.get(this);
-      if (memo === undefined) {
-        const name = this.queueName;
-        memo = typeof name === "string" && name !== "" ? { slot: this.__memo, key: `v2/enqueue/${name}` } : null;
-        slots.set(this, memo);
-      }
-      const sent = memo === null ? undefined : memo.slot.call(request, memo.key);
-      return sent !== undefined ? sent : wasmEnqueue.call(this, request);
-    },
+  // `publish` and `queue.enqueue` first ask the client's memo (src/js/options.rs `MemoSlot`)
+  // whether this request reads as the last one did, and if so send that request again without
+  // entering wasm: on Node, a publish that ran wasm slowed the undici code that followed it by
+  // several µs more than the same work in JS (BENCHMARKS.md). Otherwise the wasm method builds
+  // the request from what the memo already read. The keys are the requests' paths before the
+  // destination, as the wasm methods key them (src/js/client.rs `PUBLISH_KEY`, resources.rs
+  // `enqueue_key`); a queue whose name is not a non-empty string (which the wasm method
+  // renders, or refuses) always goes to wasm. So does a freed object or a foreign `this`, and the
+  // wasm method throws as it always has.
+  const memos = new WeakMap();
+  const replayFirst = (proto, method, memoOf) => {
+    const wasm = proto[method];
+    const value = {
+      [method](request) {
+        if (!this?.__wbg_ptr) return wasm.call(this, request);
+        let memo = memos.get(this);
+        if (memo === undefined) {
+          memo = memoOf(this);
+          memos.set(this, memo);
+        }
+        const sent = memo === null ? undefined : memo.slot.call(request, memo.key);
+        return sent !== undefined ? sent : wasm.call(this, request);
+      },
+    }[method];
+    Object.defineProperty(proto, method, { configurable: true, writable: true, value });
+  };
+  replayFirst(Client.prototype, "publish", (client) => ({ slot: client.__memo, key: "v2/publish" }));
+  replayFirst(glue.Queue.prototype, "enqueue", (queue) => {
+    const name = queue.queueName;
+    return typeof name === "string" && name !== "" ? { slot: queue.__memo, key: `v2/enqueue/${name}` } : null;
   });
   Object.defineProperty(Client.prototype, "chat", {
     configurable: true,

@@ -1014,7 +1014,7 @@ impl Client {
         SigningKeysApi::new(self.http.clone())
     }
 
-    // The client's memo: `MemoSlot.publish`, which pkg-template/compat.js's `publish` calls
+    // The client's memo (see `MemoSlot`), which pkg-template/compat.js's `publish` asks
     // before entering wasm. Internal.
     #[wasm_bindgen(getter, js_name = __memo)]
     pub fn memo(&self) -> JsValue {
@@ -1186,7 +1186,8 @@ pub(crate) fn json_request(http: &Http, request: &JsValue) -> Result<JsValue, Js
 }
 
 thread_local! {
-    /// The [`MemoSlot`] key of `publish` and `publishJSON` (the one `MemoSlot.publish` uses).
+    /// The [`MemoSlot`] key of `publish` and `publishJSON` (pkg-template/compat.js's `publish`
+    /// uses the same).
     static PUBLISH_KEY: JsValue = JsValue::from_str("v2/publish");
 }
 

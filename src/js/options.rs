@@ -105,7 +105,7 @@ const REQUEST_KEYS: [&str; 22] = [
 // it (and throws what the official's `new Headers` throws).
 //
 // `MemoSlot` is a client's memo of its last publish-family request (see [`MemoSlot`]). When
-// `MemoSlot.publish` has read a request and found it new, it leaves what it read (`early`) for
+// `MemoSlot.call` has read a request and found it new, it leaves what it read (`early`) for
 // the wasm method it hands the request to: that method's `readOptions` of the same object
 // takes it instead of reading again (getters and Proxy traps run once per call), marked as
 // compared (2^44) so Rust does not compare it again. Any other `readOptions` drops it.
@@ -195,9 +195,6 @@ class MemoSlot {
     this.send = send;
     this.memo = undefined;
   }
-  publish(o) {
-    return this.call(o, \"v2/publish\");
-  }
   call(o, key) {
     const x = readOptions(o);
     if (x === 0 && (o === null || (typeof o !== \"object\" && typeof o !== \"function\"))) return undefined;
@@ -261,8 +258,8 @@ extern "C" {
     /// of the headers when it differs (`recordOf`).
     ///
     /// The memo is JS so that `Client.publish` and `Queue.enqueue` can replay it before
-    /// entering wasm at all (pkg-template/compat.js calls `publish(request)` and
-    /// `call(request, "v2/enqueue/<queue>")` first): on Node, a publish that ran
+    /// entering wasm at all (pkg-template/compat.js calls `call(request, key)` first): on
+    /// Node, a publish that ran
     /// wasm slowed undici's `Response` code that followed by several µs more than the same
     /// work in JS did (bench/publish, BENCHMARKS.md). What it read is then handed to the
     /// wasm method (`readOptions` takes it instead of reading again), marked as compared.

@@ -40,6 +40,8 @@ function handLlm(log, overrides = {}) {
 }
 /** A Proxy that records every property read of `target` into `log`. */
 const reads = (target, log) => new Proxy(target, { get: (t, k, r) => (log.push(String(k)), Reflect.get(t, k, r)) });
+/** `target` behind a Proxy that records each trap (`<tag> <trap> <key>`) into `into`. */
+const trapLog = (target, into, tag) => new Proxy(target, Object.fromEntries(["get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf"].map((trap) => [trap, (...a) => { into.push(`${tag} ${trap} ${String(a[1] ?? "")}`); return Reflect[trap](...a); }])));
 /** The package's LLMProvider and EmailProvider (the official does not export them by name). */
 const llmClass = (lib) => lib.openai({ token: "x" }).constructor;
 const emailClass = (lib) => lib.resend({ token: "x" }).constructor;
@@ -335,10 +337,9 @@ export const cases = [
   { name: "publish loop: a Proxy request reads on a used client as on a fresh one", run: async (c, lib, fresh) => {
     // What a client reads of a request (traps, keys, order) must not depend on what it sent
     // before: both sides must answer `true` for each.
-    const log = (t, into, tag) => new Proxy(t, Object.fromEntries(["get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf"].map((trap) => [trap, (...a) => { into.push(`${tag} ${trap} ${String(a[1] ?? "")}`); return Reflect[trap](...a); }])));
     const reads = async (client, headers, body) => {
       const into = [];
-      await client.publish(log({ url: URL_, retries: 2, body, headers: log(headers, into, "headers") }, into, "request"));
+      await client.publish(trapLog({ url: URL_, retries: 2, body, headers: trapLog(headers, into, "headers") }, into, "request"));
       return JSON.stringify(into);
     };
     const out = [];
@@ -349,10 +350,9 @@ export const cases = [
     return out;
   } },
   { name: "enqueue loop: a Proxy request reads on a used queue as on a fresh client's, and the same queue object again", run: async (c, lib, fresh) => {
-    const log = (t, into, tag) => new Proxy(t, Object.fromEntries(["get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf"].map((trap) => [trap, (...a) => { into.push(`${tag} ${trap} ${String(a[1] ?? "")}`); return Reflect[trap](...a); }])));
     const reads = async (queue, headers, body) => {
       const into = [];
-      await queue.enqueue(log({ url: URL_, retries: 2, body, headers: log(headers, into, "headers") }, into, "request"));
+      await queue.enqueue(trapLog({ url: URL_, retries: 2, body, headers: trapLog(headers, into, "headers") }, into, "request"));
       return JSON.stringify(into);
     };
     const q = c.queue({ queueName: "q1" });
@@ -368,10 +368,9 @@ export const cases = [
   { name: "publish loop: a headers record the record fast path refuses (a NUL in a value) reads on a used client as on a fresh one", run: async (c, lib, fresh) => {
     // The memo's comparison makes the record text, finds none, and the call's own reading of
     // the headers must not make it again.
-    const log = (t, into, tag) => new Proxy(t, Object.fromEntries(["get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf"].map((trap) => [trap, (...a) => { into.push(`${tag} ${trap} ${String(a[1] ?? "")}`); return Reflect[trap](...a); }])));
     const reads = async (client, headers) => {
       const into = [];
-      const result = await client.publish(log({ url: URL_, retries: 2, headers: log(headers, into, "headers") }, into, "request"))
+      const result = await client.publish(trapLog({ url: URL_, retries: 2, headers: trapLog(headers, into, "headers") }, into, "request"))
         .then(() => "ok", (e) => e.constructor.name);
       return [result, JSON.stringify(into)];
     };

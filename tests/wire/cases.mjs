@@ -42,6 +42,16 @@ function handLlm(log, overrides = {}) {
 const reads = (target, log) => new Proxy(target, { get: (t, k, r) => (log.push(String(k)), Reflect.get(t, k, r)) });
 /** `target` behind a Proxy that records each trap (`<tag> <trap> <key>`) into `into`. */
 const trapLog = (target, into, tag) => new Proxy(target, Object.fromEntries(["get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf"].map((trap) => [trap, (...a) => { into.push(`${tag} ${trap} ${String(a[1] ?? "")}`); return Reflect[trap](...a); }])));
+/**
+ * Sends `{ url, retries: 2, body, headers }` through `send`, each behind `trapLog`: how it ended
+ * (`ok` or the error's class) and the traps it ran, in order, as JSON.
+ */
+const trapReads = async (send, headers, body) => {
+  const into = [];
+  const result = await send(trapLog({ url: URL_, retries: 2, body, headers: trapLog(headers, into, "headers") }, into, "request"))
+    .then(() => "ok", (e) => e.constructor.name);
+  return [result, JSON.stringify(into)];
+};
 /** The package's LLMProvider and EmailProvider (the official does not export them by name). */
 const llmClass = (lib) => lib.openai({ token: "x" }).constructor;
 const emailClass = (lib) => lib.resend({ token: "x" }).constructor;
@@ -336,30 +346,27 @@ export const cases = [
   } },
   { name: "publish loop: a Proxy request reads on a used client as on a fresh one", run: async (c, lib, fresh) => {
     // What a client reads of a request (traps, keys, order) must not depend on what it sent
-    // before: both sides must answer `true` for each.
-    const reads = async (client, headers, body) => {
-      const into = [];
-      await client.publish(trapLog({ url: URL_, retries: 2, body, headers: trapLog(headers, into, "headers") }, into, "request"));
-      return JSON.stringify(into);
-    };
+    // before: both sides must answer `ok` and `true` for each.
+    const reads = (client, headers, body) => trapReads((r) => client.publish(r), headers, body);
     const out = [];
     await c.publish({ url: URL_, retries: 2, body: "a", headers: { "X-A": "1" } });
     for (const [headers, body] of [[{ "X-A": "1" }, "b"], [{ "X-A": "2" }, "b"], [{ "X-A": "2" }, "c"], [{ "X-A": "3", "X-B": "x" }, undefined]]) {
-      out.push((await reads(c, headers, body)) === (await reads(fresh(), headers, body)));
+      const [result, here] = await reads(c, headers, body);
+      const [, first] = await reads(fresh(), headers, body);
+      out.push([result, here === first]);
     }
     return out;
   } },
   { name: "enqueue loop: a Proxy request reads on a used queue as on a fresh client's, and the same queue object again", run: async (c, lib, fresh) => {
-    const reads = async (queue, headers, body) => {
-      const into = [];
-      await queue.enqueue(trapLog({ url: URL_, retries: 2, body, headers: trapLog(headers, into, "headers") }, into, "request"));
-      return JSON.stringify(into);
-    };
+    const reads = (queue, headers, body) => trapReads((r) => queue.enqueue(r), headers, body);
     const q = c.queue({ queueName: "q1" });
     const out = [await q.enqueue({ url: URL_, retries: 2, body: "a", headers: { "X-A": "1" } })];
     for (const [headers, body] of [[{ "X-A": "1" }, "b"], [{ "X-A": "1" }, "c"], [{ "X-A": "2" }, "c"], [{ "X-A": "2" }, undefined]]) {
-      out.push((await reads(q, headers, body)) === (await reads(fresh().queue({ queueName: "q1" }), headers, body)));
-      out.push((await reads(c.queue({ queueName: "q1" }), headers, body)) === (await reads(fresh().queue({ queueName: "q1" }), headers, body)));
+      const [, first] = await reads(fresh().queue({ queueName: "q1" }), headers, body);
+      for (const queue of [q, c.queue({ queueName: "q1" })]) {
+        const [result, here] = await reads(queue, headers, body);
+        out.push([result, here === first]);
+      }
     }
     out.push(await q.enqueue({ url: URL_, retries: 2, body: "z", headers: { "X-A": "2" } }));
     out.push(await c.queue({ queueName: "q2" }).enqueue({ url: URL_, retries: 2, body: "z", headers: { "X-A": "2" } }));
@@ -368,12 +375,7 @@ export const cases = [
   { name: "publish loop: a headers record the record fast path refuses (a NUL in a value) reads on a used client as on a fresh one", run: async (c, lib, fresh) => {
     // The memo's comparison makes the record text, finds none, and the call's own reading of
     // the headers must not make it again.
-    const reads = async (client, headers) => {
-      const into = [];
-      const result = await client.publish(trapLog({ url: URL_, retries: 2, headers: trapLog(headers, into, "headers") }, into, "request"))
-        .then(() => "ok", (e) => e.constructor.name);
-      return [result, JSON.stringify(into)];
-    };
+    const reads = (client, headers) => trapReads((r) => client.publish(r), headers);
     const out = [];
     await c.publish({ url: URL_, retries: 2, headers: { "X-A": "1" } });
     for (const headers of [{ "X-A": "a\0b" }, { "X-A": "1" }, { "X-A": "a\0b" }, { "X-A": "a\0b" }]) {

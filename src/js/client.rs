@@ -207,8 +207,8 @@ extern "C" {
     /// with before anything is sent, as the official's `processRequest` does.
     #[wasm_bindgen(js_name = resolveUrl, catch)]
     fn resolve_url(joined: &str, pairs: &Array) -> Result<String, JsValue>;
-    /// Sends a request: `fetchChecked(url, init, parse, recover)`, its failure handed to `recover`
-    /// (classification, retries). `init` is the official's, `{ method, headers: Headers, body,
+    /// Sends a request: `fetchChecked(url, init, parse, recover)`, its failure handed to
+    /// `recover` (classification, retries). `init` is the official's, `{ method, headers: Headers, body,
     /// keepalive }` (callers' fetch mocks read it), built from `method\0name\0value…`: one
     /// string crossing instead of one per header; names are tokens and values cannot hold NUL,
     /// so the split is exact. A `ReadableStream` body gets `duplex: "half"`, without which

@@ -259,13 +259,13 @@ extern "C" {
     ///
     /// The memo is JS so that `Client.publish` and `Queue.enqueue` can replay it before
     /// entering wasm at all (pkg-template/compat.js calls `call(request, key)` first): on
-    /// Node, a publish that ran
-    /// wasm slowed undici's `Response` code that followed by several µs more than the same
-    /// work in JS did (bench/publish, BENCHMARKS.md). What it read is then handed to the
-    /// wasm method (`readOptions` takes it instead of reading again), marked as compared.
-    /// The JSON methods (and an `enqueue` on a queue whose name is not a string) replay from
-    /// Rust ([`MemoSlot::replay`]) once their options are read. What is kept holds none of the caller's objects: the body and any
-    /// object values are dropped from the values array.
+    /// Node, a publish that ran wasm slowed undici's `Response` code that followed by several
+    /// µs more than the same work in JS did (bench/publish, BENCHMARKS.md). What it read is
+    /// then handed to the wasm method (`readOptions` takes it instead of reading again),
+    /// marked as compared. The JSON methods (and an `enqueue` on a queue whose name is not a
+    /// non-empty string) replay from Rust ([`MemoSlot::replay`]) once their options are read.
+    /// What is kept holds none of the caller's objects: the body and any object values are
+    /// dropped from the values array.
     pub(crate) type MemoSlot;
     /// A slot sending through `send(url, packed, body)`.
     #[wasm_bindgen(js_name = memoSlot)]

@@ -10,6 +10,7 @@
 //   alternate  publish of two request objects with different destinations, in turn
 //   fresh      publish of a new literal per call, with a new deduplicationId
 //   json       publishJSON of one request object with an object body
+//   enqueue    enqueue of one request object on one queue object
 // Prints one JSON line: µs per call of each side (median round) and B − A.
 import { resolve } from "node:path";
 import process from "node:process";
@@ -19,7 +20,7 @@ import { interleave, runtime } from "./interleave.mjs";
 const args = typeof Deno !== "undefined" ? Deno.args : process.argv.slice(2);
 const [entryA, entryB, call = "same", rounds = "24", n = "5000"] = args;
 if (!entryA || !entryB) {
-  console.error("usage: ab.mjs <entry A> <entry B> [same|alternate|fresh|json] [rounds] [n]");
+  console.error("usage: ab.mjs <entry A> <entry B> [same|alternate|fresh|json|enqueue] [rounds] [n]");
   process.exit(2);
 }
 const payload = { messageId: "msg_1", url: "https://example.com/hook" };
@@ -32,11 +33,14 @@ const req = { url: DEST, body: BODY, headers: { "Content-Type": "application/jso
 const other = { ...req, url: "https://example.com/other" };
 const json = { url: DEST, body: { hello: "world", n: 1 }, retries: 3 };
 let seq = 0;
+const queues = new WeakMap();
+const queueOf = (c) => queues.get(c) ?? queues.set(c, c.queue({ queueName: "q" })).get(c);
 const calls = {
   same: (c) => c.publish(req),
   alternate: (c) => c.publish(seq++ & 1 ? req : other),
   fresh: (c) => c.publish({ url: DEST, body: BODY, headers: { "Content-Type": "application/json" }, retries: 3, deduplicationId: `d-${seq++}` }),
   json: (c) => c.publishJSON(json),
+  enqueue: (c) => queueOf(c).enqueue(req),
 };
 const run = calls[call];
 if (!run) throw new Error(`unknown call ${call}`);
